@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages the test suite uses: a real TuneD (its profile loader checks our TuneD
+# profiles) and shellcheck (checks our node scripts). Installed once; skipped when present or
+# when not root (tests that need them then skip with a reason).
+set -euo pipefail
+want=()
+[[ -x /usr/sbin/tuned || -x /usr/bin/tuned ]] || want+=(tuned)
+command -v shellcheck >/dev/null || want+=(shellcheck)
+((${#want[@]})) || exit 0
+if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    echo "note: cannot install ${want[*]} (not root or no apt-get); tests needing them will skip" >&2
+    exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# tuned's postinst may try to start a service; there is no systemd here, so policy-rc.d blocks it.
+printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+rm -f /usr/sbin/policy-rc.d

@@ -1,0 +1,26 @@
+"""The core's subcommands, one module each; :func:`core_commands` lists them for the CLI."""
+
+from nto.plugins.types import CliCommand
+
+
+def core_commands() -> list[CliCommand]:
+    """Every subcommand the core provides, plugins excluded."""
+    from nto.cli.commands import (
+        bootcmd,
+        bundle,
+        dev_cluster,
+        operand,
+        operator,
+        plugins,
+        version,
+    )
+
+    return [
+        bootcmd.COMMAND,
+        bundle.COMMAND,
+        dev_cluster.COMMAND,
+        operand.COMMAND,
+        operator.COMMAND,
+        plugins.COMMAND,
+        version.COMMAND,
+    ]

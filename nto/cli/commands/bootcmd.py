@@ -1,0 +1,37 @@
+"""``nto render-bootcmd-mc``: render the bootstrap kernel-arguments MachineConfig (install time)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from nto.plugins.types import CliCommand
+
+SAFE_ENV = "CLUSTER_NODE_TUNED_BOOTSTRAP_SAFE_ENV"
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--asset-input-dir",
+        action="append",
+        required=True,
+        type=Path,
+        help="directory of PerformanceProfile, MCP, MachineConfig, Tuned manifests (repeatable)",
+    )
+    parser.add_argument("--asset-output-dir", required=True, type=Path)
+    parser.add_argument("--mcp-name", required=True, help="MachineConfigPool to render for")
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not os.environ.get(SAFE_ENV):
+        raise RuntimeError(f"{SAFE_ENV} is not set; this command runs TuneD and is bootstrap-only")
+    raise NotImplementedError("render-bootcmd-mc is not part of this build yet")
+
+
+COMMAND = CliCommand(
+    name="render-bootcmd-mc",
+    help="render the kernel-arguments MachineConfig at install bootstrap",
+    configure=_configure,
+    run=_run,
+)

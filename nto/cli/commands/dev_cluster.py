@@ -1,0 +1,30 @@
+"""``nto dev-cluster``: run the emulated API server (:mod:`nto.testing`) for local work."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from nto.plugins.types import CliCommand
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument("--kubeconfig", type=Path, required=True, help="kubeconfig to write")
+    parser.add_argument(
+        "--crds", action="append", default=[], type=Path, help="CRD file or directory to load"
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    from nto.testing.__main__ import serve
+
+    return serve(port=args.port, kubeconfig=args.kubeconfig, crds=args.crds)
+
+
+COMMAND = CliCommand(
+    name="dev-cluster",
+    help="run an emulated Kubernetes API server on loopback (needs nto[testing])",
+    configure=_configure,
+    run=_run,
+)

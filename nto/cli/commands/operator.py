@@ -1,0 +1,57 @@
+"""``nto operator`` (the default command): run the Node Tuning Operator."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+from nto.cli.flags import BoolFlag
+from nto.operator.settings import METRICS_CERT_DIR, METRICS_PORT, WEBHOOK_CERT_DIR, WEBHOOK_PORT
+from nto.plugins.types import CliCommand
+
+logger = logging.getLogger(__name__)
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--enable-leader-election",
+        action=BoolFlag,
+        default=True,
+        help="elect a leader with Lease node-tuning-operator-lock (default true)",
+    )
+    parser.add_argument("--webhook-port", type=int, default=WEBHOOK_PORT)
+    parser.add_argument("--webhook-cert-dir", type=Path, default=WEBHOOK_CERT_DIR)
+    parser.add_argument("--metrics-port", type=int, default=METRICS_PORT)
+    parser.add_argument("--metrics-cert-dir", type=Path, default=METRICS_CERT_DIR)
+    parser.add_argument(
+        "--metrics-insecure",
+        action=BoolFlag,
+        default=False,
+        help="serve /metrics over plain HTTP without client auth (development only)",
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    from nto.operator.runtime import run_operator
+    from nto.operator.settings import OperatorSettings
+
+    settings = OperatorSettings.from_env(
+        os.environ,
+        leader_election=args.enable_leader_election,
+        webhook_port=args.webhook_port,
+        webhook_cert_dir=args.webhook_cert_dir,
+        metrics_port=args.metrics_port,
+        metrics_cert_dir=args.metrics_cert_dir,
+        metrics_insecure=args.metrics_insecure,
+    )
+    return run_operator(settings, args.plugin_host)
+
+
+COMMAND = CliCommand(
+    name="operator",
+    help="run the Node Tuning Operator (the default command)",
+    configure=_configure,
+    run=_run,
+)

@@ -1,0 +1,145 @@
+"""``nto operator``: kopf with every plugin's handlers, the webhook server and the metrics server.
+
+Start-up order: plugins' metrics collectors, kopf handlers (core and plugins, through hook
+``nto_register_handlers``), then on kopf's start-up the HTTPS servers and hook ``nto_startup``;
+on clean-up hook ``nto_shutdown`` and the servers stop. A plugin failing in any of these is
+recorded by the host and the operator keeps running. Neighbours: :mod:`nto.operator.kopf_config`,
+:mod:`nto.operator.webhook_server`, :mod:`nto.operator.metrics_server`, :mod:`nto.metrics`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import kopf
+
+from nto.kube.config import load_connection
+from nto.metrics import CoreMetrics, build_registry
+from nto.operator import kopf_config
+from nto.operator.https import HTTPSServer
+from nto.operator.metrics_server import metrics_server
+from nto.operator.settings import OperatorSettings
+from nto.operator.tls import TLSFiles, TLSMaterialError
+from nto.operator.webhook_server import webhook_app
+from nto.plugins.host import PluginHost
+from nto.plugins.types import OperatorContext, WebhookRoute
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Operator:
+    """Everything one operator process runs; built by :func:`build_operator`."""
+
+    settings: OperatorSettings
+    host: PluginHost
+    registry: kopf.OperatorRegistry
+    context: OperatorContext
+    metrics: CoreMetrics
+    prometheus_registry: Any
+    servers: list[HTTPSServer] = field(default_factory=list)
+
+    async def run(self, *, stop_flag: asyncio.Event | None = None) -> None:
+        """Run kopf until ``stop_flag`` is set or a signal arrives."""
+        await kopf.operator(
+            registry=self.registry,
+            standalone=True,
+            clusterwide=True,
+            stop_flag=stop_flag,
+        )
+
+    async def start_servers(self) -> None:
+        for server in self._server_plan():
+            try:
+                await server.start()
+            except (TLSMaterialError, OSError) as exc:
+                logger.error("%s not started: %s", server.name, exc)
+                continue
+            self.servers.append(server)
+
+    async def stop_servers(self) -> None:
+        for server in self.servers:
+            await server.stop()
+        self.servers.clear()
+
+    def _server_plan(self) -> list[HTTPSServer]:
+        settings = self.settings
+        routes: list[WebhookRoute] = [
+            route for _, route in self.host.collect("nto_webhook_routes", context=self.context)
+        ]
+        plan = [
+            metrics_server(
+                self.prometheus_registry,
+                port=settings.metrics_port,
+                tls=None
+                if settings.metrics_insecure
+                else TLSFiles(
+                    settings.metrics_cert_dir / "tls.crt", settings.metrics_cert_dir / "tls.key"
+                ),
+            )
+        ]
+        if routes:
+            plan.append(
+                HTTPSServer(
+                    webhook_app(routes),
+                    name="webhook server",
+                    host="0.0.0.0",
+                    port=settings.webhook_port,
+                    tls=TLSFiles(
+                        settings.webhook_cert_dir / "apiserver.crt",
+                        settings.webhook_cert_dir / "apiserver.key",
+                    ),
+                )
+            )
+        return plan
+
+
+def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
+    """Assemble the registry, metrics and hooks of one operator process."""
+    registry = kopf.OperatorRegistry()
+    context = OperatorContext(
+        namespace=settings.namespace,
+        release_version=settings.release_version,
+        settings=settings.as_mapping(),
+        extras={},
+    )
+    prometheus_registry, metrics = build_registry(host)
+    operator = Operator(settings, host, registry, context, metrics, prometheus_registry)
+    _register_runtime_handlers(operator)
+    host.call("nto_register_handlers", registry=registry, context=context)
+    return operator
+
+
+def _register_runtime_handlers(operator: Operator) -> None:
+    registry = operator.registry
+
+    @kopf.on.login(registry=registry)
+    def login(**_: Any) -> kopf.ConnectionInfo:
+        return kopf_config.connection_info(load_connection())
+
+    @kopf.on.startup(registry=registry)
+    async def startup(settings: kopf.OperatorSettings, **_: Any) -> None:
+        kopf_config.configure(settings)
+        await operator.start_servers()
+        await operator.host.call_async("nto_startup", context=operator.context)
+
+    @kopf.on.cleanup(registry=registry)
+    async def cleanup(**_: Any) -> None:
+        await operator.host.call_async("nto_shutdown", context=operator.context)
+        await operator.stop_servers()
+
+
+def run_operator(settings: OperatorSettings, host: PluginHost) -> int:
+    """Run the operator in this process until SIGINT/SIGTERM; return the exit code."""
+    operator = build_operator(settings, host)
+    logger.info(
+        "Starting the Node Tuning Operator (release %r, namespace %r, plugins: %s)",
+        settings.release_version,
+        settings.namespace,
+        ", ".join(info.name for info in host.plugins() if info.enabled) or "none",
+    )
+    asyncio.run(operator.run())
+    return 0

@@ -1,0 +1,75 @@
+"""Operator settings from the reference's environment variables and flags.
+
+Invalid values fall back to the default with a warning, like the reference (``RESYNC_PERIOD``).
+Neighbours: :mod:`nto.cli.commands.operator` (flags), :mod:`nto.operator.runtime` (consumer).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_NAMESPACE = "openshift-cluster-node-tuning-operator"
+DEFAULT_TUNED_IMAGE = "registry.svc.ci.openshift.org/openshift/origin-v4.0:cluster-node-tuned"
+DEFAULT_RESYNC_SECONDS = 600
+WEBHOOK_PORT = 4343
+WEBHOOK_CERT_DIR = Path("/apiserver.local.config/certificates")
+METRICS_PORT = 60000
+METRICS_CERT_DIR = Path("/etc/secrets")
+
+
+@dataclass(frozen=True)
+class OperatorSettings:
+    """Everything the operator reads from its environment, resolved once at start."""
+
+    namespace: str = DEFAULT_NAMESPACE
+    operator_namespace: str = DEFAULT_NAMESPACE
+    release_version: str = ""
+    resync_period: int = DEFAULT_RESYNC_SECONDS
+    tuned_image: str = DEFAULT_TUNED_IMAGE
+    pod_name: str = ""
+    hypershift: bool = False
+    leader_election: bool = True
+    webhook_port: int = WEBHOOK_PORT
+    webhook_cert_dir: Path = WEBHOOK_CERT_DIR
+    metrics_port: int = METRICS_PORT
+    metrics_cert_dir: Path = METRICS_CERT_DIR
+    metrics_insecure: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> OperatorSettings:
+        """Read the reference's environment variables, then apply flag overrides."""
+        namespace = environ.get("WATCH_NAMESPACE") or DEFAULT_NAMESPACE
+        settings = cls(
+            namespace=namespace,
+            operator_namespace=environ.get("MY_NAMESPACE") or namespace,
+            release_version=environ.get("RELEASE_VERSION", ""),
+            resync_period=_positive_int(environ, "RESYNC_PERIOD", DEFAULT_RESYNC_SECONDS),
+            tuned_image=environ.get("CLUSTER_NODE_TUNED_IMAGE") or DEFAULT_TUNED_IMAGE,
+            pod_name=environ.get("POD_NAME", ""),
+            hypershift=environ.get("HYPERSHIFT", "").lower() == "true",
+        )
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+    def as_mapping(self) -> dict[str, Any]:
+        """A plain view for plugins (:class:`~nto.plugins.types.OperatorContext`)."""
+        return {field: getattr(self, field) for field in self.__dataclass_fields__}
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        logger.warning("%s=%r is not a positive number of seconds; using %d", name, raw, default)
+        return default
+    return value

@@ -1,0 +1,68 @@
+"""The shared HTTPS webhook server (port 4343) that serves every plugin's webhook routes.
+
+Plugins contribute :class:`~nto.plugins.types.WebhookRoute` objects (hook
+``nto_webhook_routes``); this module turns them into POST endpoints with uniform, never-500
+handling of bad requests: unknown path 404, wrong method 405, non-JSON content type 415, body
+over the route's limit 413. Neighbours: :mod:`nto.operator.https`, :mod:`nto.operator.runtime`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+
+from aiohttp import web
+
+from nto.plugins.types import WebhookRoute
+
+logger = logging.getLogger(__name__)
+
+JSON_TYPES = {"application/json", "application/json; charset=utf-8"}
+
+
+class DuplicateRouteError(ValueError):
+    """Two plugins asked for the same webhook path."""
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def _endpoint(route: WebhookRoute) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            return _error(415, f"content type {content_type!r} not supported; use application/json")
+        if request.content_length is not None and request.content_length > route.max_body_bytes:
+            return _error(413, f"request body over {route.max_body_bytes} bytes")
+        body = await request.content.read(route.max_body_bytes + 1)
+        if len(body) > route.max_body_bytes:
+            return _error(413, f"request body over {route.max_body_bytes} bytes")
+        try:
+            status, payload = await route.handler(body, content_type)
+        except Exception:
+            logger.exception("Webhook %s failed", route.path)
+            return _error(500, f"internal error in webhook {route.path}")
+        return web.json_response(payload, status=status, dumps=json.dumps)
+
+    return handle
+
+
+def webhook_app(routes: Iterable[WebhookRoute]) -> web.Application:
+    """An aiohttp application with one POST endpoint per route."""
+
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    seen: set[str] = set()
+    for route in routes:
+        if route.path in seen:
+            raise DuplicateRouteError(f"webhook path {route.path!r} registered twice")
+        seen.add(route.path)
+        app.router.add_post(route.path, _endpoint(route))
+
+    async def healthz(request: web.Request) -> web.Response:
+        del request
+        return web.Response(text="ok")
+
+    app.router.add_get("/healthz", healthz)
+    return app

@@ -1,0 +1,214 @@
+"""Every hook a plugin can implement, grouped by lifecycle.
+
+The plugin host (:mod:`nto.plugins.host`) registers this module as the only hookspec source.
+Hooks are called with keyword arguments only and evolve by adding arguments, never by changing
+them. Each docstring has the same shape (summary, Parameters, Returns, Since); the plugin guide's
+hook reference is generated from them by ``hack/gen_plugin_docs.py``.
+
+Lifecycle:
+
+1. *Command line* (every start, keep it cheap): :func:`nto_cli_commands`.
+2. *Cluster shape* (bundle generation, emulated clusters, ClusterOperator status):
+   :func:`nto_crds`, :func:`nto_rbac_rules`, :func:`nto_bundle_manifests`,
+   :func:`nto_related_objects`, :func:`nto_must_gather_steps`.
+3. *Operator runtime* (``nto operator`` only): :func:`nto_metrics_collectors`,
+   :func:`nto_register_handlers`, :func:`nto_webhook_routes`, :func:`nto_startup`,
+   :func:`nto_shutdown`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nto.plugins.markers import hookspec
+
+if TYPE_CHECKING:
+    from nto.plugins.types import (
+        CliCommand,
+        JSONDict,
+        MustGatherStep,
+        OperatorContext,
+        PolicyRule,
+        RelatedObject,
+        WebhookRoute,
+    )
+
+# --- 1. command line ---------------------------------------------------------------------------
+
+
+@hookspec
+def nto_cli_commands() -> list[CliCommand]:
+    """Contribute subcommands to ``nto`` / ``cluster-node-tuning-operator``.
+
+    Parameters:
+        none.
+
+    Returns:
+        A list of :class:`~nto.plugins.types.CliCommand`. Names must not clash with core
+        commands or other plugins' commands; a clash is reported as a plugin failure.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+# --- 2. cluster shape --------------------------------------------------------------------------
+
+
+@hookspec
+def nto_crds() -> list[JSONDict]:
+    """Contribute the CustomResourceDefinitions the plugin owns.
+
+    Parameters:
+        none.
+
+    Returns:
+        A list of ``apiextensions.k8s.io/v1`` CRD manifests (plain dicts). The bundle ships them,
+        the emulated cluster loads them, and the operator's RBAC covers them.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_rbac_rules() -> list[PolicyRule]:
+    """Declare the API access the plugin's code needs.
+
+    Parameters:
+        none.
+
+    Returns:
+        A list of :class:`~nto.plugins.types.PolicyRule`, merged into the operator's
+        ClusterRole. Declare only the verbs the code uses; wildcards are rejected.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_bundle_manifests() -> list[tuple[str, JSONDict]]:
+    """Contribute extra CVO manifests (webhook configurations, services, ...).
+
+    Parameters:
+        none.
+
+    Returns:
+        A list of ``(file_name, manifest)`` pairs; file names follow the CVO numbering
+        (``0000_50_cluster-node-tuning-operator_45-webhook-configuration.yaml``).
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_related_objects() -> list[RelatedObject]:
+    """Contribute entries of ``ClusterOperator/node-tuning`` ``status.relatedObjects``.
+
+    Parameters:
+        none.
+
+    Returns:
+        A list of :class:`~nto.plugins.types.RelatedObject`.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_must_gather_steps() -> list[MustGatherStep]:
+    """Contribute steps to the must-gather collection script.
+
+    Parameters:
+        none.
+
+    Returns:
+        A list of :class:`~nto.plugins.types.MustGatherStep` (bash snippets).
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+# --- 3. operator runtime -----------------------------------------------------------------------
+
+
+@hookspec
+def nto_metrics_collectors(registry: Any) -> None:
+    """Register the plugin's Prometheus collectors.
+
+    Parameters:
+        registry: the operator's single ``prometheus_client.CollectorRegistry``; create metrics
+            against it (``Counter(..., registry=registry)``), never against the global one.
+
+    Returns:
+        nothing.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_register_handlers(registry: Any, context: OperatorContext) -> None:
+    """Register the plugin's kopf handlers (its controllers).
+
+    Parameters:
+        registry: the ``kopf.OperatorRegistry`` the operator runs; pass it as
+            ``registry=registry`` to ``kopf.on.*`` decorators.
+        context: the :class:`~nto.plugins.types.OperatorContext`.
+
+    Returns:
+        nothing.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_webhook_routes(context: OperatorContext) -> list[WebhookRoute]:
+    """Contribute POST routes to the shared HTTPS webhook server (port 4343).
+
+    Parameters:
+        context: the :class:`~nto.plugins.types.OperatorContext`.
+
+    Returns:
+        A list of :class:`~nto.plugins.types.WebhookRoute`; paths must be unique.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_startup(context: OperatorContext) -> Any:
+    """Run once when the operator starts, before the handlers process events.
+
+    Parameters:
+        context: the :class:`~nto.plugins.types.OperatorContext`.
+
+    Returns:
+        ``None`` or an awaitable, which the runtime awaits.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_shutdown(context: OperatorContext) -> Any:
+    """Run once when the operator stops (SIGTERM/SIGINT), after handlers have stopped.
+
+    Parameters:
+        context: the :class:`~nto.plugins.types.OperatorContext`.
+
+    Returns:
+        ``None`` or an awaitable, which the runtime awaits.
+
+    Since: 0.1
+    """
+    raise NotImplementedError

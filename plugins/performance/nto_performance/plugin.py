@@ -1,0 +1,32 @@
+"""The ``performance`` plugin's hook implementations: the only module the core loads.
+
+Importing it must stay cheap (the CLI loads it on every start): heavy modules are imported
+inside the hooks that need them.
+"""
+
+from __future__ import annotations
+
+from nto.plugins import PolicyRule, RelatedObject, hookimpl
+
+GROUP = "performance.openshift.io"
+
+
+@hookimpl
+def nto_related_objects() -> list[RelatedObject]:
+    return [RelatedObject(group=GROUP, resource="performanceprofiles", name="")]
+
+
+@hookimpl
+def nto_rbac_rules() -> list[PolicyRule]:
+    return [
+        PolicyRule(
+            api_groups=(GROUP,),
+            resources=("performanceprofiles", "performanceprofiles/status"),
+            verbs=("get", "list", "watch", "update", "patch"),
+        ),
+        PolicyRule(
+            api_groups=(GROUP,),
+            resources=("performanceprofiles/finalizers",),
+            verbs=("update",),
+        ),
+    ]
