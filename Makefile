@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(PY) hack/bench.py
 
 bundle: $(STAMP)
-	$(PY) -m nto.cli.main bundle --output-dir bundle
+	$(BIN)/nto bundle --output-dir bundle
 
 verify: $(STAMP)
 	$(PY) hack/verify.py

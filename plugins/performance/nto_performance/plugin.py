@@ -6,7 +6,7 @@ inside the hooks that need them.
 
 from __future__ import annotations
 
-from nto.plugins import PolicyRule, RelatedObject, hookimpl
+from nto.plugins import JSONDict, PolicyRule, RelatedObject, hookimpl
 
 GROUP = "performance.openshift.io"
 
@@ -30,3 +30,10 @@ def nto_rbac_rules() -> list[PolicyRule]:
             verbs=("update",),
         ),
     ]
+
+
+@hookimpl
+def nto_crds() -> list[JSONDict]:
+    from nto_api.crds import load_crds
+
+    return [crd for crd in load_crds() if crd["spec"]["group"] == GROUP]
