@@ -1,0 +1,215 @@
+"""``make demo``: an emulated cluster, the operator with its plugins, sample objects, a summary.
+
+Steps, each shown as it happens: start the emulated API server (:mod:`nto.testing`) with the
+project's CRDs, add fake nodes and MachineConfigPools, start ``nto operator`` as a subprocess,
+apply the sample Tuned and PerformanceProfile (the reference's samples when
+``../shared/reference`` is present, else ours from ``examples/``), wait for the operator to
+react, and print tables of nodes, rendered objects, conditions and a metrics excerpt. Runs until
+Ctrl-C; ``--once`` prints the summary and exits (used by the e2e suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import socket
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nto.plugins.host import build_plugin_host
+from nto.testing import EmulatedCluster, OperatorProcess
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference"
+NAMESPACE = "openshift-cluster-node-tuning-operator"
+
+NODES = [
+    (
+        "master-0",
+        {"node-role.kubernetes.io/master": "", "node-role.kubernetes.io/control-plane": ""},
+    ),
+    ("worker-0", {"node-role.kubernetes.io/worker": "", "tuned.openshift.io/hugepages": ""}),
+    ("worker-1", {"node-role.kubernetes.io/worker": ""}),
+    (
+        "worker-cnf-0",
+        {"node-role.kubernetes.io/worker": "", "node-role.kubernetes.io/worker-cnf": ""},
+    ),
+]
+POOLS = ["master", "worker", "worker-cnf"]
+
+
+def step(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def node(name: str, labels: dict[str, str]) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": name, "labels": {"kubernetes.io/os": "linux", **labels}},
+        "spec": {"providerID": f"demo://{name}"},
+        "status": {"nodeInfo": {"operatingSystem": "linux", "architecture": "amd64"}},
+    }
+
+
+def pool(name: str) -> dict[str, Any]:
+    roles = ["worker", name] if name == "worker-cnf" else [name]
+    return {
+        "apiVersion": "machineconfiguration.openshift.io/v1",
+        "kind": "MachineConfigPool",
+        "metadata": {
+            "name": name,
+            "labels": {f"pools.operator.machineconfiguration.openshift.io/{name}": ""},
+        },
+        "spec": {
+            "machineConfigSelector": {
+                "matchExpressions": [
+                    {
+                        "key": "machineconfiguration.openshift.io/role",
+                        "operator": "In",
+                        "values": roles,
+                    }
+                ]
+            },
+            "nodeSelector": {"matchLabels": {f"node-role.kubernetes.io/{name}": ""}},
+        },
+    }
+
+
+def samples() -> list[dict[str, Any]]:
+    """Our sample Tuned and PerformanceProfile (shared/ samples target labels we do not fake)."""
+    documents: list[dict[str, Any]] = []
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        documents.extend(doc for doc in yaml.safe_load_all(path.read_text()) if doc)
+    return documents
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def scrape(port: int) -> str:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
+            return str(response.read().decode())
+    except OSError:
+        return ""
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+    ]
+    lines = [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False))
+        for row in [headers, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def condition_summary(obj: dict[str, Any]) -> str:
+    conditions = obj.get("status", {}).get("conditions", [])
+    return ", ".join(f"{c.get('type')}={c.get('status')}" for c in conditions) or "-"
+
+
+def summary(cluster: EmulatedCluster, metrics_port: int) -> str:
+    profiles = {p["metadata"]["name"]: p for p in cluster.list("tuned.openshift.io/v1", "Profile")}
+    rows = []
+    for name, _ in NODES:
+        profile = profiles.get(name, {})
+        tuned = profile.get("spec", {}).get("config", {}).get("tunedProfile", "-")
+        rows.append([name, tuned, condition_summary(profile) if profile else "(no Profile yet)"])
+    parts = ["Nodes and their TuneD profile", table(["NODE", "TUNED PROFILE", "CONDITIONS"], rows)]
+    kinds = [
+        ("tuned.openshift.io/v1", "Tuned"),
+        ("performance.openshift.io/v2", "PerformanceProfile"),
+        ("machineconfiguration.openshift.io/v1", "MachineConfig"),
+        ("machineconfiguration.openshift.io/v1", "KubeletConfig"),
+        ("node.k8s.io/v1", "RuntimeClass"),
+        ("config.openshift.io/v1", "ClusterOperator"),
+    ]
+    objects = [
+        [kind, obj["metadata"].get("name", ""), condition_summary(obj)]
+        for api_version, kind in kinds
+        for obj in cluster.list(api_version, kind)
+    ]
+    parts += ["", "Objects", table(["KIND", "NAME", "CONDITIONS"], objects)]
+    metrics = [line for line in scrape(metrics_port).splitlines() if line.startswith("nto_")]
+    parts += ["", "Metrics (nto_*)", "\n".join(metrics[:20]) or "(metrics endpoint not answering)"]
+    return "\n".join(parts)
+
+
+def run(once: bool, settle: float) -> int:
+    step("Starting the emulated Kubernetes API server")
+    with EmulatedCluster() as cluster:
+        from nto.bundle.generate import core_crds
+
+        host = build_plugin_host()
+        crds = core_crds() + [crd for _, crd in host.collect("nto_crds")]
+        cluster.load_crds(crds)
+        print(f"    {cluster.url}  (KUBECONFIG={cluster.kubeconfig_path})")
+        step(f"Adding {len(NODES)} nodes and {len(POOLS)} MachineConfigPools")
+        cluster.apply([node(name, labels) for name, labels in NODES])
+        cluster.apply([pool(name) for name in POOLS])
+        plugins = ", ".join(i.name for i in host.plugins() if i.enabled) or "none"
+        step(f"Starting the operator (plugins: {plugins})")
+        port = free_port()
+        assert cluster.kubeconfig_path is not None
+        command = [
+            sys.executable,
+            "-m",
+            "nto",
+            "operator",
+            "--metrics-insecure",
+            f"--metrics-port={port}",
+        ]
+        command.append("--enable-leader-election=false")
+        with OperatorProcess(
+            command, kubeconfig=cluster.kubeconfig_path, env={"RELEASE_VERSION": "demo"}
+        ) as operator:
+            deadline = time.monotonic() + 60
+            while not scrape(port) and time.monotonic() < deadline and operator.running:
+                print(".", end="", flush=True)
+                time.sleep(0.5)
+            print()
+            step("Applying the sample Tuned and PerformanceProfile")
+            cluster.apply(samples())
+            step(f"Letting the operator reconcile for {settle:.0f} s")
+            time.sleep(settle)
+            print()
+            print(summary(cluster, port))
+            print(f"\n(operator log: {operator.log_path})")
+            if once:
+                return 0 if operator.running else 1
+            step("Running; press Ctrl-C to stop")
+            try:
+                signal.pause()
+            except KeyboardInterrupt:
+                print()
+                step("Stopping")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--once", action="store_true", help="print the summary and exit")
+    parser.add_argument(
+        "--settle", type=float, default=5.0, help="seconds to wait before the summary"
+    )
+    args = parser.parse_args()
+    try:
+        return run(args.once, args.settle)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
