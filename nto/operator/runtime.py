@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import kopf
 
+from nto.kube.client import KubeClient
 from nto.kube.config import load_connection
 from nto.metrics import CoreMetrics, build_registry
 from nto.operator import kopf_config
 from nto.operator.https import HTTPSServer
+from nto.operator.leader import LeaderElector, LeaseTimings, timings_for_topology
 from nto.operator.metrics_server import metrics_server
 from nto.operator.settings import OperatorSettings
 from nto.operator.tls import TLSFiles, TLSMaterialError
@@ -42,17 +45,67 @@ class Operator:
     prometheus_registry: Any
     servers: list[HTTPSServer] = field(default_factory=list)
 
-    async def run(self, *, stop_flag: asyncio.Event | None = None) -> None:
-        """Run kopf until ``stop_flag`` is set or a signal arrives."""
+    async def run(self, *, stop_flag: StopFlag | None = None) -> int:
+        """Serve webhooks, win the election, run kopf until stopped; return the exit code.
+
+        Webhooks are served by every replica (the Service picks any pod); the controllers and
+        the metrics server run on the leader only, like the reference.
+        """
+        await self._start(self._webhook_servers())
+        kopf_stop = asyncio.Event()
+        watcher = asyncio.create_task(_relay(stop_flag, kopf_stop)) if stop_flag else None
+        try:
+            if not self.settings.leader_election:
+                await self._run_kopf(kopf_stop)
+                return 0
+            return await self._run_as_leader(kopf_stop)
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+            await self.stop_servers()
+
+    async def _run_kopf(self, stop: asyncio.Event) -> None:
         await kopf.operator(
             registry=self.registry,
             standalone=True,
             clusterwide=True,
-            stop_flag=stop_flag,
+            stop_flag=stop,
         )
 
+    async def _run_as_leader(self, kopf_stop: asyncio.Event) -> int:
+        async with KubeClient(load_connection()) as client:
+            timings = self.settings.lease_timings or await _timings_from_cluster(client)
+            elector = LeaderElector(
+                client,
+                namespace=self.settings.namespace,
+                identity=self.settings.identity(),
+                timings=timings,
+            )
+            acquiring = asyncio.create_task(elector.acquire())
+            stopping = asyncio.create_task(kopf_stop.wait())
+            await asyncio.wait({acquiring, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not acquiring.done():
+                acquiring.cancel()
+                return 0
+            lost = asyncio.Event()
+            holder = asyncio.create_task(elector.hold(lost))
+            relay = asyncio.create_task(_relay(lost, kopf_stop))
+            try:
+                await self._run_kopf(kopf_stop)
+            finally:
+                holder.cancel()
+                relay.cancel()
+                if not lost.is_set():
+                    await elector.release()
+            return 1 if lost.is_set() else 0
+
     async def start_servers(self) -> None:
-        for server in self._server_plan():
+        """Start the leader-only servers (metrics); called from kopf's start-up."""
+        await self._start(self._metrics_servers())
+
+    async def _start(self, servers: list[HTTPSServer]) -> None:
+        for server in servers:
             try:
                 await server.start()
             except (TLSMaterialError, OSError) as exc:
@@ -66,11 +119,11 @@ class Operator:
         self.servers.clear()
 
     def _server_plan(self) -> list[HTTPSServer]:
+        return self._metrics_servers() + self._webhook_servers()
+
+    def _metrics_servers(self) -> list[HTTPSServer]:
         settings = self.settings
-        routes: list[WebhookRoute] = [
-            route for _, route in self.host.collect("nto_webhook_routes", context=self.context)
-        ]
-        plan = [
+        return [
             metrics_server(
                 self.prometheus_registry,
                 port=settings.metrics_port,
@@ -81,20 +134,42 @@ class Operator:
                 ),
             )
         ]
-        if routes:
-            plan.append(
-                HTTPSServer(
-                    webhook_app(routes),
-                    name="webhook server",
-                    host="0.0.0.0",
-                    port=settings.webhook_port,
-                    tls=TLSFiles(
-                        settings.webhook_cert_dir / "apiserver.crt",
-                        settings.webhook_cert_dir / "apiserver.key",
-                    ),
-                )
+
+    def _webhook_servers(self) -> list[HTTPSServer]:
+        settings = self.settings
+        routes: list[WebhookRoute] = [
+            route for _, route in self.host.collect("nto_webhook_routes", context=self.context)
+        ]
+        if not routes:
+            return []
+        files = TLSFiles(
+            settings.webhook_cert_dir / "apiserver.crt", settings.webhook_cert_dir / "apiserver.key"
+        )
+        app = webhook_app(routes)
+        return [
+            HTTPSServer(
+                app, name="webhook server", host="0.0.0.0", port=settings.webhook_port, tls=files
             )
-        return plan
+        ]
+
+
+StopFlag = asyncio.Event | threading.Event
+
+
+async def _relay(source: StopFlag, target: asyncio.Event) -> None:
+    """Set ``target`` once ``source`` (an asyncio or threading event) is set."""
+    while not source.is_set():
+        if isinstance(source, asyncio.Event):
+            await source.wait()
+        else:
+            await asyncio.sleep(0.1)
+    target.set()
+
+
+async def _timings_from_cluster(client: KubeClient) -> LeaseTimings:
+    infrastructure = await client.get("config.openshift.io/v1", "infrastructures", "cluster")
+    topology = ((infrastructure or {}).get("status") or {}).get("controlPlaneTopology")
+    return timings_for_topology(topology)
 
 
 def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
@@ -141,5 +216,4 @@ def run_operator(settings: OperatorSettings, host: PluginHost) -> int:
         settings.namespace,
         ", ".join(info.name for info in host.plugins() if info.enabled) or "none",
     )
-    asyncio.run(operator.run())
-    return 0
+    return asyncio.run(operator.run())

@@ -7,10 +7,15 @@ Neighbours: :mod:`nto.cli.commands.operator` (flags), :mod:`nto.operator.runtime
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # keeps aiohttp off the import path of short CLI commands
+    from nto.operator.leader import LeaseTimings
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +45,12 @@ class OperatorSettings:
     metrics_port: int = METRICS_PORT
     metrics_cert_dir: Path = METRICS_CERT_DIR
     metrics_insecure: bool = False
+    lease_timings: LeaseTimings | None = None
+    """Leader-election timings; ``None`` picks the reference's by cluster topology."""
+
+    def identity(self) -> str:
+        """This replica's leader-election identity: the pod name, else host name and pid."""
+        return self.pod_name or f"{socket.gethostname()}_{os.getpid()}"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], **overrides: Any) -> OperatorSettings:
