@@ -1,0 +1,51 @@
+"""``nto.testing``: an emulated Kubernetes API server and helpers for testing operators.
+
+Public surface (everything else is private):
+
+- :class:`EmulatedCluster` serves a faithful-enough API server on loopback (discovery, list and
+  watch with resourceVersions, the status subresource, finalizers, garbage collection, CRDs with
+  schema checks and conversion, admission webhooks, fault injection);
+- :class:`OperatorProcess` runs an operator command against it as a subprocess;
+- :func:`wait_for` polls a predicate with a timeout;
+- :class:`ApiError`, :class:`Fault`, :class:`ResourceInfo` appear in their signatures.
+
+Names are imported lazily, so that the pytest plugin (:mod:`nto.testing.pytest_plugin`), loaded
+in every pytest run, costs nothing until a fixture is used; ``python -m nto.testing`` runs the
+server standalone.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nto.testing._cluster import EmulatedCluster
+    from nto.testing._errors import ApiError
+    from nto.testing._faults import Fault
+    from nto.testing._process import OperatorProcess, wait_for
+    from nto.testing._resources import ResourceInfo
+
+__all__ = [
+    "ApiError",
+    "EmulatedCluster",
+    "Fault",
+    "OperatorProcess",
+    "ResourceInfo",
+    "wait_for",
+]
+
+_HOMES = {
+    "ApiError": "nto.testing._errors",
+    "EmulatedCluster": "nto.testing._cluster",
+    "Fault": "nto.testing._faults",
+    "OperatorProcess": "nto.testing._process",
+    "ResourceInfo": "nto.testing._resources",
+    "wait_for": "nto.testing._process",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'nto.testing' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES[name]), name)

@@ -1,0 +1,261 @@
+"""Admission and conversion webhooks called by the emulator over HTTPS with the caBundle."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.testing.conftest import MERGE, configmap
+from tests.testing.test_crds import widget_crd
+from tests.testing.webhook_server import WebhookServer, admission_response
+
+CMS = "/api/v1/namespaces/default/configmaps"
+ADMISSION = "/apis/admissionregistration.k8s.io/v1"
+
+
+def _config(
+    kind,
+    client_config,
+    *,
+    operations=("CREATE",),
+    resources=("configmaps",),
+    failure_policy="Fail",
+    **extra,
+):
+    return {
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": kind,
+        "metadata": {"name": f"{kind.lower()}-cfg"},
+        "webhooks": [
+            {
+                "name": "hook.example.com",
+                "clientConfig": client_config,
+                "rules": [
+                    {
+                        "operations": list(operations),
+                        "apiGroups": [""],
+                        "apiVersions": ["v1"],
+                        "resources": list(resources),
+                    }
+                ],
+                "failurePolicy": failure_policy,
+                "sideEffects": "None",
+                "admissionReviewVersions": ["v1"],
+                "timeoutSeconds": 2,
+                **extra,
+            }
+        ],
+    }
+
+
+def _deny_name_bad(review):
+    obj = review["request"]["object"]
+    allowed = obj is None or obj["metadata"]["name"] != "bad"
+    return admission_response(review, allowed=allowed, code=422, message="name 'bad' is banned")
+
+
+def _label_it(review):
+    return admission_response(
+        review, patch=[{"op": "add", "path": "/metadata/labels/mutated", "value": "yes"}]
+    )
+
+
+@pytest.fixture
+def hooks():
+    with WebhookServer({"/validate": _deny_name_bad, "/mutate": _label_it}) as server:
+        yield server
+
+
+def test_validating_webhook_denies_with_its_code_and_message(http, hooks):
+    http(
+        "POST",
+        f"{ADMISSION}/validatingwebhookconfigurations",
+        _config("ValidatingWebhookConfiguration", hooks.url("/validate")),
+    )
+    assert http("POST", CMS, configmap("good"))[0] == 201
+    status, _, error = http("POST", CMS, configmap("bad"))
+    assert status == 422
+    assert (
+        error["message"] == 'admission webhook "hook.example.com" denied the request: '
+        "name 'bad' is banned"
+    )
+    request = hooks.calls[-1][1]["request"]
+    assert (request["operation"], request["resource"]["resource"], request["namespace"]) == (
+        "CREATE",
+        "configmaps",
+        "default",
+    )
+
+
+def test_mutating_runs_before_validating(http, hooks):
+    http(
+        "POST",
+        f"{ADMISSION}/mutatingwebhookconfigurations",
+        _config("MutatingWebhookConfiguration", hooks.url("/mutate")),
+    )
+    http(
+        "POST",
+        f"{ADMISSION}/validatingwebhookconfigurations",
+        _config("ValidatingWebhookConfiguration", hooks.url("/validate")),
+    )
+    _, _, obj = http("POST", CMS, configmap("good"))
+    assert obj["metadata"]["labels"] == {"mutated": "yes"}
+    assert [path for path, _ in hooks.calls] == ["/mutate", "/validate"]
+    assert hooks.calls[1][1]["request"]["object"]["metadata"]["labels"] == {"mutated": "yes"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "called"),
+    [
+        pytest.param({"operations": ["UPDATE"]}, False, id="other-operation"),
+        pytest.param({"resources": ["secrets"]}, False, id="other-resource"),
+        pytest.param({"resources": ["configmaps/status"]}, False, id="subresource-only"),
+        pytest.param({"resources": ["*"]}, True, id="wildcard"),
+        pytest.param({"operations": ["*"], "resources": ["*/*"]}, True, id="all"),
+        pytest.param(
+            {"objectSelector": {"matchLabels": {"hooked": "yes"}}}, False, id="object-selector-miss"
+        ),
+        pytest.param(
+            {
+                "namespaceSelector": {
+                    "matchExpressions": [
+                        {
+                            "key": "kubernetes.io/metadata.name",
+                            "operator": "In",
+                            "values": ["default"],
+                        }
+                    ]
+                }
+            },
+            True,
+            id="namespace-selector-hit",
+        ),
+        pytest.param(
+            {"namespaceSelector": {"matchLabels": {"team": "x"}}},
+            False,
+            id="namespace-selector-miss",
+        ),
+    ],
+)
+def test_rule_matching(http, hooks, rule, called):
+    selectors = {k: rule.pop(k) for k in ("objectSelector", "namespaceSelector") if k in rule}
+    http(
+        "POST",
+        f"{ADMISSION}/validatingwebhookconfigurations",
+        _config("ValidatingWebhookConfiguration", hooks.url("/validate"), **rule, **selectors),
+    )
+    http("POST", CMS, configmap("x"))
+    assert bool(hooks.calls) is called
+
+
+def test_delete_is_admitted_with_old_object(http, hooks):
+    http("POST", CMS, configmap("x"))
+    http(
+        "POST",
+        f"{ADMISSION}/validatingwebhookconfigurations",
+        _config("ValidatingWebhookConfiguration", hooks.url("/validate"), operations=["DELETE"]),
+    )
+    assert http("DELETE", f"{CMS}/x")[0] == 200
+    request = hooks.calls[-1][1]["request"]
+    assert request["object"] is None
+    assert request["oldObject"]["metadata"]["name"] == "x"
+
+
+@pytest.mark.parametrize(("policy", "status"), [("Fail", 500), ("Ignore", 201)])
+def test_unreachable_webhook_failure_policy(http, policy, status):
+    config = _config(
+        "ValidatingWebhookConfiguration",
+        {"url": "https://127.0.0.1:9/nowhere"},
+        failure_policy=policy,
+    )
+    http("POST", f"{ADMISSION}/validatingwebhookconfigurations", config)
+    code, _, body = http("POST", CMS, configmap("x"))
+    assert code == status, body
+
+
+def test_service_reference_goes_through_route_service(emulated_cluster, http, hooks):
+    client_config = {
+        "service": {"namespace": "default", "name": "hook", "port": 443, "path": "/validate"},
+        "caBundle": hooks.ca_bundle,
+    }
+    http(
+        "POST",
+        f"{ADMISSION}/validatingwebhookconfigurations",
+        _config("ValidatingWebhookConfiguration", client_config),
+    )
+    emulated_cluster.route_service("default", "hook", 443, "127.0.0.1", hooks.port)
+    assert http("POST", CMS, configmap("bad"))[0] == 422
+
+
+def test_wrong_ca_bundle_fails_tls(http, hooks):
+    import base64
+
+    import trustme
+
+    config = hooks.url("/validate")
+    config["caBundle"] = base64.b64encode(trustme.CA().cert_pem.bytes()).decode()
+    http(
+        "POST",
+        f"{ADMISSION}/validatingwebhookconfigurations",
+        _config("ValidatingWebhookConfiguration", config),
+    )
+    assert http("POST", CMS, configmap("x"))[0] == 500
+
+
+def _convert(review):
+    request = review["request"]
+    converted = [
+        dict(
+            obj,
+            apiVersion=request["desiredAPIVersion"],
+            spec={**obj.get("spec", {}), "convertedTo": request["desiredAPIVersion"]},
+        )
+        for obj in request["objects"]
+    ]
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "ConversionReview",
+        "response": {
+            "uid": request["uid"],
+            "result": {"status": "Success"},
+            "convertedObjects": converted,
+        },
+    }
+
+
+def test_conversion_webhook_is_called_between_versions(http):
+    with WebhookServer({"/convert": _convert}) as server:
+        crd = widget_crd(
+            strategy="Webhook",
+            webhook={"clientConfig": server.url("/convert"), "conversionReviewVersions": ["v1"]},
+        )
+        for version in crd["spec"]["versions"]:
+            version["schema"]["openAPIV3Schema"]["properties"]["spec"][
+                "x-kubernetes-preserve-unknown-fields"
+            ] = True
+        http("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)
+        status, _, obj = http(
+            "POST",
+            "/apis/example.com/v2/namespaces/default/widgets",
+            {"metadata": {"name": "w"}, "spec": {}},
+        )
+        assert status == 201, obj
+        assert obj["apiVersion"] == "example.com/v2"
+        assert obj["spec"]["convertedTo"] == "example.com/v2"
+        desired = [review["request"]["desiredAPIVersion"] for _, review in server.calls]
+        assert desired == ["example.com/v1", "example.com/v2"]
+        _, _, v1 = http("GET", "/apis/example.com/v1/namespaces/default/widgets/w")
+        assert v1["spec"]["convertedTo"] == "example.com/v1"
+
+
+def test_update_operation_sees_old_object(http, hooks):
+    http("POST", CMS, configmap("x"))
+    http(
+        "POST",
+        f"{ADMISSION}/validatingwebhookconfigurations",
+        _config("ValidatingWebhookConfiguration", hooks.url("/validate"), operations=["UPDATE"]),
+    )
+    http("PATCH", f"{CMS}/x", {"data": {"n": "1"}}, MERGE)
+    request = hooks.calls[-1][1]["request"]
+    assert request["operation"] == "UPDATE"
+    assert request["oldObject"]["data"] == {"k": "v"}
+    assert request["object"]["data"] == {"k": "v", "n": "1"}
