@@ -16,6 +16,10 @@ BIN = Path(sys.executable).parent
 CHECKS: list[tuple[str, list[str]]] = [
     ("CRDs", [sys.executable, str(ROOT / "hack" / "gen_crds.py"), "--check"]),
     ("plugin guide", [sys.executable, str(ROOT / "hack" / "gen_plugin_docs.py"), "--check"]),
+    (
+        "render snapshots",
+        [sys.executable, str(ROOT / "hack" / "gen_render_snapshots.py"), "--check"],
+    ),
     ("bundle", [str(BIN / "nto"), "bundle", "--output-dir", str(ROOT / "bundle"), "--check"]),
 ]
 

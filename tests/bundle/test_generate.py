@@ -1,4 +1,4 @@
-"""The bundle merges core manifests with every plugin's CRDs, RBAC, manifests and related objects."""
+"""The bundle merges the core manifests with every plugin's CRDs, RBAC, manifests, objects."""
 
 from __future__ import annotations
 
