@@ -6,7 +6,7 @@ inside the hooks that need them.
 
 from __future__ import annotations
 
-from nto.plugins import JSONDict, PolicyRule, RelatedObject, hookimpl
+from nto.plugins import CliCommand, JSONDict, PolicyRule, RelatedObject, hookimpl
 
 GROUP = "performance.openshift.io"
 
@@ -37,3 +37,12 @@ def nto_crds() -> list[JSONDict]:
     from nto_api.crds import load_crds
 
     return [crd for crd in load_crds() if crd["spec"]["group"] == GROUP]
+
+
+@hookimpl
+def nto_cli_commands() -> list[CliCommand]:
+    from nto_performance.render import command
+
+    return [
+        CliCommand(name="render", help=command.HELP, configure=command.configure, run=command.run)
+    ]

@@ -1,0 +1,114 @@
+"""``cluster-node-tuning-operator render``: flags, environment overrides and the run.
+
+Flags (spec section 4; the environment variable wins over the flag when set):
+``--asset-input-dir`` (comma-separated directories, walked recursively; default ``/assets``;
+``ASSET_INPUT_DIR``), ``--asset-output-dir`` (required; ``ASSET_OUTPUT_DIR``), ``--owner-ref``
+``none|k8s|label-name`` (default ``label-name``; ``OWNER_REF``). klog's ``-v`` comes from the
+core's common flags. This module imports only the standard library at import time: the plugin's
+hook builds the parser on every CLI start. Neighbours: :mod:`.inputs`, :mod:`.assets`,
+:mod:`.writer`; :mod:`nto_performance.plugin` registers the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, cast
+
+if TYPE_CHECKING:
+    from nto_performance.render.assets import OwnerRef
+
+__all__ = ["HELP", "RenderSettings", "configure", "render_assets", "run", "settings_from"]
+
+logger = logging.getLogger(__name__)
+
+HELP: Final = (
+    "Render the MachineConfig, KubeletConfig, Tuned and RuntimeClass of PerformanceProfiles"
+)
+DEFAULT_INPUT_DIR: Final = "/assets"
+OWNER_REF_CHOICES: Final = ("none", "k8s", "label-name")
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """The effective settings of one run, after environment overrides."""
+
+    input_dirs: tuple[Path, ...]
+    output_dir: Path
+    owner_ref: OwnerRef
+
+
+class SettingsError(ValueError):
+    """The flags and environment do not make a valid run."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the render flags to the command's parser."""
+    parser.add_argument(
+        "--asset-input-dir",
+        default=DEFAULT_INPUT_DIR,
+        metavar="DIRS",
+        help="comma-separated input directories, read recursively (env ASSET_INPUT_DIR wins; "
+        "default %(default)s)",
+    )
+    parser.add_argument(
+        "--asset-output-dir",
+        default=None,
+        metavar="DIR",
+        help="output directory (required; env ASSET_OUTPUT_DIR wins)",
+    )
+    parser.add_argument(
+        "--owner-ref",
+        default="label-name",
+        metavar="MODE",
+        help="how rendered objects point at their profile: none, k8s (ownerReferences, needs "
+        "metadata.uid) or label-name (a label; the default); env OWNER_REF wins",
+    )
+
+
+def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> RenderSettings:
+    """Merge flags and environment (the environment wins when set and not empty)."""
+    inputs = environ.get("ASSET_INPUT_DIR") or args.asset_input_dir
+    output = environ.get("ASSET_OUTPUT_DIR") or args.asset_output_dir
+    owner_ref = environ.get("OWNER_REF") or args.owner_ref
+    if not output:
+        raise SettingsError(
+            "--asset-output-dir is required; pass it or set ASSET_OUTPUT_DIR to the directory "
+            "that receives the rendered manifests"
+        )
+    if owner_ref not in OWNER_REF_CHOICES:
+        raise SettingsError(
+            f"unsupported owner reference {owner_ref!r} (--owner-ref or OWNER_REF); "
+            f"use one of {', '.join(OWNER_REF_CHOICES)}"
+        )
+    dirs = tuple(Path(part.strip()) for part in inputs.split(",") if part.strip())
+    if not dirs:
+        raise SettingsError(
+            f"--asset-input-dir {inputs!r} names no directory; pass comma-separated directories"
+        )
+    return RenderSettings(
+        input_dirs=dirs, output_dir=Path(output), owner_ref=cast("OwnerRef", owner_ref)
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; errors propagate to the CLI, which prints them and exits 1."""
+    settings = settings_from(args, os.environ)
+    written = render_assets(settings)
+    logger.info("rendered %d files into %s", len(written), settings.output_dir)
+    return 0
+
+
+def render_assets(settings: RenderSettings) -> list[Path]:
+    """Read, render and write; the written paths. Nothing is written when anything fails."""
+    from nto_performance.render.assets import plan
+    from nto_performance.render.inputs import read_inputs
+    from nto_performance.render.writer import write_outputs
+
+    inputs = read_inputs(settings.input_dirs)
+    outputs = plan(inputs, owner_ref=settings.owner_ref)
+    return write_outputs(outputs, settings.output_dir)

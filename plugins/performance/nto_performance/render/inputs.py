@@ -1,0 +1,169 @@
+"""Read the render command's input directories: multi-document YAML or JSON, kept by kind.
+
+Every regular file under the input directories (walked recursively, in sorted order) is parsed as
+multi-document YAML (JSON is YAML too; a JSON file with tabs is read with the JSON parser). Of the
+documents, only these are used (spec section 4): ``performance.openshift.io/v2``
+PerformanceProfiles, ``machineconfiguration.openshift.io/v1`` MachineConfigPools and
+MachineConfigs, and the ``config.openshift.io/v1`` Infrastructure named ``cluster``. Profiles in
+other versions are skipped with a message saying why; other kinds are skipped quietly.
+Neighbours: :mod:`.assets` consumes `Inputs`; :mod:`.errors`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import pydantic
+import yaml
+
+from nto_api.foreign.config import Infrastructure
+from nto_api.foreign.mco import MachineConfigPool
+from nto_api.performance.v2 import PerformanceProfile
+from nto_performance.render.errors import InputError
+
+__all__ = ["Inputs", "Source", "iter_input_files", "load_documents", "read_inputs"]
+
+logger = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+_PROFILE_KIND: Final = "PerformanceProfile"
+_PROFILE_V2: Final = "performance.openshift.io/v2"
+_OLD_PROFILE_VERSIONS: Final = ("performance.openshift.io/v1", "performance.openshift.io/v1alpha1")
+_MCO_V1: Final = "machineconfiguration.openshift.io/v1"
+_CONFIG_V1: Final = "config.openshift.io/v1"
+_INFRASTRUCTURE_NAME: Final = "cluster"
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loader that keeps timestamps as text, as Kubernetes' YAML-to-JSON does."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document came from: the file and its 1-based position in the file."""
+
+    path: Path
+    index: int
+
+    def __str__(self) -> str:
+        return f"{self.path} (document {self.index})"
+
+
+@dataclass
+class Inputs:
+    """The documents render uses, in input order."""
+
+    profiles: list[tuple[Source, PerformanceProfile]] = field(default_factory=list)
+    pools: list[MachineConfigPool] = field(default_factory=list)
+    machine_configs: list[dict[str, Any]] = field(default_factory=list)
+    infrastructure: Infrastructure | None = None
+    skipped: list[str] = field(default_factory=list)
+    """One message per document that was skipped for a reason worth telling."""
+
+
+def read_inputs(directories: Sequence[Path]) -> Inputs:
+    """Parse every file under `directories`; `InputError` naming file and line on bad input."""
+    inputs = Inputs()
+    for path in iter_input_files(directories):
+        for index, document in enumerate(load_documents(path), start=1):
+            _collect(inputs, Source(path, index), document)
+    return inputs
+
+
+def iter_input_files(directories: Sequence[Path]) -> Iterator[Path]:
+    """Regular files under each directory, recursively, sorted within each directory."""
+    for directory in directories:
+        if not directory.is_dir():
+            raise InputError(
+                f"input directory {str(directory)!r} does not exist or is not a directory; "
+                "pass existing directories to --asset-input-dir (comma-separated)"
+            )
+        for root, dirs, files in os.walk(directory, onerror=_walk_error):
+            dirs.sort()
+            for name in sorted(files):
+                path = Path(root, name)
+                if path.is_file():
+                    yield path
+
+
+def _walk_error(exc: OSError) -> None:
+    raise InputError(f"cannot read input directory {exc.filename!r}: {exc.strerror}") from exc
+
+
+def load_documents(path: Path) -> list[Any]:
+    """The documents of one YAML or JSON file (empty documents dropped)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read input file {str(path)!r}: {exc}") from exc
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            return [json.loads(text)]
+        except json.JSONDecodeError:
+            pass  # maybe YAML flow style; the YAML parser reports the position
+    try:
+        return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise InputError(
+            f"cannot parse {str(path)!r} at {where}: {problem}; fix the YAML or JSON syntax "
+            "there, or move the file out of the input directories"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"cannot parse {str(path)!r}: {exc}") from exc
+
+
+def _collect(inputs: Inputs, source: Source, document: Any) -> None:
+    if not isinstance(document, dict):
+        logger.debug("skipping %s: not an object", source)
+        return
+    api_version, kind = document.get("apiVersion"), document.get("kind")
+    metadata = document.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    if kind == _PROFILE_KIND and api_version == _PROFILE_V2:
+        inputs.profiles.append((source, _parse(PerformanceProfile, document, source)))
+    elif kind == _PROFILE_KIND and api_version in _OLD_PROFILE_VERSIONS:
+        message = (
+            f"skipping PerformanceProfile {name!r} in {source}: render reads only "
+            f"{_PROFILE_V2} profiles, and this one is {api_version}; convert it to v2 "
+            "(apply it to a cluster and read it back as v2) to render it"
+        )
+        logger.warning("%s", message)
+        inputs.skipped.append(message)
+    elif api_version == _MCO_V1 and kind == "MachineConfigPool":
+        inputs.pools.append(_parse(MachineConfigPool, document, source))
+    elif api_version == _MCO_V1 and kind == "MachineConfig":
+        inputs.machine_configs.append(document)
+    elif api_version == _CONFIG_V1 and kind == "Infrastructure" and name == _INFRASTRUCTURE_NAME:
+        inputs.infrastructure = _parse(Infrastructure, document, source)
+    else:
+        logger.debug("skipping %s: %s %s %r is not a render input", source, api_version, kind, name)
+
+
+def _parse(model: type[M], document: dict[str, Any], source: Source) -> M:
+    try:
+        return model.model_validate(document)
+    except pydantic.ValidationError as exc:
+        from nto_api.registry import field_errors
+
+        listing = "; ".join(f"{path}: {message}" for path, message in field_errors(exc))
+        metadata = document.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        raise InputError(
+            f"{document.get('kind')} {name!r} in {source} is invalid: {listing}; fix these fields"
+        ) from exc
