@@ -12,7 +12,13 @@ from __future__ import annotations
 from collections import Counter as Tally
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+)
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 
@@ -85,6 +91,7 @@ class PluginFailureCollector(Collector):
 
 def build_registry(host: PluginHost) -> tuple[CollectorRegistry, CoreMetrics]:
     """A fresh registry with the core's metrics, plugin failures and every plugin's collectors."""
+    disable_created_metrics()  # type: ignore[no-untyped-call]  # client_golang has no *_created
     registry = CollectorRegistry(auto_describe=True)
     metrics = CoreMetrics(registry)
     registry.register(PluginFailureCollector(host))

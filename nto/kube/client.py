@@ -23,6 +23,10 @@ from nto.kube.config import Connection
 
 JSONDict = dict[str, Any]
 
+WATCH_LINE_BUFFER = 16 * 1024 * 1024
+"""Watch events are single JSON lines; a Profile carries every Tuned's profiles and can be
+megabytes, beyond aiohttp's default 64 KiB line buffer."""
+
 PATCH_TYPES = {
     "merge": "application/merge-patch+json",
     "json": "application/json-patch+json",
@@ -105,6 +109,7 @@ class KubeClient:
             auth=auth,
             connector=connector,
             timeout=self._timeout,
+            read_bufsize=WATCH_LINE_BUFFER,
         )
         return self
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import kopf
 
+from nto.controller.bootcmdline import BootcmdlineSignals
 from nto.kube.client import KubeClient
 from nto.kube.config import load_connection
 from nto.metrics import CoreMetrics, build_registry
@@ -28,7 +29,8 @@ from nto.operator.settings import OperatorSettings
 from nto.operator.tls import TLSFiles, TLSMaterialError
 from nto.operator.webhook_server import webhook_app
 from nto.plugins.host import PluginHost
-from nto.plugins.types import OperatorContext, WebhookRoute
+from nto.plugins.types import BOOTCMDLINE_SIGNALS, OperatorContext, WebhookRoute
+from nto.reconciler import handlers as tuned_controller
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ class Operator:
     metrics: CoreMetrics
     prometheus_registry: Any
     servers: list[HTTPSServer] = field(default_factory=list)
+    kopf_stop: asyncio.Event | None = None
+    """Set to stop kopf; also set on clean-up, since kopf leaves its waiter on it pending."""
 
     async def run(self, *, stop_flag: StopFlag | None = None) -> int:
         """Serve webhooks, win the election, run kopf until stopped; return the exit code.
@@ -52,7 +56,7 @@ class Operator:
         the metrics server run on the leader only, like the reference.
         """
         await self._start(self._webhook_servers())
-        kopf_stop = asyncio.Event()
+        kopf_stop = self.kopf_stop = asyncio.Event()
         watcher = asyncio.create_task(_relay(stop_flag, kopf_stop)) if stop_flag else None
         try:
             if not self.settings.leader_election:
@@ -175,15 +179,26 @@ async def _timings_from_cluster(client: KubeClient) -> LeaseTimings:
 def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
     """Assemble the registry, metrics and hooks of one operator process."""
     registry = kopf.OperatorRegistry()
+    signals = BootcmdlineSignals()
     context = OperatorContext(
         namespace=settings.namespace,
         release_version=settings.release_version,
         settings=settings.as_mapping(),
-        extras={},
+        extras={BOOTCMDLINE_SIGNALS: signals},
     )
     prometheus_registry, metrics = build_registry(host)
     operator = Operator(settings, host, registry, context, metrics, prometheus_registry)
     _register_runtime_handlers(operator)
+    tuned_controller.register(
+        registry,
+        settings=settings,
+        metrics=metrics,
+        signals=signals,
+        plugin_failures=lambda: [failure.describe() for failure in host.failures],
+        related_objects=lambda: [
+            related.to_manifest() for _, related in host.collect("nto_related_objects")
+        ],
+    )
     host.call("nto_register_handlers", registry=registry, context=context)
     return operator
 
@@ -205,6 +220,8 @@ def _register_runtime_handlers(operator: Operator) -> None:
     async def cleanup(**_: Any) -> None:
         await operator.host.call_async("nto_shutdown", context=operator.context)
         await operator.stop_servers()
+        if operator.kopf_stop is not None:
+            operator.kopf_stop.set()  # else kopf waits 5 s for its own "hung" stop-flag waiter
 
 
 def run_operator(settings: OperatorSettings, host: PluginHost) -> int:

@@ -117,6 +117,12 @@ class OperatorContext:
     extras: Mapping[str, Any] = field(default_factory=dict)
 
 
+BOOTCMDLINE_SIGNALS = "bootcmdline_signals"
+"""Key of :attr:`OperatorContext.extras` holding the core's ``BootcmdlineSignals``: call
+``is_ready(pool, "<tuned>:<generation>", release_version)`` to learn whether every node of a
+pool computed its kernel command line from that Tuned generation (the performance plugin waits
+on it before writing its MachineConfig)."""
+
 StartupCallback = Callable[[OperatorContext], Awaitable[None] | None]
 
 

@@ -12,14 +12,22 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
     parser.add_argument("--kubeconfig", type=Path, required=True, help="kubeconfig to write")
     parser.add_argument(
-        "--crds", action="append", default=[], type=Path, help="CRD file or directory to load"
+        "--crds",
+        action="append",
+        default=[],
+        type=Path,
+        help="CRD file or directory to load (default: the project's CRDs)",
     )
 
 
 def _run(args: argparse.Namespace) -> int:
-    from nto.testing.__main__ import serve
+    from importlib import resources
 
-    return serve(port=args.port, kubeconfig=args.kubeconfig, crds=args.crds)
+    from nto.testing.__main__ import main
+
+    crds = list(args.crds) or [Path(str(resources.files("nto_api.crds")))]
+    argv = ["--port", str(args.port), "--kubeconfig", str(args.kubeconfig), "--crds"]
+    return main([*argv, *map(str, crds)])
 
 
 COMMAND = CliCommand(

@@ -1,0 +1,352 @@
+"""The Tuned controller loop: reconcile the cluster from the cache, writing only differences.
+
+Events mark work (a node, or everything); one loop drains the marks after a short debounce and
+runs the reference's sync in order: the default Tuned, managementState, the operand DaemonSet,
+Tuned validation, per-node Profiles, kernel-argument MachineConfigs, and the ClusterOperator
+status. Every step is level-triggered: it recomputes from the cache, so a restart, a lost event
+or a failed write only delays convergence. Neighbours: :mod:`.cache`, :mod:`.writes`,
+:mod:`nto.controller` (all decisions), :mod:`.handlers` (kopf wiring).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from nto.controller import bootcmdline as gating
+from nto.controller.bootcmdline import BootcmdlineSignals, KargTracker
+from nto.controller.calculator import Calculator
+from nto.controller.computed import ComputedProfile, is_linux_node
+from nto.controller.conditions import conditions_equal
+from nto.controller.daemonset import daemonset_differences, desired_daemonset, updated_daemonset
+from nto.controller.default_tuned import default_tuned, needs_reset, reset_default
+from nto.controller.kargs import (
+    machine_configs_to_prune,
+    plan_machine_config,
+    wanted_machine_config_names,
+)
+from nto.controller.management import ignored_management_state_warning, management_plan
+from nto.controller.names import DEFAULT_TUNED_NAME, RENDERED_TUNED_NAME
+from nto.controller.profile_diff import desired_profile, profile_differences, updated_profile
+from nto.controller.status import (
+    StatusInputs,
+    cluster_operator_status,
+    compute_status,
+    status_changed,
+)
+from nto.controller.validation import (
+    any_invalid,
+    has_conflicting_duplicate,
+    valid_conditions,
+    validate_all,
+)
+from nto.kube.client import ApiError, KubeClient
+from nto.metrics import CoreMetrics
+from nto.operator.settings import OperatorSettings
+from nto.reconciler.cache import ClusterCache, JSONDict, name_of
+from nto.reconciler.pods import PodWatch
+from nto.reconciler.writes import Writer
+
+logger = logging.getLogger(__name__)
+
+EVERYTHING = "*"
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _version_key(objects: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        sorted((name_of(o), str((o.get("metadata") or {}).get("resourceVersion"))) for o in objects)
+    )
+
+
+class TunedController:
+    """Owns the reconcile loop; feed it with :meth:`mark`."""
+
+    def __init__(
+        self,
+        client: KubeClient,
+        cache: ClusterCache,
+        *,
+        settings: OperatorSettings,
+        metrics: CoreMetrics,
+        signals: BootcmdlineSignals,
+        plugin_failures: Callable[[], Sequence[str]] = list,
+        related_objects: Callable[[], Sequence[Mapping[str, Any]]] = list,
+        debounce: float = 0.05,
+        clock: Callable[[], datetime.datetime] = _now,
+    ) -> None:
+        self.cache = cache
+        self.settings = settings
+        self.metrics = metrics
+        self.signals = signals
+        self.writer = Writer(client, cache, namespace=settings.namespace)
+        self._plugin_failures = plugin_failures
+        self._related_objects = related_objects
+        self._debounce = debounce
+        self._clock = clock
+        self._dirty: set[str] = {EVERYTHING}
+        self._wake = asyncio.Event()
+        self._wake.set()
+        self._calculator: Calculator | None = None
+        self._calculator_key: object = None
+        self._computed: dict[str, ComputedProfile] = {}
+        self._tracker = KargTracker()
+        self._rendered_checked = False
+        self.reconciles = 0
+        self.pod_watch: PodWatch | None = None
+
+    # --- scheduling ---------------------------------------------------------------------------
+
+    def mark(self, *keys: str) -> None:
+        """Ask for a reconcile of these nodes (``node/<name>``) or of everything (``*``)."""
+        self._dirty.update(keys or (EVERYTHING,))
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Reconcile forever; failures back off and retry the same work."""
+        backoff = 0.1
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(self._debounce)
+            self._wake.clear()
+            batch, self._dirty = self._dirty, set()
+            started = asyncio.get_running_loop().time()
+            try:
+                await self.reconcile(batch)
+            except (ApiError, OSError, TimeoutError) as exc:
+                logger.warning("Reconcile failed, retrying in %.1f s: %s", backoff, exc)
+                self.metrics.reconcile_total.labels("tuned", "error").inc()
+                self.mark(*batch)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            backoff = 0.1
+            self.reconciles += 1
+            self.metrics.reconcile_total.labels("tuned", "ok").inc()
+            elapsed = asyncio.get_running_loop().time() - started
+            self.metrics.reconcile_seconds.labels("tuned").observe(elapsed)
+
+    async def resync_every(self, seconds: float) -> None:
+        """Mark everything periodically, like the reference's informer resync."""
+        while True:
+            await asyncio.sleep(seconds)
+            self.mark(EVERYTHING)
+
+    # --- one reconcile ------------------------------------------------------------------------
+
+    async def reconcile(self, batch: set[str]) -> None:
+        default = await self._ensure_default()
+        plan = management_plan(default)
+        if plan.warning:
+            logger.warning("%s", plan.warning)
+        for tuned in self.cache.tuneds.values():
+            warning = ignored_management_state_warning(tuned)
+            if warning:
+                logger.warning("%s", warning)
+        if plan.remove_resources:
+            await self._remove_resources()
+        if plan.reconcile:
+            await self._reconcile_managed(batch, default)
+        elif self.pod_watch is not None:
+            await self.pod_watch.ensure(False)
+        await self._sync_status(plan.state)
+
+    async def _reconcile_managed(self, batch: set[str], default: JSONDict | None) -> None:
+        default_uid = str(((default or {}).get("metadata") or {}).get("uid") or "")
+        if not self._rendered_checked:
+            await self.writer.delete_tuned(RENDERED_TUNED_NAME)
+            self._rendered_checked = True
+        await self._sync_daemonset(default_uid)
+        tuneds = sorted(self.cache.tuneds.values(), key=name_of)
+        blocked = await self._sync_validation(tuneds)
+        calculator, rebuilt = self._current_calculator(tuneds)
+        self.metrics.pod_labels_used.set(1 if calculator.uses_pod_labels else 0)
+        if self.pod_watch is not None:
+            await self.pod_watch.ensure(calculator.uses_pod_labels)
+        if blocked:
+            logger.warning("A conflicting duplicate TuneD profile exists; no Profile is updated")
+        else:
+            everything = rebuilt or EVERYTHING in batch
+            await self._sync_profiles(
+                calculator, self._nodes_to_sync(batch, everything), default_uid
+            )
+        await self._sync_machine_configs(tuneds)
+
+    def _nodes_to_sync(self, batch: set[str], everything: bool) -> set[str]:
+        if everything:
+            return set(self.cache.nodes) | set(self.cache.profiles)
+        return {key.removeprefix("node/") for key in batch if key.startswith("node/")}
+
+    def _current_calculator(self, tuneds: list[JSONDict]) -> tuple[Calculator, bool]:
+        key = (_version_key(tuneds), _version_key(self.cache.pools.values()))
+        if self._calculator is not None and key == self._calculator_key:
+            return self._calculator, False
+        self._calculator = Calculator(
+            tuneds,
+            pools=list(self.cache.pools.values()),
+            release_version=self.settings.release_version,
+        )
+        self._calculator_key = key
+        return self._calculator, True
+
+    async def _ensure_default(self) -> JSONDict | None:
+        existing = self.cache.tuneds.get(DEFAULT_TUNED_NAME)
+        if existing is None:
+            existing = await self.writer.get_tuned(DEFAULT_TUNED_NAME)
+        if existing is None:
+            logger.info("Creating Tuned/%s", DEFAULT_TUNED_NAME)
+            return await self.writer.create_tuned(default_tuned(self.settings.namespace))
+        if needs_reset(existing):
+            logger.info("Resetting the profiles and recommends of Tuned/%s", DEFAULT_TUNED_NAME)
+            return await self.writer.replace_tuned(reset_default(existing))
+        return existing
+
+    async def _remove_resources(self) -> None:
+        await self.writer.delete_daemonset()
+        await self.writer.delete_tuned(RENDERED_TUNED_NAME)
+        for name in list(self.cache.profiles):
+            await self.writer.delete_profile(name)
+        for name in machine_configs_to_prune(self.cache.machine_configs.values(), set()):
+            await self.writer.delete_machine_config(name)
+        self._computed.clear()
+
+    async def _sync_daemonset(self, default_uid: str) -> None:
+        settings = self.settings
+        desired = desired_daemonset(
+            image=settings.tuned_image,
+            release_version=settings.release_version,
+            namespace=settings.namespace,
+            default_uid=default_uid or None,
+        )
+        existing = self.cache.daemonset
+        if existing is None:
+            await self.writer.create_daemonset(desired)
+            return
+        reasons = daemonset_differences(
+            existing, image=settings.tuned_image, release_version=settings.release_version
+        )
+        if reasons:
+            logger.info("Updating DaemonSet tuned: %s", "; ".join(reasons))
+            await self.writer.replace_daemonset(updated_daemonset(existing, desired))
+
+    async def _sync_validation(self, tuneds: list[JSONDict]) -> bool:
+        verdicts = validate_all(tuneds)
+        self.metrics.invalid_tuned_exist.set(1 if any_invalid(verdicts) else 0)
+        now = self._clock()
+        for tuned in tuneds:
+            old = (tuned.get("status") or {}).get("conditions") or []
+            new = valid_conditions(old, verdicts[name_of(tuned)], now=now)
+            if not conditions_equal(old, new):
+                await self.writer.tuned_status(tuned, new)
+        return has_conflicting_duplicate(tuneds)
+
+    async def _sync_profiles(self, calculator: Calculator, names: set[str], uid: str) -> None:
+        semaphore = asyncio.Semaphore(16)
+
+        async def one(name: str) -> None:
+            async with semaphore:
+                await self._sync_profile(calculator, name, uid)
+
+        await asyncio.gather(*(one(name) for name in sorted(names)))
+
+    async def _sync_profile(self, calculator: Calculator, name: str, default_uid: str) -> None:
+        facts = self.cache.node_facts(name)
+        existing = self.cache.profiles.get(name)
+        if facts is None or not is_linux_node(facts.labels):
+            self._computed.pop(name, None)
+            self._tracker.forget(name)
+            if existing is not None:
+                await self.writer.delete_profile(name)
+            return
+        computed = calculator.calculate(facts, self.cache.pods_on(name))
+        self._computed[name] = computed
+        for warning in computed.warnings:
+            logger.warning("Node %s: %s", name, warning)
+        if computed.error:
+            logger.error("Node %s: %s", name, computed.error)
+            return
+        if existing is None:
+            profile = desired_profile(
+                computed, default_uid=default_uid, namespace=self.settings.namespace
+            )
+            await self.writer.create_profile(profile)
+        elif differences := profile_differences(existing, computed):
+            logger.info("Updating Profile %s: %s", name, ", ".join(differences))
+            await self.writer.replace_profile(updated_profile(existing, computed))
+        else:
+            return
+        self.metrics.profile_calculated.labels(node=name, profile=computed.tuned_profile).inc()
+
+    async def _sync_machine_configs(self, tuneds: list[JSONDict]) -> None:
+        pools = list(self.cache.pools.values())
+        facts = self.cache.all_node_facts()
+        targets: dict[str, tuple[str, Mapping[str, str], ComputedProfile]] = {}
+        for node, computed in sorted(self._computed.items()):
+            if computed.mc_labels is None:
+                self._tracker.record_target(node, None)
+                continue
+            target = gating.machine_config_target(computed.mc_labels, pools)
+            self._tracker.record_target(node, target)
+            if target.pools and not target.across_pools:
+                targets.setdefault(target.name, (target.pools[0], computed.mc_labels, computed))
+        for name, (pool, labels, computed) in targets.items():
+            subject = self.cache.node_facts(computed.node)
+            if subject is None:
+                continue
+            members = gating.nodes_in_pool(pool, facts, pools)
+            gate = gating.gate_pool(pool, subject, members, computed.bootcmdline_deps)
+            self._tracker.record_gate(gate)
+            if gate.state != "ready":
+                continue
+            action, obj = plan_machine_config(
+                self.cache.machine_configs.get(name),
+                name=name,
+                labels=labels,
+                bootcmdline=gate.bootcmdline,
+                controller_version=self.settings.release_version,
+            )
+            if action == "create" and obj is not None:
+                await self.writer.create_machine_config(obj)
+            elif action == "update" and obj is not None:
+                await self.writer.replace_machine_config(obj)
+            if self.signals.signal_ready(pool, computed.bootcmdline_deps):
+                logger.info("Pool %s applied %s", pool, computed.bootcmdline_deps)
+        wanted = wanted_machine_config_names(tuneds, pools)
+        for name in machine_configs_to_prune(self.cache.machine_configs.values(), wanted):
+            await self.writer.delete_machine_config(name)
+
+    async def _sync_status(self, management_state: str) -> None:
+        release = self.settings.release_version
+        inputs = StatusInputs(
+            release_version=release,
+            management_state=management_state,
+            daemonset=self.cache.daemonset,
+            profiles=list(self.cache.profiles.values()),
+            bootcmdline_conflicts=len(self._tracker.bootcmdline_conflict),
+            mc_labels_across_mcps=len(self._tracker.mc_labels_across_mcps),
+            plugin_failures=list(self._plugin_failures()),
+        )
+        current = self.cache.cluster_operator
+        old_status = (current or {}).get("status") or {}
+        result = compute_status(inputs, old_status.get("conditions"), now=self._clock())
+        if result.error:
+            logger.info("%s", result.error)
+        status = cluster_operator_status(
+            old_status,
+            result,
+            release_version=release,
+            extra_related=list(self._related_objects()),
+            namespace=self.settings.namespace,
+        )
+        degraded = any(
+            c.get("type") == "Degraded" and c.get("status") == "True" for c in result.conditions
+        )
+        self.metrics.degraded.set(1 if degraded else 0)
+        if current is None or status_changed(old_status, status):
+            await self.writer.cluster_operator_status(status)
