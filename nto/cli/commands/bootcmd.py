@@ -1,4 +1,7 @@
-"""``nto render-bootcmd-mc``: render the bootstrap kernel-arguments MachineConfig (install time)."""
+"""``nto render-bootcmd-mc``: render the bootstrap kernel-arguments MachineConfig (install time).
+
+The body lives in :mod:`nto.operand.bootcmd` (imported lazily).
+"""
 
 from __future__ import annotations
 
@@ -26,7 +29,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     if not os.environ.get(SAFE_ENV):
         raise RuntimeError(f"{SAFE_ENV} is not set; this command runs TuneD and is bootstrap-only")
-    raise NotImplementedError("render-bootcmd-mc is not part of this build yet")
+    from nto.operand.bootcmd import render_bootcmd_mc
+
+    render_bootcmd_mc(args.asset_input_dir, args.asset_output_dir, args.mcp_name)
+    return 0
 
 
 COMMAND = CliCommand(

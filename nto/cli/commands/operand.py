@@ -1,6 +1,7 @@
 """``nto ocp-tuned``: the per-node operand that drives TuneD from the node's Profile.
 
 Flags follow the reference: ``--in-cluster`` (default true) and ``--one-shot`` (default false).
+The body lives in :mod:`nto.operand.entry` (imported lazily: the CLI builds every parser on start).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ def check_flags(in_cluster: bool, one_shot: bool, environ: dict[str, str]) -> No
 
 def _run(args: argparse.Namespace) -> int:
     check_flags(args.in_cluster, args.one_shot, dict(os.environ))
-    raise NotImplementedError("the ocp-tuned operand is not part of this build yet")
+    from nto.operand.entry import run_operand
+
+    return run_operand(in_cluster=args.in_cluster, one_shot=args.one_shot, environ=os.environ)
 
 
 COMMAND = CliCommand(
