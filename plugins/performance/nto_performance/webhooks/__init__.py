@@ -1,0 +1,46 @@
+"""The performance plugin's webhooks on the shared HTTPS server (port 4343).
+
+- :mod:`.admission`: validating webhook for v2 PerformanceProfiles;
+- :mod:`.conversion`: CRD conversion between v1alpha1, v1 and v2;
+- :mod:`.cluster_data`: the injectable lookups validation needs;
+- :mod:`.metrics`: request counter and duration histogram;
+- :mod:`.manifests`: the Service and the ValidatingWebhookConfiguration.
+
+:func:`routes` builds both :class:`~nto.plugins.WebhookRoute` objects; the plugin's hook calls it
+with the defaults, tests with a fake provider. Importing this package stays light: the
+prometheus-backed metrics module is not imported here.
+"""
+
+from __future__ import annotations
+
+from nto.plugins import WebhookRoute
+from nto_performance.webhooks.admission import VALIDATE_PATH, AdmissionWebhook
+from nto_performance.webhooks.cluster_data import (
+    ClusterDataProvider,
+    KubeClusterDataProvider,
+)
+from nto_performance.webhooks.conversion import CONVERT_PATH, ConversionWebhook
+from nto_performance.webhooks.review import RequestObserver
+
+__all__ = [
+    "CONVERT_PATH",
+    "VALIDATE_PATH",
+    "AdmissionWebhook",
+    "ClusterDataProvider",
+    "ConversionWebhook",
+    "KubeClusterDataProvider",
+    "RequestObserver",
+    "routes",
+]
+
+
+def routes(
+    *,
+    provider: ClusterDataProvider | None,
+    observer: RequestObserver | None = None,
+) -> list[WebhookRoute]:
+    """The validating and the conversion route, reporting to ``observer``."""
+    return [
+        WebhookRoute(VALIDATE_PATH, AdmissionWebhook(provider=provider, observer=observer)),
+        WebhookRoute(CONVERT_PATH, ConversionWebhook(observer=observer)),
+    ]
