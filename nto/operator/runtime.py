@@ -22,6 +22,7 @@ from nto.kube.client import KubeClient
 from nto.kube.config import load_connection
 from nto.metrics import CoreMetrics, build_registry
 from nto.operator import kopf_config
+from nto.operator.client_ca import ClientCA
 from nto.operator.https import HTTPSServer
 from nto.operator.leader import LeaderElector, LeaseTimings, timings_for_topology
 from nto.operator.metrics_server import metrics_server
@@ -46,6 +47,9 @@ class Operator:
     metrics: CoreMetrics
     prometheus_registry: Any
     servers: list[HTTPSServer] = field(default_factory=list)
+    client_ca: ClientCA = field(default_factory=ClientCA)
+    _background: list[asyncio.Task[None]] = field(default_factory=list)
+    _clients: list[KubeClient] = field(default_factory=list)
     kopf_stop: asyncio.Event | None = None
     """Set to stop kopf; also set on clean-up, since kopf leaves its waiter on it pending."""
 
@@ -105,7 +109,16 @@ class Operator:
             return 1 if lost.is_set() else 0
 
     async def start_servers(self) -> None:
-        """Start the leader-only servers (metrics); called from kopf's start-up."""
+        """Start the leader-only servers (metrics); called from kopf's start-up.
+
+        The client CA is read first, so the metrics server never starts open when one exists.
+        """
+        if not self.settings.metrics_insecure:
+            client = KubeClient(load_connection())
+            await client.__aenter__()
+            await self.client_ca.refresh(client)
+            self._background.append(asyncio.create_task(self.client_ca.keep_fresh(client)))
+            self._clients.append(client)
         await self._start(self._metrics_servers())
 
     async def _start(self, servers: list[HTTPSServer]) -> None:
@@ -118,9 +131,15 @@ class Operator:
             self.servers.append(server)
 
     async def stop_servers(self) -> None:
+        for task in self._background:
+            task.cancel()
+        self._background.clear()
         for server in self.servers:
             await server.stop()
         self.servers.clear()
+        for client in self._clients:
+            await client.__aexit__(None, None, None)
+        self._clients.clear()
 
     def _server_plan(self) -> list[HTTPSServer]:
         return self._metrics_servers() + self._webhook_servers()
@@ -134,7 +153,9 @@ class Operator:
                 tls=None
                 if settings.metrics_insecure
                 else TLSFiles(
-                    settings.metrics_cert_dir / "tls.crt", settings.metrics_cert_dir / "tls.key"
+                    settings.metrics_cert_dir / "tls.crt",
+                    settings.metrics_cert_dir / "tls.key",
+                    client_ca=self.client_ca.get,
                 ),
             )
         ]

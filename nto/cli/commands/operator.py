@@ -21,6 +21,13 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         default=True,
         help="elect a leader with Lease node-tuning-operator-lock (default true)",
     )
+    parser.add_argument(
+        "--leader-elect-timings",
+        type=_timings,
+        default=None,
+        metavar="LEASE,RENEW,RETRY",
+        help="leader-election seconds (default: the reference's, by cluster topology)",
+    )
     parser.add_argument("--webhook-port", type=int, default=WEBHOOK_PORT)
     parser.add_argument("--webhook-cert-dir", type=Path, default=WEBHOOK_CERT_DIR)
     parser.add_argument("--metrics-port", type=int, default=METRICS_PORT)
@@ -33,10 +40,25 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _timings(text: str) -> tuple[float, float, float]:
+    """``LEASE,RENEW,RETRY`` seconds, each positive, renew shorter than the lease."""
+    try:
+        lease, renew, retry = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid timings {text!r}; use three numbers LEASE,RENEW,RETRY like 137,107,26"
+        ) from None
+    if not 0 < retry < renew < lease:
+        raise argparse.ArgumentTypeError(f"timings {text!r} must satisfy 0 < RETRY < RENEW < LEASE")
+    return lease, renew, retry
+
+
 def _run(args: argparse.Namespace) -> int:
+    from nto.operator.leader import LeaseTimings
     from nto.operator.runtime import run_operator
     from nto.operator.settings import OperatorSettings
 
+    timings = LeaseTimings(*args.leader_elect_timings) if args.leader_elect_timings else None
     settings = OperatorSettings.from_env(
         os.environ,
         leader_election=args.enable_leader_election,
@@ -45,6 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         metrics_port=args.metrics_port,
         metrics_cert_dir=args.metrics_cert_dir,
         metrics_insecure=args.metrics_insecure,
+        lease_timings=timings,
     )
     return run_operator(settings, args.plugin_host)
 
