@@ -6,7 +6,17 @@ inside the hooks that need them.
 
 from __future__ import annotations
 
-from nto.plugins import CliCommand, JSONDict, PolicyRule, RelatedObject, hookimpl
+from typing import Any
+
+from nto.plugins import (
+    CliCommand,
+    JSONDict,
+    OperatorContext,
+    PolicyRule,
+    RelatedObject,
+    WebhookRoute,
+    hookimpl,
+)
 
 GROUP = "performance.openshift.io"
 
@@ -41,8 +51,38 @@ def nto_crds() -> list[JSONDict]:
 
 @hookimpl
 def nto_cli_commands() -> list[CliCommand]:
+    from nto_performance.ppc import command as ppc_command
     from nto_performance.render import command
 
     return [
-        CliCommand(name="render", help=command.HELP, configure=command.configure, run=command.run)
+        CliCommand(name="render", help=command.HELP, configure=command.configure, run=command.run),
+        CliCommand(
+            name=ppc_command.NAME,
+            help=ppc_command.HELP,
+            configure=ppc_command.configure,
+            run=ppc_command.run,
+        ),
     ]
+
+
+@hookimpl
+def nto_webhook_routes(context: OperatorContext) -> list[WebhookRoute]:
+    del context
+    from nto_performance.webhooks import KubeClusterDataProvider, routes
+    from nto_performance.webhooks.metrics import OBSERVER
+
+    return routes(provider=KubeClusterDataProvider(), observer=OBSERVER)
+
+
+@hookimpl
+def nto_bundle_manifests() -> list[tuple[str, JSONDict]]:
+    from nto_performance.webhooks.manifests import bundle_manifests
+
+    return bundle_manifests()
+
+
+@hookimpl
+def nto_metrics_collectors(registry: Any) -> None:
+    from nto_performance.webhooks import metrics
+
+    metrics.install(registry)

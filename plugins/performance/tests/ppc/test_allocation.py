@@ -331,11 +331,12 @@ def test_property_partition(
     assert result.reserved.isdisjoint(result.offlined)
     assert result.offlined.isdisjoint(result.isolated)
     assert result.reserved | result.isolated | result.offlined == usable.online
-    assert len(result.offlined) == offlined
     if not split or nodes <= 2:
         # With more NUMA nodes the reference's split formula may reserve more than asked,
-        # up to leaving nothing isolated; see the "reference-quirk" case above.
+        # up to leaving nothing isolated or too little to offline; see the "reference-quirk"
+        # case above.
         assert len(result.reserved) == reserved
+        assert len(result.offlined) == offlined
         assert result.isolated
 
 

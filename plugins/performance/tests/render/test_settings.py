@@ -78,7 +78,7 @@ def test_settings_errors(argv: list[str], needle: str) -> None:
 def test_plugin_registers_render() -> None:
     from nto_performance import plugin
 
-    [render] = plugin.nto_cli_commands()
+    render = next(c for c in plugin.nto_cli_commands() if c.name == "render")
     assert render.name == "render"
     parser = argparse.ArgumentParser()
     render.configure(parser)
