@@ -10,8 +10,9 @@ replaces that command, e.g. with a fake in tests). The result is ``50-nto-<pool>
 ``machineConfigSelector.matchLabels``; kernel arguments of an input MachineConfig of that name
 come first and the new ones are appended when missing.
 
-Tuneds rendered from PerformanceProfiles are not added: no plugin hook provides them yet (the
-core must not import the performance plugin). The CPU list given to TuneD comes from
+Tuneds derived from other manifests (the performance plugin renders one per PerformanceProfile)
+come from plugins through the ``bootstrap_tuneds`` callable (hook ``nto_bootstrap_tuneds``);
+the core never imports a plugin. The CPU list given to TuneD comes from
 ``NTO_BOOTCMD_CPUS`` when set, else from the bootstrap machine, like the reference.
 Neighbours: `files` (name checks), `nto.controller.default_tuned`, `nto.cli.commands.bootcmd`.
 """
@@ -22,7 +23,7 @@ import logging
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -183,6 +184,7 @@ def render_bootcmd_mc(
     pool_name: str,
     *,
     environ: Mapping[str, str] | None = None,
+    bootstrap_tuneds: Callable[[dict[str, list[JSONDict]]], list[JSONDict]] | None = None,
 ) -> Path:
     """Write the MachineConfig and return its path."""
     env = os.environ if environ is None else environ
@@ -195,9 +197,11 @@ def render_bootcmd_mc(
         )
     tuneds = [t for t in manifests.get("Tuned", []) if _name(t) != "default"]
     tuneds.append(default_tuned())
-    if manifests.get("PerformanceProfile"):
+    if bootstrap_tuneds is not None:
+        tuneds.extend(bootstrap_tuneds(manifests))
+    elif manifests.get("PerformanceProfile"):
         logger.warning(
-            "%d PerformanceProfile(s) found; their Tuneds are not rendered here (no plugin hook)",
+            "%d PerformanceProfile(s) found but no plugin renders their Tuneds",
             len(manifests["PerformanceProfile"]),
         )
     recommended = top_recommend(tuneds)

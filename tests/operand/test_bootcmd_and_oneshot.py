@@ -197,3 +197,47 @@ def test_in_cluster_without_node_name_fails_fast(monkeypatch, capsys):
 
 def test_fake_tuned_is_found():
     assert shutil.which(sys.executable)
+
+
+def test_plugins_contribute_bootstrap_tuneds(tmp_path, fake_tuned, monkeypatch):
+    """Hook ``nto_bootstrap_tuneds`` adds Tuneds (e.g. rendered from PerformanceProfiles)."""
+    from nto.cli import main as cli_main
+    from nto.plugins import hookimpl
+    from nto.plugins.host import build_plugin_host
+
+    seen: list[list[str]] = []
+
+    class Bootstrap:
+        @hookimpl
+        def nto_bootstrap_tuneds(self, manifests):
+            seen.append(sorted(manifests))
+            return [
+                tuned(
+                    "from-plugin", {"plugin-rt": "[main]\n[bootloader]\ncmdline_x=+plugin=1\n"}, 1
+                )
+            ]
+
+    monkeypatch.setattr(
+        cli_main,
+        "build_plugin_host",
+        lambda **_: build_plugin_host(
+            load_entry_points=False, plugins=[("bootstrap", Bootstrap())]
+        ),
+    )
+    for key, value in {
+        **fake_env(fake_tuned),
+        "CLUSTER_NODE_TUNED_BOOTSTRAP_SAFE_ENV": "1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    inputs = write_inputs(tmp_path / "in", POOL)
+    argv = [
+        "render-bootcmd-mc",
+        "--asset-input-dir",
+        str(inputs),
+        "--asset-output-dir",
+        str(tmp_path),
+    ]
+    assert main([*argv, "--mcp-name", "worker-cnf"]) == 0
+    assert seen == [["MachineConfigPool"]]
+    config = yaml.safe_load((tmp_path / "kernelcmdargs_machineconfig_kargs.yaml").read_text())
+    assert config["spec"]["kernelArguments"] == ["plugin=1"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Any
 
 from nto.plugins.types import CliCommand
 
@@ -31,7 +32,17 @@ def _run(args: argparse.Namespace) -> int:
         raise RuntimeError(f"{SAFE_ENV} is not set; this command runs TuneD and is bootstrap-only")
     from nto.operand.bootcmd import render_bootcmd_mc
 
-    render_bootcmd_mc(args.asset_input_dir, args.asset_output_dir, args.mcp_name)
+    host = args.plugin_host
+
+    def bootstrap_tuneds(manifests: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        return [tuned for _, tuned in host.collect("nto_bootstrap_tuneds", manifests=manifests)]
+
+    render_bootcmd_mc(
+        args.asset_input_dir,
+        args.asset_output_dir,
+        args.mcp_name,
+        bootstrap_tuneds=bootstrap_tuneds,
+    )
     return 0
 
 
