@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from nto.bundle.generate import DISABLED_BY_DEFAULT
 from nto.plugins.host import build_plugin_host
 from nto.testing import EmulatedCluster, OperatorProcess
 
@@ -152,7 +153,7 @@ def run(once: bool, settle: float) -> int:
     with EmulatedCluster() as cluster:
         from nto.bundle.generate import core_crds
 
-        host = build_plugin_host()
+        host = build_plugin_host(disabled=DISABLED_BY_DEFAULT)
         crds = core_crds() + [crd for _, crd in host.collect("nto_crds")]
         cluster.load_crds(crds)
         print(f"    {cluster.url}  (KUBECONFIG={cluster.kubeconfig_path})")
@@ -172,9 +173,8 @@ def run(once: bool, settle: float) -> int:
             f"--metrics-port={port}",
         ]
         command.append("--enable-leader-election=false")
-        with OperatorProcess(
-            command, kubeconfig=cluster.kubeconfig_path, env={"RELEASE_VERSION": "demo"}
-        ) as operator:
+        env = {"RELEASE_VERSION": "demo", "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT)}
+        with OperatorProcess(command, kubeconfig=cluster.kubeconfig_path, env=env) as operator:
             deadline = time.monotonic() + 60
             while not scrape(port) and time.monotonic() < deadline and operator.running:
                 print(".", end="", flush=True)

@@ -1,56 +1,172 @@
-"""Assemble the CVO bundle from the core's manifests and every plugin's hooks, and write it.
+"""Assemble the CVO bundle from the core's manifests and the plugins' hooks; write or check it.
 
-File names follow the CVO convention ``0000_50_cluster-node-tuning-operator_<NN>-<name>.yaml``
-where ``NN`` orders the apply (10 namespace, 20 CRDs, 40 RBAC, 60 ClusterOperator). ``--check``
-compares instead of writing, for ``make verify``.
+Files are ``0000_50_cluster-node-tuning-operator_<NN>-<name>.yaml``; ``NN`` orders the apply:
+10 namespace, 20 CRDs, 30 monitoring, 40 RBAC, 45 webhook (from the plugins that serve
+webhooks), 50 operator, 55 network policy, 60 ClusterOperator; plus ``image-references``.
+Plugins add CRDs (``nto_crds``), RBAC rules
+(``nto_rbac_rules``), documents (``nto_bundle_manifests``, into a new or an existing file) and
+related objects (``nto_related_objects``).
+
+Plugins disabled by default: :data:`DISABLED_BY_DEFAULT` names plugins (the example plugin) that
+ship in the code base but not switched on. The bundle takes nothing from them and lists them in
+the Deployment's ``NTO_DISABLED_PLUGINS``, so the bundle is the same whether or not they are
+installed where it is generated. To enable one in a cluster, build a bundle without it in the
+list. A plugin that fails while the bundle is built fails the build: a bundle silently missing a
+plugin's CRDs would install a broken operator. ``--check`` compares instead of writing
+(``make verify``). Neighbours: every other module of :mod:`nto.bundle`, :mod:`nto.cli`.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
-from nto.bundle import manifests
+from nto.bundle import cvo, rbac
+from nto.bundle.clusteroperator import cluster_operator, image_references
+from nto.bundle.crds import core_crds, crd_files
+from nto.bundle.monitoring import monitoring
+from nto.bundle.names import FILE_PREFIX
+from nto.bundle.namespace import namespace
+from nto.bundle.network_policy import network_policies
+from nto.bundle.operator_deployment import ibm_cloud_variant, operator_deployment
 from nto.plugins.host import PluginHost
 from nto.plugins.types import JSONDict, PolicyRule, RelatedObject
 
-PREFIX = "0000_50_cluster-node-tuning-operator_"
+DISABLED_BY_DEFAULT: Final = ("example",)
+"""Plugins the bundle leaves off (``NTO_DISABLED_PLUGINS`` in the Deployment)."""
+IMAGE_REFERENCES: Final = "image-references"
+PLUGIN_FILE: Final = re.compile(r"^[0-9]{2}-[a-z0-9][a-z0-9.-]*\.yaml$")
+"""A plugin's file name without the prefix: ``NN-name.yaml``, nothing that could leave the dir."""
+
+# Names callers of the first cut import from here (test/e2e, hack/demo.py).
+PREFIX: Final = FILE_PREFIX
+__all__ = [
+    "DISABLED_BY_DEFAULT",
+    "IMAGE_REFERENCES",
+    "PREFIX",
+    "BundleError",
+    "build",
+    "collect",
+    "core_crds",
+    "render",
+    "run",
+]
 
 
-def _annotated(manifest: JSONDict) -> JSONDict:
-    metadata = manifest.setdefault("metadata", {})
-    metadata["annotations"] = {**manifests.cvo_annotations(), **metadata.get("annotations", {})}
-    return manifest
+class BundleError(ValueError):
+    """A plugin's contribution cannot go into the bundle (bad file name or manifest)."""
 
 
-def core_crds() -> list[JSONDict]:
-    """The core's CRDs (``tuned.openshift.io``) from the API package."""
-    from nto_api.crds import load_crds
+@dataclass
+class Contributions:
+    """What the enabled plugins add to the bundle."""
 
-    return [crd for crd in load_crds() if crd["spec"]["group"] == "tuned.openshift.io"]
+    crds: list[JSONDict] = field(default_factory=list)
+    rules: list[PolicyRule] = field(default_factory=list)
+    manifests: list[tuple[str, JSONDict]] = field(default_factory=list)
+    related: list[RelatedObject] = field(default_factory=list)
+    webhooks: bool = False
+
+
+def _enabled(pairs: list[tuple[str, Any]]) -> list[Any]:
+    return [item for plugin, item in pairs if plugin not in DISABLED_BY_DEFAULT]
+
+
+def collect(host: PluginHost) -> Contributions:
+    """Call the cluster-shape hooks of every plugin not disabled by default."""
+    serving = {impl.plugin_name for impl in host.manager.hook.nto_webhook_routes.get_hookimpls()}
+    manifests = [
+        (plugin, item)
+        for plugin, item in host.collect("nto_bundle_manifests")
+        if plugin not in DISABLED_BY_DEFAULT
+    ]
+    return Contributions(
+        crds=_enabled(host.collect("nto_crds")),
+        rules=_enabled(host.collect("nto_rbac_rules")),
+        manifests=[_plugin_manifest(plugin, item) for plugin, item in manifests],
+        related=_enabled(host.collect("nto_related_objects")),
+        webhooks=bool(serving - set(DISABLED_BY_DEFAULT)),
+    )
+
+
+def _plugin_manifest(plugin: str, item: Any) -> tuple[str, JSONDict]:
+    """Check one ``(file_name, manifest)`` pair from plugin ``plugin``."""
+    if not (isinstance(item, tuple) and len(item) == 2):
+        raise BundleError(
+            f"plugin {plugin!r} returned {item!r} from nto_bundle_manifests; "
+            "return (file_name, manifest) pairs"
+        )
+    name, manifest = item
+    short = name.removeprefix(FILE_PREFIX) if isinstance(name, str) else name
+    if not isinstance(short, str) or not PLUGIN_FILE.match(short):
+        raise BundleError(
+            f"plugin {plugin!r} asked for bundle file {name!r}; use 'NN-name.yaml' "
+            "(two digits, lower-case letters, digits, '.' and '-')"
+        )
+    metadata = manifest.get("metadata") if isinstance(manifest, dict) else None
+    if not (
+        isinstance(metadata, dict)
+        and metadata.get("name")
+        and manifest.get("apiVersion")
+        and manifest.get("kind")
+    ):
+        raise BundleError(
+            f"plugin {plugin!r} returned an incomplete manifest for {short!r}: {manifest!r}; "
+            "set apiVersion, kind and metadata.name"
+        )
+    return short, manifest
+
+
+def core_files(extra: Contributions) -> dict[str, list[JSONDict]]:
+    """The core's files (short names) with the plugins' CRDs, rules and related objects."""
+    deployment = operator_deployment(disabled_plugins=DISABLED_BY_DEFAULT, webhooks=extra.webhooks)
+    files: dict[str, list[JSONDict]] = {"10-namespace.yaml": [namespace()]}
+    files.update({name: [crd] for name, crd in crd_files(core_crds() + extra.crds).items()})
+    files["30-monitoring.yaml"] = monitoring()
+    files["40-rbac.yaml"] = [*rbac.operator_rbac(extra.rules), *rbac.operand_rbac()]
+    files["50-operator.yaml"] = [deployment]
+    files["50-operator-ibm-cloud-managed.yaml"] = [ibm_cloud_variant(deployment)]
+    files["55-network-policy.yaml"] = network_policies()
+    files["60-clusteroperator.yaml"] = [cluster_operator(extra.related)]
+    return files
 
 
 def build(host: PluginHost) -> dict[str, list[JSONDict]]:
-    """File name -> documents, for the core plus every loaded plugin."""
-    files: dict[str, list[JSONDict]] = {"10-namespace.yaml": [manifests.namespace()]}
-    crds = core_crds() + [crd for _, crd in host.collect("nto_crds")]
-    for crd in crds:
-        files[f"20-{crd['metadata']['name']}.crd.yaml"] = [crd]
-    rules: list[PolicyRule] = list(manifests.CORE_RULES)
-    rules += [rule for _, rule in host.collect("nto_rbac_rules")]
-    files["40-rbac.yaml"] = [manifests.cluster_role(rules)]
-    for _, (name, manifest) in host.collect("nto_bundle_manifests"):
-        files.setdefault(name.removeprefix(PREFIX), []).append(manifest)
-    related: list[RelatedObject] = list(manifests.CORE_RELATED)
-    related += [obj for _, obj in host.collect("nto_related_objects")]
-    files["60-clusteroperator.yaml"] = [manifests.cluster_operator(related)]
-    return {
-        PREFIX + name: [_annotated(doc) for doc in docs] for name, docs in sorted(files.items())
+    """File name -> documents: the core's files, the plugins' additions and image-references."""
+    extra = collect(host)
+    files = core_files(extra)
+    for name, manifest in extra.manifests:
+        files.setdefault(name, []).append(manifest)
+    bundle = {
+        FILE_PREFIX + name: [cvo.annotate(doc) for doc in docs]
+        for name, docs in sorted(files.items())
     }
+    _refuse_duplicates(bundle)
+    bundle[IMAGE_REFERENCES] = [image_references()]
+    return bundle
+
+
+def _refuse_duplicates(bundle: dict[str, list[JSONDict]]) -> None:
+    """Two documents for one object in one release profile would fight in the cluster."""
+    seen: dict[tuple[str, str, str, str], list[tuple[str, set[str]]]] = {}
+    for name, docs in bundle.items():
+        for doc in docs:
+            metadata = doc["metadata"]
+            key = (doc["apiVersion"], doc["kind"], metadata.get("namespace", ""), metadata["name"])
+            profiles = {k for k, v in metadata["annotations"].items() if v == "true"}
+            for other, other_profiles in seen.get(key, []):
+                if profiles & other_profiles:
+                    raise BundleError(
+                        f"{doc['kind']} {metadata['name']!r} is in both {other!r} and {name!r}; "
+                        "a plugin must not ship an object the core or another plugin ships"
+                    )
+            seen.setdefault(key, []).append((name, profiles))
 
 
 def render(documents: list[JSONDict]) -> str:
@@ -58,26 +174,44 @@ def render(documents: list[JSONDict]) -> str:
     return "---\n".join(yaml.safe_dump(doc, sort_keys=True) for doc in documents)
 
 
+def _failures(host: PluginHost) -> list[str]:
+    return [f.describe() for f in host.failures if f.plugin not in DISABLED_BY_DEFAULT]
+
+
 def run(host: PluginHost, *, output_dir: Path, check: bool) -> int:
     """Write the bundle into ``output_dir`` (or compare with it); return the exit code."""
-    wanted = {name: render(docs) for name, docs in build(host).items()}
+    try:
+        wanted = {name: render(docs) for name, docs in build(host).items()}
+    except (BundleError, rbac.WildcardRuleError) as exc:
+        print(f"nto bundle: {exc}", file=sys.stderr)
+        return 1
+    if failures := _failures(host):
+        for failure in failures:
+            print(f"nto bundle: {failure}; fix or disable the plugin", file=sys.stderr)
+        return 1
     if check:
         return _compare(wanted, output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    for stale in output_dir.glob(PREFIX + "*.yaml"):
+    for stale in _present(output_dir):
         if stale.name not in wanted:
             stale.unlink()
     for name, text in wanted.items():
         (output_dir / name).write_text(text)
-    print(f"wrote {len(wanted)} manifests to {output_dir}")
+    print(f"wrote {len(wanted)} files to {output_dir}")
     return 0
 
 
+def _present(output_dir: Path) -> list[Path]:
+    found = list(output_dir.glob(FILE_PREFIX + "*.yaml"))
+    references = output_dir / IMAGE_REFERENCES
+    return [*found, references] if references.exists() else found
+
+
 def _compare(wanted: dict[str, str], output_dir: Path) -> int:
-    present = {p.name: p.read_text() for p in output_dir.glob(PREFIX + "*.yaml")}
+    present = {path.name: path.read_text() for path in _present(output_dir)}
     drift: list[str] = []
     for name in sorted(set(wanted) | set(present)):
-        old: Any = present.get(name, "")
+        old = present.get(name, "")
         new = wanted.get(name, "")
         if old != new:
             drift.extend(

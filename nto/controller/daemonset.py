@@ -87,7 +87,8 @@ def _container(release_version: str, image: str) -> JSONDict:
         "command": list(OPERAND_COMMAND),
         "env": _env(release_version, image),
         "resources": {"requests": {"cpu": "10m", "memory": "50Mi"}},
-        "securityContext": {"privileged": True, "readOnlyRootFilesystem": True},
+        # the image runs as user 1001 (the operator is non-root); TuneD needs root on the node
+        "securityContext": {"privileged": True, "readOnlyRootFilesystem": True, "runAsUser": 0},
         "terminationMessagePolicy": "FallbackToLogsOnError",
         "volumeMounts": mounts,
     }

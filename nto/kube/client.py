@@ -8,6 +8,7 @@ Errors become :class:`ApiError` subclasses by status. Neighbours: :mod:`nto.kube
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import ssl
@@ -22,6 +23,8 @@ import aiohttp
 from nto.kube.config import Connection
 
 JSONDict = dict[str, Any]
+
+LARGE_BODY = 1024 * 1024
 
 WATCH_LINE_BUFFER = 16 * 1024 * 1024
 """Watch events are single JSON lines; a Profile carries every Tuned's profiles and can be
@@ -163,7 +166,11 @@ class KubeClient:
         if self._session is None:
             raise RuntimeError("KubeClient used outside 'async with'")
         url = f"{path}?{urlencode(params)}" if params else path
-        data = None if body is None else json.dumps(body)
+        data: bytes | io.BytesIO | None = None
+        if body is not None:
+            encoded = json.dumps(body).encode()
+            # aiohttp streams file-likes; a large bytes body would block the loop (and warn)
+            data = io.BytesIO(encoded) if len(encoded) > LARGE_BODY else encoded
         headers = {"Content-Type": content_type} if data is not None else None
         async with self._session.request(method, url, data=data, headers=headers) as response:
             raw = await response.read()

@@ -248,16 +248,38 @@ class Operand:
             and same_conditions(old.get("conditions"), status["conditions"])
         ):
             return
-        updated = await self.client.patch(
-            TUNED_V1,
-            PROFILE_PLURAL,
-            self.settings.node_name,
-            {"status": status},
-            self.settings.namespace,
-            subresource="status",
-        )
+        updated = await self._put_status(profile, status)
         if self.profile is profile:
             self.profile = updated
+
+    async def _put_status(self, profile: JSONDict, status: JSONDict) -> JSONDict:
+        """PUT ``profiles/status`` (the operand's role grants update, not patch); on a stale
+        resourceVersion, re-read the Profile and try again."""
+        current = profile
+        for attempt in range(3):
+            metadata = current.get("metadata") or {}
+            body = {  # the API server keeps the stored spec on status writes: send only status
+                "apiVersion": current.get("apiVersion", TUNED_V1),
+                "kind": current.get("kind", "Profile"),
+                "metadata": {
+                    key: metadata[key]
+                    for key in ("name", "namespace", "resourceVersion", "uid")
+                    if key in metadata
+                },
+                "status": {**(current.get("status") or {}), **status},
+            }
+            try:
+                return await self.client.replace(
+                    TUNED_V1, PROFILE_PLURAL, body, self.settings.namespace, subresource="status"
+                )
+            except ConflictError:
+                fresh = await self.client.get(
+                    TUNED_V1, PROFILE_PLURAL, self.settings.node_name, self.settings.namespace
+                )
+                if fresh is None or attempt == 2:
+                    raise
+                current = fresh
+        raise AssertionError("unreachable")
 
     async def _update_node(self, profile: JSONDict) -> None:
         annotations = (profile.get("metadata") or {}).get("annotations") or {}

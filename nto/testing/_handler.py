@@ -231,7 +231,10 @@ class Router:
 
     @staticmethod
     async def _body(request: web.BaseRequest) -> Any:
-        raw = await request.read()
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge as exc:
+            raise ApiError(413, f"the request body is too large: {exc.text}") from None
         try:
             return json.loads(raw or b"null")
         except ValueError as exc:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from nto.bundle.generate import DISABLED_BY_DEFAULT
 from nto.plugins.host import build_plugin_host
 from nto.testing import EmulatedCluster, OperatorProcess
 
@@ -59,7 +60,11 @@ def operator_factory(cluster: EmulatedCluster, tmp_path) -> Iterator[Any]:
         process = OperatorProcess(
             command,
             kubeconfig=cluster.kubeconfig_path,
-            env={"WATCH_NAMESPACE": "openshift-cluster-node-tuning-operator", **(env or {})},
+            env={
+                "WATCH_NAMESPACE": "openshift-cluster-node-tuning-operator",
+                "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT),  # as the bundle ships
+                **(env or {}),
+            },
             log_path=tmp_path / f"operator-{len(started)}.log",
         )
         started.append(process.start())

@@ -1,20 +1,25 @@
-"""The bundle merges the core manifests with every plugin's CRDs, RBAC, manifests, objects."""
+"""Assembly: plugin contributions merged, hostile contributions refused, write/check round trip."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 import yaml
 
 from nto.bundle import generate
-from nto.bundle.manifests import WildcardRuleError
-from nto.plugins import MustGatherStep, PolicyRule, RelatedObject, hookimpl
+from nto.bundle.names import FILE_PREFIX, NAMESPACE
+from nto.bundle.rbac import WildcardRuleError
+from nto.plugins import MustGatherStep, PolicyRule, RelatedObject, build_plugin_host, hookimpl
 
 WIDGET_CRD = {
     "apiVersion": "apiextensions.k8s.io/v1",
     "kind": "CustomResourceDefinition",
     "metadata": {"name": "widgets.example.io"},
-    "spec": {"group": "example.io", "names": {"plural": "widgets", "kind": "Widget"}},
+    "spec": {"group": "example.io", "names": {"plural": "widgets", "kind": "WidgetSet"}},
 }
+WIDGET_SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "widget-svc"}}
+WIDGET_RULE = PolicyRule(("example.io",), ("widgets",), ("get", "list", "watch"))
 
 
 class WidgetPlugin:
@@ -24,12 +29,19 @@ class WidgetPlugin:
 
     @hookimpl
     def nto_rbac_rules(self):  # type: ignore[no-untyped-def]
-        return [PolicyRule(("example.io",), ("widgets",), ("get", "list", "watch"))]
+        return [WIDGET_RULE]
 
     @hookimpl
     def nto_bundle_manifests(self):  # type: ignore[no-untyped-def]
-        service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "widget-svc"}}
-        return [("45-widget-service.yaml", service)]
+        rule = {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule"}
+        rule["metadata"] = {
+            "name": "widgets",
+            "namespace": "openshift-cluster-node-tuning-operator",
+        }
+        return [
+            ("45-widget-service.yaml", WIDGET_SERVICE),
+            (FILE_PREFIX + "30-monitoring.yaml", rule),
+        ]
 
     @hookimpl
     def nto_related_objects(self):  # type: ignore[no-untyped-def]
@@ -39,61 +51,155 @@ class WidgetPlugin:
     def nto_must_gather_steps(self):  # type: ignore[no-untyped-def]
         return [MustGatherStep("widgets", "oc adm inspect widgets.example.io")]
 
+    @hookimpl
+    def nto_webhook_routes(self, context):  # type: ignore[no-untyped-def]
+        return []
 
-@pytest.fixture(autouse=True)
-def _no_core_crds(monkeypatch):
-    monkeypatch.setattr(generate, "core_crds", list)
+
+def manifests_plugin(*items: Any) -> object:
+    class Plugin:
+        @hookimpl
+        def nto_bundle_manifests(self):  # type: ignore[no-untyped-def]
+            return list(items)
+
+    return Plugin()
 
 
-def test_bundle_contains_plugin_contributions(make_host):
-    files = generate.build(make_host(("widgets", WidgetPlugin())))
-    prefix = generate.PREFIX
-    assert list(files) == sorted(files)
-    assert files[prefix + "20-widgets.example.io.crd.yaml"][0]["spec"]["group"] == "example.io"
-    assert files[prefix + "45-widget-service.yaml"][0]["metadata"]["name"] == "widget-svc"
-    (role,) = files[prefix + "40-rbac.yaml"]
-    assert {
-        "apiGroups": ["example.io"],
-        "resources": ["widgets"],
-        "verbs": ["get", "list", "watch"],
-    } in role["rules"]
-    (operator,) = files[prefix + "60-clusteroperator.yaml"]
+def short(files: dict[str, Any]) -> dict[str, Any]:
+    return {name.removeprefix(FILE_PREFIX): docs for name, docs in files.items()}
+
+
+def test_plugin_contributions_land_in_their_files(make_host):
+    files = short(generate.build(make_host(("widgets", WidgetPlugin()))))
+    assert files["20-widget-set.crd.yaml"] == [generate.cvo.annotate(WIDGET_CRD)]
+    assert files["45-widget-service.yaml"][0]["metadata"]["name"] == "widget-svc"
+    assert [doc["kind"] for doc in files["30-monitoring.yaml"]][-2:] == [
+        "PrometheusRule",
+        "PrometheusRule",
+    ]
+    role = next(doc for doc in files["40-rbac.yaml"] if doc["kind"] == "ClusterRole")
+    assert WIDGET_RULE.to_manifest() in role["rules"]
+    (operator,) = files["60-clusteroperator.yaml"]
     assert {"group": "example.io", "resource": "widgets", "name": ""} in operator["status"][
         "relatedObjects"
     ]
-    for docs in files.values():
-        for doc in docs:
-            annotations = doc["metadata"]["annotations"]
-            assert annotations["capability.openshift.io/name"] == "NodeTuning"
+    (deployment,) = files["50-operator.yaml"]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["readinessProbe"]["httpGet"]["port"] == 4343, "webhook routes add probes"
+    assert "webhook" in [port["name"] for port in container["ports"]]
 
 
-def test_must_gather_steps_are_collected(make_host):
+def test_must_gather_steps_are_collected_but_not_bundled(make_host):
     host = make_host(("widgets", WidgetPlugin()))
     (step,) = [step for _, step in host.collect("nto_must_gather_steps")]
     assert step.script.startswith("oc adm inspect")
+    assert "oc adm inspect" not in str(generate.build(host))
+
+
+def test_plugins_disabled_by_default_contribute_nothing(make_host):
+    plain = generate.build(make_host())
+    assert generate.build(make_host(("example", WidgetPlugin()))) == plain
+    (deployment,) = short(plain)["50-operator.yaml"]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert {"name": "NTO_DISABLED_PLUGINS", "value": "example"} in container["env"]
+    assert "livenessProbe" not in container, "no webhook routes, nothing to probe"
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        pytest.param(("../escape.yaml", WIDGET_SERVICE), "bundle file '../escape.yaml'", id="dots"),
+        pytest.param(("/etc/passwd", WIDGET_SERVICE), "'/etc/passwd'", id="absolute"),
+        pytest.param(("45-a/b.yaml", WIDGET_SERVICE), "'45-a/b.yaml'", id="slash"),
+        pytest.param(("4-x.yaml", WIDGET_SERVICE), "'4-x.yaml'", id="one-digit"),
+        pytest.param(("45-X.yaml", WIDGET_SERVICE), "'45-X.yaml'", id="upper-case"),
+        pytest.param(("45-x.json", WIDGET_SERVICE), "'45-x.json'", id="not-yaml"),
+        pytest.param((45, WIDGET_SERVICE), "bundle file 45", id="not-a-string"),
+        pytest.param(("45-x.yaml",), "return (file_name, manifest) pairs", id="one-tuple"),
+        pytest.param("45-x.yaml", "return (file_name, manifest) pairs", id="bare-string"),
+        pytest.param(("45-x.yaml", {"kind": "Service"}), "set apiVersion, kind", id="no-name"),
+        pytest.param(("45-x.yaml", ["not", "a", "dict"]), "incomplete manifest", id="list"),
+    ],
+)
+def test_hostile_plugin_manifests_are_refused(make_host, tmp_path, capsys, item, message):
+    host = make_host(("bad", manifests_plugin(item)))
+    with pytest.raises(generate.BundleError, match="plugin 'bad'") as error:
+        generate.build(host)
+    assert message in str(error.value)
+    assert generate.run(host, output_dir=tmp_path / "out", check=False) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists(), "nothing is written on error"
+
+
+@pytest.mark.parametrize(
+    "duplicate",
+    [
+        pytest.param(
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}},
+            id="core-namespace",
+        ),
+        pytest.param(
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "trusted-ca", "namespace": NAMESPACE},
+            },
+            id="core-configmap",
+        ),
+    ],
+)
+def test_a_plugin_cannot_ship_an_object_twice(make_host, duplicate):
+    with pytest.raises(generate.BundleError, match=f"{duplicate['kind']} .* is in both"):
+        generate.build(make_host(("copycat", manifests_plugin(("70-copy.yaml", duplicate)))))
 
 
 def test_wildcards_are_refused(make_host):
     class Greedy:
         @hookimpl
         def nto_rbac_rules(self):  # type: ignore[no-untyped-def]
-            return [PolicyRule(("*",), ("*",), ("*",))]
+            return [PolicyRule(("apps",), ("deployments",), ("*",))]
 
-    with pytest.raises(WildcardRuleError, match="wildcard"):
+    with pytest.raises(WildcardRuleError, match=r"'\*' in verbs; name the exact verbs"):
         generate.build(make_host(("greedy", Greedy())))
+
+
+def test_a_plugin_failing_in_a_hook_fails_the_bundle(make_host, tmp_path, capsys):
+    class Broken:
+        @hookimpl
+        def nto_crds(self):  # type: ignore[no-untyped-def]
+            raise RuntimeError("schema file missing")
+
+    assert generate.run(make_host(("broken", Broken())), output_dir=tmp_path, check=False) == 1
+    err = capsys.readouterr().err
+    assert "plugin 'broken' failed in nto_crds: RuntimeError: schema file missing" in err
+    assert not list(tmp_path.iterdir())
 
 
 def test_write_then_check_finds_no_drift_and_detects_edits(make_host, tmp_path, capsys):
     host = make_host(("widgets", WidgetPlugin()))
     assert generate.run(host, output_dir=tmp_path, check=False) == 0
     assert generate.run(host, output_dir=tmp_path, check=True) == 0
-    rbac = tmp_path / (generate.PREFIX + "40-rbac.yaml")
-    rbac.write_text(rbac.read_text().replace("watch", "delete"))
-    (tmp_path / (generate.PREFIX + "99-stale.yaml")).write_text("{}\n")
+    rbac = tmp_path / (FILE_PREFIX + "40-rbac.yaml")
+    rbac.write_text(rbac.read_text().replace("- watch", "- escalate"))
+    (tmp_path / (FILE_PREFIX + "99-stale.yaml")).write_text("{}\n")
+    (tmp_path / generate.IMAGE_REFERENCES).unlink()
     assert generate.run(host, output_dir=tmp_path, check=True) == 1
     out = capsys.readouterr().out
-    assert "-  - delete" in out
+    assert "-  - escalate" in out
     assert "99-stale.yaml" in out
+    assert "+++ b/image-references" in out
     assert generate.run(host, output_dir=tmp_path, check=False) == 0
-    assert not (tmp_path / (generate.PREFIX + "99-stale.yaml")).exists()
-    assert yaml.safe_load(rbac.read_text())["kind"] == "ClusterRole"
+    assert not (tmp_path / (FILE_PREFIX + "99-stale.yaml")).exists()
+    assert yaml.safe_load_all(rbac.read_text())
+    assert generate.run(host, output_dir=tmp_path, check=True) == 0
+
+
+def test_check_of_a_missing_directory_reports_drift(make_host, tmp_path):
+    assert generate.run(make_host(), output_dir=tmp_path / "absent", check=True) == 1
+
+
+def test_committed_bundle_is_current(request, capsys):
+    """``bundle/`` in the repository is what ``nto bundle`` writes (``make verify`` also checks)."""
+    committed = request.config.rootpath / "bundle"
+    status = generate.run(build_plugin_host(disabled=()), output_dir=committed, check=True)
+    assert status == 0, f"bundle/ is stale, run 'make bundle':\n{capsys.readouterr().out}"

@@ -56,7 +56,11 @@ def test_manifest_facts():
         "--in-cluster",
         "-v=0",
     ]
-    assert container["securityContext"] == {"privileged": True, "readOnlyRootFilesystem": True}
+    assert container["securityContext"] == {
+        "privileged": True,
+        "readOnlyRootFilesystem": True,
+        "runAsUser": 0,
+    }
     assert container["resources"] == {"requests": {"cpu": "10m", "memory": "50Mi"}}
     env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
     assert env == {

@@ -1,0 +1,32 @@
+"""The ``example`` plugin's hooks: its RBAC rules and its kopf handler.
+
+Importing this module stays cheap (the CLI loads it on every start); kopf and the client are
+imported inside the hooks. Neighbours: :mod:`nto_example.labeler`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nto.plugins import OperatorContext, PolicyRule, hookimpl
+
+
+@hookimpl
+def nto_rbac_rules() -> list[PolicyRule]:
+    """Exactly the calls :mod:`nto_example.labeler` makes (kopf lists and watches Profiles)."""
+    return [
+        PolicyRule(("tuned.openshift.io",), ("profiles",), ("list", "watch")),
+        PolicyRule(("",), ("nodes",), ("get", "patch")),
+    ]
+
+
+@hookimpl
+def nto_register_handlers(registry: Any, context: OperatorContext) -> None:
+    del context
+    import kopf
+
+    from nto_example.labeler import PROFILES, relabel
+
+    @kopf.on.event(*PROFILES, registry=registry)
+    async def profile_changed(event: Any, body: Any, **_: Any) -> None:
+        await relabel(event.get("type"), dict(body))

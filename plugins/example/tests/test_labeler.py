@@ -1,0 +1,133 @@
+"""The example plugin: label values from Profiles (pure), and its controller in an operator run
+in-process against the emulated cluster (``nto.testing``)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from nto.operator.runtime import build_operator
+from nto.operator.settings import OperatorSettings
+from nto.plugins import build_plugin_host
+from nto.testing import EmulatedCluster, wait_for
+from nto_example import LABEL, label_patch, plugin
+from nto_example.labeler import label_value
+
+NAMESPACE = "openshift-cluster-node-tuning-operator"
+
+
+def profile(name: str, tuned: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "tuned.openshift.io/v1",
+        "kind": "Profile",
+        "metadata": {"name": name, "namespace": NAMESPACE},
+        "spec": {"config": {"tunedProfile": tuned}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "value"),
+    [
+        pytest.param(profile("n", "openshift-node"), "openshift-node", id="plain"),
+        pytest.param(profile("n", "a" * 63), "a" * 63, id="63-chars"),
+        pytest.param(profile("n", "a" * 64), None, id="too-long"),
+        pytest.param(profile("n", "bad/name"), None, id="slash"),
+        pytest.param(profile("n", "-leading"), None, id="leading-dash"),
+        pytest.param(profile("n", "tuned\x00"), None, id="nul"),
+        pytest.param(profile("n", "é"), None, id="unicode"),
+        pytest.param(profile("n", ""), None, id="empty"),
+        pytest.param(profile("n", 42), None, id="not-a-string"),
+        pytest.param({"spec": []}, None, id="spec-is-a-list"),
+        pytest.param({}, None, id="no-spec"),
+        pytest.param("not a dict", None, id="not-a-dict"),
+    ],
+)
+def test_label_value(body, value):
+    assert label_value(body) == value
+
+
+def test_deleted_profile_removes_the_label():
+    assert label_patch("DELETED", profile("n", "x")) == {"metadata": {"labels": {LABEL: None}}}
+    assert label_patch("ADDED", profile("n", "x")) == {"metadata": {"labels": {LABEL: "x"}}}
+
+
+def test_rules_cover_only_what_the_labeler_calls():
+    rules = {(r.api_groups, r.resources, r.verbs) for r in plugin.nto_rbac_rules()}
+    assert rules == {
+        (("tuned.openshift.io",), ("profiles",), ("list", "watch")),
+        (("",), ("nodes",), ("get", "patch")),
+    }
+
+
+@pytest.fixture
+def emulated_cluster_crds() -> list[Any]:
+    from nto_api.crds import load_crds
+
+    return [crd for crd in load_crds() if crd["spec"]["group"] == "tuned.openshift.io"]
+
+
+@pytest.fixture
+def operator(emulated_cluster: EmulatedCluster, kubeconfig) -> Iterator[None]:
+    host = build_plugin_host(load_entry_points=False, plugins=[("example", plugin)])
+    settings = OperatorSettings(leader_election=False, metrics_insecure=True, metrics_port=0)
+    running = build_operator(settings, host)
+    stop = threading.Event()
+    thread = threading.Thread(target=lambda: asyncio.run(running.run(stop_flag=stop)), daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=15)
+    assert not thread.is_alive(), "the operator did not stop"
+    assert host.failures == []
+
+
+def node_label(cluster: EmulatedCluster, name: str) -> Any:
+    node = cluster.get("v1", "Node", name)
+    return node and (node["metadata"].get("labels") or {}).get(LABEL)
+
+
+def tuned_profile(cluster: EmulatedCluster, name: str) -> Any:
+    found = cluster.get("tuned.openshift.io/v1", "Profile", name, NAMESPACE)
+    return found and found["spec"]["config"].get("tunedProfile")
+
+
+CUSTOM_TUNED = {
+    "apiVersion": "tuned.openshift.io/v1",
+    "kind": "Tuned",
+    "metadata": {"name": "custom", "namespace": NAMESPACE},
+    "spec": {
+        "profile": [{"name": "custom-profile", "data": "[main]\ninclude=openshift-node\n"}],
+        "recommend": [
+            {
+                "match": [{"label": "tuning", "value": "custom"}],
+                "priority": 10,
+                "profile": "custom-profile",
+            }
+        ],
+    },
+}
+
+
+@pytest.mark.timeout(60)
+def test_nodes_follow_their_profiles(emulated_cluster, operator):
+    """The core computes each Node's Profile; the plugin mirrors it into the Node's label."""
+    labels = {"kubernetes.io/os": "linux", "node-role.kubernetes.io/worker": ""}
+    node = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "w1", "labels": labels}}
+    emulated_cluster.apply(node)
+    wait_for(lambda: tuned_profile(emulated_cluster, "w1"), timeout=20, message="Profile made")
+    first = tuned_profile(emulated_cluster, "w1")
+    wait_for(lambda: node_label(emulated_cluster, "w1") == first, timeout=20, message=first)
+
+    emulated_cluster.apply(CUSTOM_TUNED)
+    node = emulated_cluster.get("v1", "Node", "w1")
+    node["metadata"]["labels"]["tuning"] = "custom"
+    emulated_cluster.apply(node)
+    wait_for(
+        lambda: node_label(emulated_cluster, "w1") == "custom-profile",
+        timeout=20,
+        message="label follows the custom Tuned",
+    )
