@@ -30,7 +30,12 @@ from nto.operator.settings import OperatorSettings
 from nto.operator.tls import TLSFiles, TLSMaterialError
 from nto.operator.webhook_server import webhook_app
 from nto.plugins.host import PluginHost
-from nto.plugins.types import BOOTCMDLINE_SIGNALS, OperatorContext, WebhookRoute
+from nto.plugins.types import (
+    BOOTCMDLINE_SIGNALS,
+    STATUS_REFRESH,
+    OperatorContext,
+    WebhookRoute,
+)
 from nto.reconciler import handlers as tuned_controller
 
 logger = logging.getLogger(__name__)
@@ -201,27 +206,39 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
     """Assemble the registry, metrics and hooks of one operator process."""
     registry = kopf.OperatorRegistry()
     signals = BootcmdlineSignals()
+    extras: dict[str, Any] = {BOOTCMDLINE_SIGNALS: signals}
     context = OperatorContext(
         namespace=settings.namespace,
         release_version=settings.release_version,
         settings=settings.as_mapping(),
-        extras={BOOTCMDLINE_SIGNALS: signals},
+        extras=extras,
     )
     prometheus_registry, metrics = build_registry(host)
     operator = Operator(settings, host, registry, context, metrics, prometheus_registry)
     _register_runtime_handlers(operator)
-    tuned_controller.register(
+    tuned = tuned_controller.register(
         registry,
         settings=settings,
         metrics=metrics,
         signals=signals,
-        plugin_failures=lambda: [failure.describe() for failure in host.failures],
+        plugin_failures=lambda: _plugin_problems(host, context),
         related_objects=lambda: [
             related.to_manifest() for _, related in host.collect("nto_related_objects")
         ],
     )
+    extras[STATUS_REFRESH] = tuned.mark
     host.call("nto_register_handlers", registry=registry, context=context)
     return operator
+
+
+def _plugin_problems(host: PluginHost, context: OperatorContext) -> list[str]:
+    """Plugin failures (each once), then what plugins report through ``nto_status_messages``."""
+    messages = [
+        f"plugin {plugin!r}: {message}"
+        for plugin, message in host.collect("nto_status_messages", context=context)
+    ]
+    failures = list(dict.fromkeys(failure.describe() for failure in host.failures))
+    return failures + messages
 
 
 def _register_runtime_handlers(operator: Operator) -> None:

@@ -8,12 +8,12 @@ hook reference is generated from them by ``hack/gen_plugin_docs.py``.
 Lifecycle:
 
 1. *Command line* (every start, keep it cheap): :func:`nto_cli_commands`.
-2. *Cluster shape* (bundle generation, emulated clusters, ClusterOperator status):
-   :func:`nto_crds`, :func:`nto_rbac_rules`, :func:`nto_bundle_manifests`,
-   :func:`nto_related_objects`, :func:`nto_must_gather_steps`.
+2. *Cluster shape* (bundle generation, emulated clusters, ClusterOperator status, install
+   bootstrap): :func:`nto_crds`, :func:`nto_rbac_rules`, :func:`nto_bundle_manifests`,
+   :func:`nto_related_objects`, :func:`nto_must_gather_steps`, :func:`nto_bootstrap_tuneds`.
 3. *Operator runtime* (``nto operator`` only): :func:`nto_metrics_collectors`,
    :func:`nto_register_handlers`, :func:`nto_webhook_routes`, :func:`nto_startup`,
-   :func:`nto_shutdown`.
+   :func:`nto_status_messages`, :func:`nto_shutdown`.
 """
 
 from __future__ import annotations
@@ -133,6 +133,23 @@ def nto_must_gather_steps() -> list[MustGatherStep]:
     raise NotImplementedError
 
 
+@hookspec
+def nto_bootstrap_tuneds(manifests: dict[str, list[JSONDict]]) -> list[JSONDict]:
+    """Contribute Tuned objects derived from install-time manifests (``render-bootcmd-mc``).
+
+    Parameters:
+        manifests: every object of the ``--asset-input-dir`` directories, grouped by kind
+            (``{"PerformanceProfile": [...], "MachineConfigPool": [...], ...}``).
+
+    Returns:
+        A list of ``tuned.openshift.io/v1`` Tuned objects to add before the top-priority
+        recommend is picked (the performance plugin renders one per PerformanceProfile).
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
 # --- 3. operator runtime -----------------------------------------------------------------------
 
 
@@ -193,6 +210,24 @@ def nto_startup(context: OperatorContext) -> Any:
 
     Returns:
         ``None`` or an awaitable, which the runtime awaits.
+
+    Since: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def nto_status_messages(context: OperatorContext) -> list[str]:
+    """Report conditions the ClusterOperator status should show, like plugin failures.
+
+    Parameters:
+        context: the :class:`~nto.plugins.types.OperatorContext`.
+
+    Returns:
+        A list of messages (empty when all is well). The core lists them with plugin failures
+        (``Degraded``, reason ``PluginFailed``) each time it syncs ``ClusterOperator/node-tuning``;
+        call ``context.extras[STATUS_REFRESH]()`` (:data:`nto.plugins.types.STATUS_REFRESH`) when
+        they change. Keep it cheap: no I/O.
 
     Since: 0.1
     """

@@ -132,7 +132,11 @@ class PluginHost:
                 yield name, plugin
 
     def _fail(self, plugin: str, stage: str, exc: BaseException) -> None:
+        """Record a failure once: a hook called on every sync must not grow the list forever."""
         failure = PluginFailure(plugin=plugin, stage=stage, error=f"{type(exc).__name__}: {exc}")
+        if failure in self.failures:
+            logger.debug("%s (again)", failure.describe())
+            return
         self.failures.append(failure)
         logger.error("%s", failure.describe(), exc_info=exc)
 

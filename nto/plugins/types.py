@@ -123,6 +123,10 @@ BOOTCMDLINE_SIGNALS = "bootcmdline_signals"
 pool computed its kernel command line from that Tuned generation (the performance plugin waits
 on it before writing its MachineConfig)."""
 
+STATUS_REFRESH = "status_refresh"
+"""Key of :attr:`OperatorContext.extras` holding a callable (no arguments) that asks the core to
+sync ``ClusterOperator/node-tuning`` soon, e.g. after hook ``nto_status_messages`` changed."""
+
 StartupCallback = Callable[[OperatorContext], Awaitable[None] | None]
 
 

@@ -152,3 +152,10 @@ def test_tracing_env_logs_hook_calls(monkeypatch, caplog):
     with caplog.at_level("INFO", logger="nto.plugins.host"):
         host.collect("nto_rbac_rules")
     assert "hook nto_rbac_rules -> plugin 'good'" in caplog.text
+
+
+def test_repeated_failure_is_recorded_once(make_host):
+    host = make_host(("bad", RaisingPlugin()))
+    for _ in range(5):
+        host.collect("nto_rbac_rules")
+    assert len(host.failures) == 1

@@ -39,6 +39,41 @@ def nto_rbac_rules() -> list[PolicyRule]:
             resources=("performanceprofiles/finalizers",),
             verbs=("update",),
         ),
+        *_controller_rbac_rules(),
+    ]
+
+
+def _controller_rbac_rules() -> list[PolicyRule]:
+    """What the PerformanceProfile controller and the PAO upgrade read and write."""
+    owned = ("get", "list", "watch", "create", "update", "delete")
+    return [
+        PolicyRule(
+            api_groups=("machineconfiguration.openshift.io",),
+            resources=("machineconfigs", "kubeletconfigs"),
+            verbs=owned,
+        ),
+        PolicyRule(
+            api_groups=("machineconfiguration.openshift.io",),
+            resources=("machineconfigpools",),
+            verbs=("get", "list", "watch"),
+        ),
+        PolicyRule(api_groups=("node.k8s.io",), resources=("runtimeclasses",), verbs=owned),
+        PolicyRule(api_groups=("tuned.openshift.io",), resources=("tuneds",), verbs=owned),
+        PolicyRule(
+            api_groups=("tuned.openshift.io",), resources=("profiles",), verbs=("list", "watch")
+        ),
+        PolicyRule(api_groups=("",), resources=("nodes",), verbs=("list", "watch")),
+        PolicyRule(api_groups=("",), resources=("events",), verbs=("create",)),
+        PolicyRule(
+            api_groups=("config.openshift.io",),
+            resources=("infrastructures", "featuregates"),
+            verbs=("get",),
+        ),
+        PolicyRule(
+            api_groups=("operators.coreos.com",),
+            resources=("clusterserviceversions", "subscriptions"),
+            verbs=("list", "delete"),
+        ),
     ]
 
 
@@ -83,6 +118,41 @@ def nto_bundle_manifests() -> list[tuple[str, JSONDict]]:
 
 @hookimpl
 def nto_metrics_collectors(registry: Any) -> None:
+    from nto_performance.controller import metrics as controller_metrics
     from nto_performance.webhooks import metrics
 
     metrics.install(registry)
+    controller_metrics.install(registry)
+
+
+_CONTROLLERS: dict[int, Any] = {}
+"""The PerformanceProfile controller of each operator context (by ``id``), for the hooks
+that run after ``nto_register_handlers``."""
+
+
+@hookimpl
+def nto_register_handlers(registry: Any, context: OperatorContext) -> None:
+    from nto_performance.controller import handlers
+
+    _CONTROLLERS[id(context)] = handlers.register(registry, context)
+
+
+@hookimpl
+async def nto_startup(context: OperatorContext) -> None:
+    from nto_performance import upgrade
+
+    if upgrade.mode_from_env() == "remove":
+        await upgrade.remove_standalone_with_new_client()
+
+
+@hookimpl
+def nto_status_messages(context: OperatorContext) -> list[str]:
+    controller = _CONTROLLERS.get(id(context))
+    return list(controller.status_messages()) if controller is not None else []
+
+
+@hookimpl
+def nto_bootstrap_tuneds(manifests: dict[str, list[JSONDict]]) -> list[JSONDict]:
+    from nto_performance.bootstrap import tuneds_for_bootstrap
+
+    return tuneds_for_bootstrap(manifests)

@@ -1,0 +1,139 @@
+"""Owner references, real differences and merges of the four objects a profile owns.
+
+The controller writes an object only when it really differs (spec section 3, "Controller
+behaviour"): the content compared as normalized JSON (so the KubeletConfiguration is compared
+decoded, not as text), labels and annotations merged into the existing ones (keys the desired
+object does not set are kept), and our controller owner reference present. Pure. Neighbours:
+:mod:`.apply` (the writer), :mod:`nto_performance.components.manifestset` (desired objects).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+from nto_performance.components._common import prune
+from nto_performance.components.names import RenderedKind
+
+__all__ = [
+    "CONTENT_FIELDS",
+    "PROFILE_API_VERSION",
+    "PROFILE_KIND",
+    "controller_owner",
+    "differences",
+    "merged_for_update",
+    "owned_by",
+    "with_owner",
+]
+
+PROFILE_API_VERSION: Final = "performance.openshift.io/v2"
+PROFILE_KIND: Final = "PerformanceProfile"
+
+CONTENT_FIELDS: Final[Mapping[RenderedKind, tuple[str, ...]]] = {
+    "tuned": ("spec",),
+    "machineconfig": ("spec",),
+    "kubeletconfig": ("spec",),
+    "runtimeclass": ("handler", "scheduling", "overhead"),
+}
+"""Top-level fields replaced on update, per kind (a RuntimeClass has no ``spec``)."""
+
+
+def controller_owner(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """The controller owner reference pointing at `profile` (a wire dict)."""
+    meta = profile.get("metadata") or {}
+    return {
+        "apiVersion": PROFILE_API_VERSION,
+        "kind": PROFILE_KIND,
+        "name": meta.get("name", ""),
+        "uid": meta.get("uid", ""),
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
+
+
+def owned_by(obj: Mapping[str, Any]) -> str | None:
+    """The name of the PerformanceProfile controlling `obj`, if any."""
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if (
+            isinstance(ref, Mapping)
+            and ref.get("kind") == PROFILE_KIND
+            and str(ref.get("apiVersion", "")).startswith("performance.openshift.io/")
+            and ref.get("controller")
+        ):
+            name = ref.get("name")
+            return str(name) if name else None
+    return None
+
+
+def with_owner(obj: Mapping[str, Any], owner: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `obj` whose only controller reference is `owner` (others kept)."""
+    result = copy.deepcopy(dict(obj))
+    meta = result.setdefault("metadata", {})
+    others = [r for r in meta.get("ownerReferences") or [] if not r.get("controller")]
+    meta["ownerReferences"] = [*others, dict(owner)]
+    return result
+
+
+def _normalized(value: Any) -> Any:
+    return json.loads(json.dumps(prune(value), sort_keys=True))
+
+
+def _merged_map(
+    existing: Mapping[str, Any], desired: Mapping[str, Any], key: str
+) -> dict[str, Any]:
+    return {**(existing.get(key) or {}), **(desired.get(key) or {})}
+
+
+def differences(
+    kind: RenderedKind,
+    existing: Mapping[str, Any],
+    desired: Mapping[str, Any],
+) -> list[str]:
+    """What differs between the stored object and the desired one (empty: leave it alone)."""
+    found: list[str] = []
+    for field in CONTENT_FIELDS[kind]:
+        if _normalized(existing.get(field)) != _normalized(desired.get(field)):
+            found.append(field)
+    old_meta = existing.get("metadata") or {}
+    new_meta = desired.get("metadata") or {}
+    for key in ("labels", "annotations"):
+        if _merged_map(old_meta, new_meta, key) != (old_meta.get(key) or {}):
+            found.append(f"metadata.{key}")
+    wanted = [r for r in new_meta.get("ownerReferences") or [] if r.get("controller")]
+    if wanted and not any(_same_ref(r, wanted[0]) for r in old_meta.get("ownerReferences") or []):
+        found.append("metadata.ownerReferences")
+    return found
+
+
+def _same_ref(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return bool(a.get("controller")) and all(
+        a.get(k) == b.get(k) for k in ("apiVersion", "kind", "name", "uid")
+    )
+
+
+def merged_for_update(
+    kind: RenderedKind,
+    existing: Mapping[str, Any],
+    desired: Mapping[str, Any],
+) -> dict[str, Any]:
+    """`existing` with the desired content replaced, labels and annotations merged and the
+    desired controller reference; keeps resourceVersion so a stale write conflicts."""
+    result = copy.deepcopy(dict(existing))
+    for field in CONTENT_FIELDS[kind]:
+        if field in desired:
+            result[field] = copy.deepcopy(desired[field])
+        else:
+            result.pop(field, None)
+    meta = result.setdefault("metadata", {})
+    new_meta = desired.get("metadata") or {}
+    for key in ("labels", "annotations"):
+        merged = _merged_map(meta, new_meta, key)
+        if merged:
+            meta[key] = merged
+    owners = [r for r in new_meta.get("ownerReferences") or [] if r.get("controller")]
+    if owners:
+        others = [r for r in meta.get("ownerReferences") or [] if not r.get("controller")]
+        meta["ownerReferences"] = [*others, copy.deepcopy(owners[0])]
+    return result
