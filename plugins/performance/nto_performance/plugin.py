@@ -111,9 +111,10 @@ def nto_webhook_routes(context: OperatorContext) -> list[WebhookRoute]:
 
 @hookimpl
 def nto_bundle_manifests() -> list[tuple[str, JSONDict]]:
+    from nto_performance import alerts
     from nto_performance.webhooks.manifests import bundle_manifests
 
-    return bundle_manifests()
+    return [*bundle_manifests(), (alerts.FILE, alerts.prometheus_rule())]
 
 
 @hookimpl
