@@ -60,7 +60,11 @@ def test_bundle_installs_and_operator_becomes_available(emulated_cluster, operat
     ds = wait_for(
         lambda: cluster.get("apps/v1", "DaemonSet", "tuned", NS), timeout=30, message="DaemonSet"
     )
-    assert (condition(cluster, "Available") or {}).get("status") == "False"
+    wait_for(
+        lambda: (condition(cluster, "Available") or {}).get("status") == "False",
+        timeout=30,
+        message="ClusterOperator not Available before the operand runs",
+    )
 
     generation = ds["metadata"].get("generation", 1)
     ds["status"] = {  # what the DaemonSet controller would report once the pod runs
