@@ -1,0 +1,131 @@
+"""The operator's webhooks through the API: a bad PerformanceProfile is denied, and a v1alpha1
+profile is stored as v2 and read back as v1alpha1 through the conversion webhook."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+import trustme
+
+from nto.testing import wait_for
+
+from .conftest import free_port, project_crds
+
+pytestmark = pytest.mark.e2e
+
+NAMESPACE = "openshift-cluster-node-tuning-operator"
+SERVICE = "performance-addon-operator-service"
+GROUP = "performance.openshift.io"
+
+
+@pytest.fixture
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def ca_bundle(ca) -> str:
+    return base64.b64encode(ca.cert_pem.bytes()).decode()
+
+
+@pytest.fixture
+def emulated_cluster_crds(ca_bundle) -> list[Any]:
+    crds = copy.deepcopy(project_crds())
+    for crd in crds:
+        webhook = (crd["spec"].get("conversion") or {}).get("webhook")
+        if webhook:
+            webhook["clientConfig"]["caBundle"] = ca_bundle
+    return crds
+
+
+@pytest.fixture
+def operator_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path):
+    from nto_performance.webhooks.manifests import validating_webhook_configuration
+
+    certs = tmp_path / "certificates"
+    certs.mkdir()
+    cert = ca.issue_cert("127.0.0.1", f"{SERVICE}.{NAMESPACE}.svc")
+    cert.cert_chain_pems[0].write_to_path(str(certs / "apiserver.crt"))
+    cert.private_key_pem.write_to_path(str(certs / "apiserver.key"))
+    port = free_port()
+    cluster.route_service(NAMESPACE, SERVICE, 443, "127.0.0.1", port)
+    cluster.apply(validating_webhook_configuration(ca_bundle))
+    operator = operator_factory(
+        "--metrics-insecure",
+        f"--metrics-port={free_port()}",
+        f"--webhook-port={port}",
+        f"--webhook-cert-dir={certs}",
+        "--enable-leader-election=false",
+    )
+    wait_for(lambda: "webhook server listening" in operator.log, timeout=60, message="webhooks up")
+    return operator
+
+
+def request(cluster, method: str, path: str, body: Any = None) -> tuple[int, dict[str, Any]]:
+    data = None if body is None else json.dumps(body).encode()
+    call = urllib.request.Request(
+        f"{cluster.url}{path}",
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(call, timeout=15) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def profile(api_version: str, name: str, **cpu: str) -> dict[str, Any]:
+    return {
+        "apiVersion": api_version,
+        "kind": "PerformanceProfile",
+        "metadata": {"name": name},
+        "spec": {
+            "cpu": {"reserved": "0-1", "isolated": "2-7", **cpu},
+            "nodeSelector": {f"node-role.kubernetes.io/{name}": ""},
+        },
+    }
+
+
+def test_invalid_profile_is_denied(operator_with_webhooks, cluster):
+    status, body = request(
+        cluster,
+        "POST",
+        f"/apis/{GROUP}/v2/performanceprofiles",
+        profile(f"{GROUP}/v2", "bad", isolated="1-7"),
+    )
+    assert status in {400, 403, 422}, body
+    assert "spec.cpu" in body["message"], body
+    assert "overlap" in body["message"], body
+    status, body = request(
+        cluster, "POST", f"/apis/{GROUP}/v2/performanceprofiles", profile(f"{GROUP}/v2", "good")
+    )
+    assert status == 201, body
+
+
+def test_v1alpha1_is_stored_as_v2_and_read_back(operator_with_webhooks, cluster):
+    status, body = request(
+        cluster,
+        "POST",
+        f"/apis/{GROUP}/v1alpha1/performanceprofiles",
+        profile(f"{GROUP}/v1alpha1", "old"),
+    )
+    assert status == 201, body
+    assert body["apiVersion"] == f"{GROUP}/v1alpha1"
+    stored = cluster.get(f"{GROUP}/v2", "PerformanceProfile", "old")
+    assert stored["apiVersion"] == f"{GROUP}/v2"
+    assert stored["spec"]["globallyDisableIrqLoadBalancing"] is True
+    status, body = request(cluster, "GET", f"/apis/{GROUP}/v1alpha1/performanceprofiles/old")
+    assert (status, body["apiVersion"], body["spec"]["cpu"]["isolated"]) == (
+        200,
+        f"{GROUP}/v1alpha1",
+        "2-7",
+    )
+    assert "globallyDisableIrqLoadBalancing" not in body["spec"]
