@@ -22,8 +22,9 @@ from nto.controller.names import (
     DAEMONSET_NAME,
     GENERATED_BY_CONTROLLER_VERSION_ANNOTATION,
 )
-from nto.kube.client import ApiError, KubeClient, NotFoundError
+from nto.kube.client import KubeClient, NotFoundError
 from nto.kube.config import load_connection
+from nto.kube.retry import until_it_works
 from nto.metrics import CoreMetrics
 from nto.operator.settings import OperatorSettings
 from nto.reconciler.cache import ClusterCache, JSONDict
@@ -136,7 +137,7 @@ def register(
         client = KubeClient(load_connection())
         await client.__aenter__()
         handle.client = client
-        await prime_with_retries(client, cache, namespace)
+        await until_it_works(lambda: prime(client, cache, namespace), what="Listing the cluster")
         controller = TunedController(
             client,
             cache,
@@ -166,19 +167,6 @@ def register(
             await handle.client.__aexit__(None, None, None)
 
     return handle
-
-
-async def prime_with_retries(client: KubeClient, cache: ClusterCache, namespace: str) -> None:
-    """:func:`prime`, retried with backoff: the controller must not start on a partial view."""
-    backoff = 0.2
-    while True:
-        try:
-            await prime(client, cache, namespace)
-            return
-        except (ApiError, OSError, TimeoutError) as exc:
-            logger.warning("Listing the cluster failed (%s); retrying in %.1f s", exc, backoff)
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, 10.0)
 
 
 async def prime(client: KubeClient, cache: ClusterCache, namespace: str) -> None:

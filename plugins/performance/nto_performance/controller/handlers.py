@@ -29,6 +29,7 @@ import kopf
 
 from nto.kube.client import ApiError, KubeClient, NotFoundError
 from nto.kube.config import load_connection
+from nto.kube.retry import until_it_works
 from nto.plugins.types import BOOTCMDLINE_SIGNALS, STATUS_REFRESH, OperatorContext
 from nto_performance import upgrade
 from nto_performance.controller import events
@@ -228,7 +229,10 @@ async def _start(controller: PerformanceController) -> None:
     client = KubeClient(load_connection())
     await client.__aenter__()
     controller.client = client
-    await _prime_with_retries(client, controller.cache, context.namespace)
+    await until_it_works(
+        lambda: prime(client, controller.cache, context.namespace),
+        what="Listing for the PerformanceProfile controller",
+    )
     signals = context.extras.get(BOOTCMDLINE_SIGNALS)
 
     def pool_signal(pool: str, dep: str) -> bool:
@@ -295,18 +299,6 @@ async def _stand_down_loop(controller: PerformanceController) -> None:
     while True:
         await asyncio.sleep(controller.check_interval)
         await _check_stand_down(controller)
-
-
-async def _prime_with_retries(client: KubeClient, cache: ProfileCache, namespace: str) -> None:
-    backoff = 0.2
-    while True:
-        try:
-            await prime(client, cache, namespace)
-            return
-        except (ApiError, OSError, TimeoutError) as exc:
-            logger.warning("Listing for the PerformanceProfile controller failed (%s)", exc)
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, 10.0)
 
 
 async def prime(client: KubeClient, cache: ProfileCache, namespace: str) -> None:

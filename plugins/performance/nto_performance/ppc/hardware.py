@@ -58,8 +58,8 @@ class Core:
 
 
 @dataclass(frozen=True, slots=True)
-class Socket:
-    """One physical package; cores ordered by core id."""
+class _CoreGroup:
+    """Cores grouped under one id (a socket or a NUMA node)."""
 
     id: int
     cores: tuple[Core, ...]
@@ -70,15 +70,13 @@ class Socket:
 
 
 @dataclass(frozen=True, slots=True)
-class NumaNode:
+class Socket(_CoreGroup):
+    """One physical package; cores ordered by core id."""
+
+
+@dataclass(frozen=True, slots=True)
+class NumaNode(_CoreGroup):
     """One NUMA node; cores ordered by their first CPU."""
-
-    id: int
-    cores: tuple[Core, ...]
-
-    @property
-    def cpus(self) -> CPUSet:
-        return CPUSet.from_ids(cpu for core in self.cores for cpu in core.cpus)
 
 
 @dataclass(frozen=True, slots=True)
