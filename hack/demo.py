@@ -82,6 +82,62 @@ def pool(name: str) -> dict[str, Any]:
     }
 
 
+def simulate_node_agents(cluster: EmulatedCluster) -> None:
+    """Do what ocp-tuned and the DaemonSet controller would do on real nodes.
+
+    There are no nodes here, so the demo reports for them: each node's Profile is marked
+    applied and the node announces a kernel command line computed from the Profile's Tuned
+    generations (the bootcmdline-deps annotation), which lets the operator write the kernel
+    argument MachineConfigs and the performance plugin go on after its Tuned.
+    """
+    now = "2026-01-01T00:00:00Z"
+    for profile in cluster.list("tuned.openshift.io/v1", "Profile", NAMESPACE):
+        name = profile["metadata"]["name"]
+        deps = profile["metadata"].get("annotations", {}).get("tuned.openshift.io/bootcmdline-deps")
+        node_obj = cluster.get("v1", "Node", name)
+        if node_obj is None or deps is None:
+            continue
+        annotations = node_obj["metadata"].setdefault("annotations", {})
+        if annotations.get("tuned.openshift.io/bootcmdline-deps") != deps:
+            tuned_profile = profile["spec"]["config"]["tunedProfile"]
+            cmdline = "skew_tick=1 nohz=on" if "performance" in tuned_profile else ""
+            annotations["tuned.openshift.io/bootcmdline"] = cmdline
+            annotations["tuned.openshift.io/bootcmdline-deps"] = deps
+            cluster.apply(node_obj)
+        wanted = profile["spec"]["config"]["tunedProfile"]
+        if profile.get("status", {}).get("tunedProfile") != wanted:
+            profile["status"] = {
+                "tunedProfile": wanted,
+                "conditions": [
+                    {
+                        "type": "Applied",
+                        "status": "True",
+                        "reason": "AsExpected",
+                        "lastTransitionTime": now,
+                    },
+                    {
+                        "type": "Degraded",
+                        "status": "False",
+                        "reason": "AsExpected",
+                        "lastTransitionTime": now,
+                    },
+                ],
+            }
+            cluster.apply(profile)
+    daemonset = cluster.get("apps/v1", "DaemonSet", "tuned", NAMESPACE)
+    if daemonset is not None and not daemonset.get("status", {}).get("numberAvailable"):
+        count = len(NODES)
+        daemonset["status"] = {
+            "observedGeneration": daemonset["metadata"].get("generation", 1),
+            "desiredNumberScheduled": count,
+            "currentNumberScheduled": count,
+            "updatedNumberScheduled": count,
+            "numberAvailable": count,
+            "numberReady": count,
+        }
+        cluster.apply(daemonset)
+
+
 def samples() -> list[dict[str, Any]]:
     """Our sample Tuned and PerformanceProfile (shared/ samples target labels we do not fake)."""
     documents: list[dict[str, Any]] = []
@@ -121,6 +177,36 @@ def condition_summary(obj: dict[str, Any]) -> str:
     return ", ".join(f"{c.get('type')}={c.get('status')}" for c in conditions) or "-"
 
 
+def rendered_details(cluster: EmulatedCluster) -> list[str]:
+    """A few telling fields of what the performance plugin and the core wrote."""
+    mco = "machineconfiguration.openshift.io/v1"
+    lines = []
+    for mc in cluster.list(mco, "MachineConfig"):
+        spec = mc.get("spec", {})
+        files = [f["path"] for f in spec.get("config", {}).get("storage", {}).get("files", [])]
+        units = [u["name"] for u in spec.get("config", {}).get("systemd", {}).get("units", [])]
+        lines.append(f"  MachineConfig {mc['metadata']['name']}:")
+        if spec.get("kernelArguments"):
+            lines.append(f"    kernelArguments: {' '.join(spec['kernelArguments'])}")
+        if spec.get("kernelType"):
+            lines.append(f"    kernelType: {spec['kernelType']}")
+        if files or units:
+            lines.append(f"    {len(files)} files, units: {', '.join(units)}")
+    for kc in cluster.list(mco, "KubeletConfig"):
+        config = kc.get("spec", {}).get("kubeletConfig", {})
+        keys = (
+            "cpuManagerPolicy",
+            "reservedSystemCPUs",
+            "topologyManagerPolicy",
+            "memoryManagerPolicy",
+        )
+        shown = ", ".join(f"{key}={config[key]}" for key in keys if key in config)
+        lines.append(f"  KubeletConfig {kc['metadata']['name']}: {shown}")
+    for rc in cluster.list("node.k8s.io/v1", "RuntimeClass"):
+        lines.append(f"  RuntimeClass {rc['metadata']['name']}: handler {rc.get('handler')}")
+    return lines or ["  (nothing rendered yet)"]
+
+
 def summary(cluster: EmulatedCluster, metrics_port: int) -> str:
     profiles = {p["metadata"]["name"]: p for p in cluster.list("tuned.openshift.io/v1", "Profile")}
     rows = []
@@ -143,6 +229,7 @@ def summary(cluster: EmulatedCluster, metrics_port: int) -> str:
         for obj in cluster.list(api_version, kind)
     ]
     parts += ["", "Objects", table(["KIND", "NAME", "CONDITIONS"], objects)]
+    parts += ["", "Rendered for the PerformanceProfile", *rendered_details(cluster)]
     metrics = [line for line in scrape(metrics_port).splitlines() if line.startswith("nto_")]
     parts += ["", "Metrics (nto_*)", "\n".join(metrics[:20]) or "(metrics endpoint not answering)"]
     return "\n".join(parts)
@@ -182,8 +269,11 @@ def run(once: bool, settle: float) -> int:
             print()
             step("Applying the sample Tuned and PerformanceProfile")
             cluster.apply(samples())
-            step(f"Letting the operator reconcile for {settle:.0f} s")
-            time.sleep(settle)
+            step(f"Letting the operator reconcile for {settle:.0f} s (node agents simulated)")
+            deadline = time.monotonic() + settle
+            while time.monotonic() < deadline:
+                simulate_node_agents(cluster)
+                time.sleep(0.5)
             print()
             print(summary(cluster, port))
             print(f"\n(operator log: {operator.log_path})")

@@ -18,7 +18,7 @@ DEMO = Path(__file__).resolve().parents[2] / "hack" / "demo.py"
 @pytest.mark.skipif(bool(REAL_CLUSTER), reason="the demo runs its own emulated cluster")
 def test_demo_once_prints_a_summary():
     result = subprocess.run(
-        [sys.executable, str(DEMO), "--once", "--settle", "1"],
+        [sys.executable, str(DEMO), "--once", "--settle", "6"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -32,5 +32,7 @@ def test_demo_once_prints_a_summary():
         "demo-hugepages",
         "demo-low-latency",
         'nto_build_info{version="',
+        "KubeletConfig performance-demo-low-latency: cpuManagerPolicy=static",
+        "PerformanceProfile  demo-low-latency",
     ):
         assert expected in out, out
