@@ -288,6 +288,11 @@ def run(once: bool, settle: float) -> int:
     return 0
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    del signum, frame
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--once", action="store_true", help="print the summary and exit")
@@ -295,6 +300,9 @@ def main() -> int:
         "--settle", type=float, default=5.0, help="seconds to wait before the summary"
     )
     args = parser.parse_args()
+    # Ctrl-C (and SIGTERM) end the demo cleanly even when started from a script
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return run(args.once, args.settle)
     except KeyboardInterrupt:
