@@ -23,7 +23,7 @@ import yaml
 
 from nto.bundle.generate import DISABLED_BY_DEFAULT
 from nto.plugins.host import build_plugin_host
-from nto.testing import EmulatedCluster, OperatorProcess
+from nto.testing import EmulatedCluster, OperatorProcess, simulate_node_agents
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -80,62 +80,6 @@ def pool(name: str) -> dict[str, Any]:
             "nodeSelector": {"matchLabels": {f"node-role.kubernetes.io/{name}": ""}},
         },
     }
-
-
-def simulate_node_agents(cluster: EmulatedCluster) -> None:
-    """Do what ocp-tuned and the DaemonSet controller would do on real nodes.
-
-    There are no nodes here, so the demo reports for them: each node's Profile is marked
-    applied and the node announces a kernel command line computed from the Profile's Tuned
-    generations (the bootcmdline-deps annotation), which lets the operator write the kernel
-    argument MachineConfigs and the performance plugin go on after its Tuned.
-    """
-    now = "2026-01-01T00:00:00Z"
-    for profile in cluster.list("tuned.openshift.io/v1", "Profile", NAMESPACE):
-        name = profile["metadata"]["name"]
-        deps = profile["metadata"].get("annotations", {}).get("tuned.openshift.io/bootcmdline-deps")
-        node_obj = cluster.get("v1", "Node", name)
-        if node_obj is None or deps is None:
-            continue
-        annotations = node_obj["metadata"].setdefault("annotations", {})
-        if annotations.get("tuned.openshift.io/bootcmdline-deps") != deps:
-            tuned_profile = profile["spec"]["config"]["tunedProfile"]
-            cmdline = "skew_tick=1 nohz=on" if "performance" in tuned_profile else ""
-            annotations["tuned.openshift.io/bootcmdline"] = cmdline
-            annotations["tuned.openshift.io/bootcmdline-deps"] = deps
-            cluster.apply(node_obj)
-        wanted = profile["spec"]["config"]["tunedProfile"]
-        if profile.get("status", {}).get("tunedProfile") != wanted:
-            profile["status"] = {
-                "tunedProfile": wanted,
-                "conditions": [
-                    {
-                        "type": "Applied",
-                        "status": "True",
-                        "reason": "AsExpected",
-                        "lastTransitionTime": now,
-                    },
-                    {
-                        "type": "Degraded",
-                        "status": "False",
-                        "reason": "AsExpected",
-                        "lastTransitionTime": now,
-                    },
-                ],
-            }
-            cluster.apply(profile)
-    daemonset = cluster.get("apps/v1", "DaemonSet", "tuned", NAMESPACE)
-    if daemonset is not None and not daemonset.get("status", {}).get("numberAvailable"):
-        count = len(NODES)
-        daemonset["status"] = {
-            "observedGeneration": daemonset["metadata"].get("generation", 1),
-            "desiredNumberScheduled": count,
-            "currentNumberScheduled": count,
-            "updatedNumberScheduled": count,
-            "numberAvailable": count,
-            "numberReady": count,
-        }
-        cluster.apply(daemonset)
 
 
 def samples() -> list[dict[str, Any]]:
@@ -272,7 +216,7 @@ def run(once: bool, settle: float) -> int:
             step(f"Letting the operator reconcile for {settle:.0f} s (node agents simulated)")
             deadline = time.monotonic() + settle
             while time.monotonic() < deadline:
-                simulate_node_agents(cluster)
+                simulate_node_agents(cluster, namespace=NAMESPACE)
                 time.sleep(0.5)
             print()
             print(summary(cluster, port))

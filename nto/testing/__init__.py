@@ -20,6 +20,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from nto.testing._agents import simulate_node_agents
     from nto.testing._cluster import EmulatedCluster
     from nto.testing._errors import ApiError
     from nto.testing._faults import Fault
@@ -32,6 +33,7 @@ __all__ = [
     "Fault",
     "OperatorProcess",
     "ResourceInfo",
+    "simulate_node_agents",
     "wait_for",
 ]
 
@@ -41,6 +43,7 @@ _HOMES = {
     "Fault": "nto.testing._faults",
     "OperatorProcess": "nto.testing._process",
     "ResourceInfo": "nto.testing._resources",
+    "simulate_node_agents": "nto.testing._agents",
     "wait_for": "nto.testing._process",
 }
 

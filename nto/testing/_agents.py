@@ -1,0 +1,68 @@
+"""Stand-ins for the node agents an emulated cluster lacks (``ocp-tuned``, DaemonSet status).
+
+Tests, the demo and plugin authors call :func:`simulate_node_agents` repeatedly while the
+operator runs, so Profiles become Applied, nodes announce their kernel command line and the
+operand DaemonSet looks available, as on a real cluster.
+"""
+
+from __future__ import annotations
+
+from nto.testing._cluster import EmulatedCluster
+
+NAMESPACE = "openshift-cluster-node-tuning-operator"
+
+
+def simulate_node_agents(cluster: EmulatedCluster, *, namespace: str = NAMESPACE) -> None:
+    """Do once what ocp-tuned and the DaemonSet controller would do on real nodes.
+
+    An emulated cluster has no nodes running anything, so this reports for them: each node's
+    Profile is marked applied and the node announces a kernel command line computed from the
+    Profile's Tuned generations (the bootcmdline-deps annotation), which lets the operator write
+    the kernel argument MachineConfigs and the performance plugin go on after its Tuned.
+    """
+    now = "2026-01-01T00:00:00Z"
+    for profile in cluster.list("tuned.openshift.io/v1", "Profile", namespace):
+        name = profile["metadata"]["name"]
+        deps = profile["metadata"].get("annotations", {}).get("tuned.openshift.io/bootcmdline-deps")
+        node_obj = cluster.get("v1", "Node", name)
+        if node_obj is None or deps is None:
+            continue
+        annotations = node_obj["metadata"].setdefault("annotations", {})
+        if annotations.get("tuned.openshift.io/bootcmdline-deps") != deps:
+            tuned_profile = profile["spec"]["config"]["tunedProfile"]
+            cmdline = "skew_tick=1 nohz=on" if "performance" in tuned_profile else ""
+            annotations["tuned.openshift.io/bootcmdline"] = cmdline
+            annotations["tuned.openshift.io/bootcmdline-deps"] = deps
+            cluster.apply(node_obj)
+        wanted = profile["spec"]["config"]["tunedProfile"]
+        if profile.get("status", {}).get("tunedProfile") != wanted:
+            profile["status"] = {
+                "tunedProfile": wanted,
+                "conditions": [
+                    {
+                        "type": "Applied",
+                        "status": "True",
+                        "reason": "AsExpected",
+                        "lastTransitionTime": now,
+                    },
+                    {
+                        "type": "Degraded",
+                        "status": "False",
+                        "reason": "AsExpected",
+                        "lastTransitionTime": now,
+                    },
+                ],
+            }
+            cluster.apply(profile)
+    daemonset = cluster.get("apps/v1", "DaemonSet", "tuned", namespace)
+    if daemonset is not None and not daemonset.get("status", {}).get("numberAvailable"):
+        count = len(cluster.list("v1", "Node"))
+        daemonset["status"] = {
+            "observedGeneration": daemonset["metadata"].get("generation", 1),
+            "desiredNumberScheduled": count,
+            "currentNumberScheduled": count,
+            "updatedNumberScheduled": count,
+            "numberAvailable": count,
+            "numberReady": count,
+        }
+        cluster.apply(daemonset)
