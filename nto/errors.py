@@ -1,0 +1,85 @@
+"""Every exception the core raises, in one place; modules define them beside their code.
+
+::
+
+    Exception
+    ├── UsageError                 nto.cli.main: bad command line (exit 2)
+    ├── OperandUsageError          nto.cli.commands.operand: inconsistent operand flags/env
+    ├── KubeConfigError            nto.kube.config: no usable cluster configuration
+    ├── ApiError                   nto.kube.client: the API server answered an error Status
+    │   ├── NotFoundError          404: retry later or treat as absent
+    │   └── ConflictError          409: stale resourceVersion or already exists; re-read, retry
+    ├── TLSMaterialError           nto.operator.tls: unreadable or mismatched certificate/key
+    ├── RenderError                nto.operand.bootcmd: render-bootcmd-mc inputs cannot work
+    ├── OperandError               nto.operand.daemon: the operand gives up (too many failures)
+    └── ValueError
+        ├── InvalidProfileError    nto.operand.files: a TuneD profile name or data is unsafe
+        ├── DuplicateRouteError    nto.operator.webhook_server: two webhook routes, one path
+        ├── WildcardRuleError      nto.bundle.rbac: a plugin asked for '*' in an RBAC rule
+        └── BundleError            nto.bundle.generate: a plugin's manifests cannot ship
+
+Control flow: ``ApiError`` and ``OSError``/``TimeoutError`` are temporary (controllers retry
+with backoff, see :mod:`nto.kube.retry`); the others are permanent and reported to the user.
+Names are importable from here lazily, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nto.bundle.generate import BundleError
+    from nto.bundle.rbac import WildcardRuleError
+    from nto.cli.commands.operand import OperandUsageError
+    from nto.cli.main import UsageError
+    from nto.kube.client import ApiError, ConflictError, NotFoundError
+    from nto.kube.config import KubeConfigError
+    from nto.operand.bootcmd import RenderError
+    from nto.operand.daemon import OperandError
+    from nto.operand.files import InvalidProfileError
+    from nto.operator.tls import TLSMaterialError
+    from nto.operator.webhook_server import DuplicateRouteError
+
+
+_HOMES = {
+    "ApiError": "nto.kube.client",
+    "BundleError": "nto.bundle.generate",
+    "ConflictError": "nto.kube.client",
+    "DuplicateRouteError": "nto.operator.webhook_server",
+    "InvalidProfileError": "nto.operand.files",
+    "KubeConfigError": "nto.kube.config",
+    "NotFoundError": "nto.kube.client",
+    "OperandError": "nto.operand.daemon",
+    "OperandUsageError": "nto.cli.commands.operand",
+    "RenderError": "nto.operand.bootcmd",
+    "TLSMaterialError": "nto.operator.tls",
+    "UsageError": "nto.cli.main",
+    "WildcardRuleError": "nto.bundle.rbac",
+}
+
+__all__ = [
+    "ApiError",
+    "BundleError",
+    "ConflictError",
+    "DuplicateRouteError",
+    "InvalidProfileError",
+    "KubeConfigError",
+    "NotFoundError",
+    "OperandError",
+    "OperandUsageError",
+    "RenderError",
+    "TLSMaterialError",
+    "UsageError",
+    "WildcardRuleError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES[name]), name)
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
