@@ -22,7 +22,7 @@ def test_routes_hook_gives_both_paths_with_the_3mib_limit():
 
 
 def test_bundle_hook_gives_service_and_webhook_configuration_in_file_45():
-    entries = plugin.nto_bundle_manifests()
+    entries = [(name, m) for name, m in plugin.nto_bundle_manifests() if "_45-" in name]
     assert [(name, m["kind"]) for name, m in entries] == [
         ("0000_50_cluster-node-tuning-operator_45-webhook-configuration.yaml", "Service"),
         (
