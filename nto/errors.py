@@ -16,6 +16,7 @@
         ├── InvalidProfileError    nto.operand.files: a TuneD profile name or data is unsafe
         ├── DuplicateRouteError    nto.operator.webhook_server: two webhook routes, one path
         ├── WildcardRuleError      nto.bundle.rbac: a plugin asked for '*' in an RBAC rule
+        ├── MustGatherError        nto.mustgather: a must-gather step cannot be embedded
         └── BundleError            nto.bundle.generate: a plugin's manifests cannot ship
 
 Control flow: ``ApiError`` and ``OSError``/``TimeoutError`` are temporary (controllers retry
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from nto.cli.main import UsageError
     from nto.kube.client import ApiError, ConflictError, NotFoundError
     from nto.kube.config import KubeConfigError
+    from nto.mustgather import MustGatherError
     from nto.operand.bootcmd import RenderError
     from nto.operand.daemon import OperandError
     from nto.operand.files import InvalidProfileError
@@ -49,6 +51,7 @@ _HOMES = {
     "DuplicateRouteError": "nto.operator.webhook_server",
     "InvalidProfileError": "nto.operand.files",
     "KubeConfigError": "nto.kube.config",
+    "MustGatherError": "nto.mustgather",
     "NotFoundError": "nto.kube.client",
     "OperandError": "nto.operand.daemon",
     "OperandUsageError": "nto.cli.commands.operand",
@@ -65,6 +68,7 @@ __all__ = [
     "DuplicateRouteError",
     "InvalidProfileError",
     "KubeConfigError",
+    "MustGatherError",
     "NotFoundError",
     "OperandError",
     "OperandUsageError",

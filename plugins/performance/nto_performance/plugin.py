@@ -11,6 +11,7 @@ from typing import Any
 from nto.plugins import (
     CliCommand,
     JSONDict,
+    MustGatherStep,
     OperatorContext,
     PolicyRule,
     RelatedObject,
@@ -157,3 +158,10 @@ def nto_bootstrap_tuneds(manifests: dict[str, list[JSONDict]]) -> list[JSONDict]
     from nto_performance.bootstrap import tuneds_for_bootstrap
 
     return tuneds_for_bootstrap(manifests)
+
+
+@hookimpl
+def nto_must_gather_steps() -> list[MustGatherStep]:
+    from nto_performance.mustgather import gather_script
+
+    return [MustGatherStep(name="performance", script=gather_script())]

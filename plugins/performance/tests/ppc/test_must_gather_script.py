@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "must-gather" / "gather"
+SCRIPT = Path(__file__).resolve().parents[2] / "nto_performance" / "mustgather" / "gather.sh"
 
 FAKE_OC = r"""#!/usr/bin/env bash
 printf '%s\n' "$*" >> "${OC_LOG}"
