@@ -174,8 +174,12 @@ def summary(cluster: EmulatedCluster, metrics_port: int) -> str:
     ]
     parts += ["", "Objects", table(["KIND", "NAME", "CONDITIONS"], objects)]
     parts += ["", "Rendered for the PerformanceProfile", *rendered_details(cluster)]
-    metrics = [line for line in scrape(metrics_port).splitlines() if line.startswith("nto_")]
-    parts += ["", "Metrics (nto_*)", "\n".join(metrics[:20]) or "(metrics endpoint not answering)"]
+    metrics = [
+        line
+        for line in scrape(metrics_port).splitlines()
+        if line.startswith("nto_") and "_bucket{" not in line
+    ]
+    parts += ["", "Metrics (nto_*)", "\n".join(metrics[:30]) or "(metrics endpoint not answering)"]
     return "\n".join(parts)
 
 
