@@ -189,16 +189,15 @@ def _parse_well_formed(body: str) -> int | None:
 
 
 def _format_bits(bits: int) -> str:
-    """Format a bitmap as a canonical cpulist, with C-level loops over its runs only."""
+    """Format a bitmap as a canonical cpulist, with loops over its runs only."""
     if not bits:
         return ""
     starts = _ids_from_bits(bits & ~(bits << 1))
     ends = _ids_from_bits(bits & ~(bits >> 1))
     if starts == ends:
         return ",".join(map(str, starts))
-    # "-<end>" repeated once for real ranges and zero times for single ids.
-    tails = map(operator.mul, map("-{}".format, ends), map(operator.ne, starts, ends))
-    return ",".join(map(operator.add, map(str, starts), tails))
+    runs = zip(starts, ends, strict=True)
+    return ",".join([f"{low}-{high}" if low != high else f"{low}" for low, high in runs])
 
 
 class CPUSet:
