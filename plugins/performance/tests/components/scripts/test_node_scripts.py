@@ -7,54 +7,18 @@ time must leave the tree exactly as the first run did. ``shellcheck`` lints ever
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-from importlib import resources
 from pathlib import Path
 
 import pytest
+from _scriptrun import SCRIPTS, ScriptRunner, write
 
-SCRIPTS = Path(str(resources.files("nto_performance.components.machineconfig") / "scripts"))
 ALL_SCRIPTS = sorted(path.name for path in SCRIPTS.glob("*.sh"))
 
 
-def write(root: Path, relative: str, content: str) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content)
-    return path
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): (p.read_text() if p.is_file() else "<dir>")
-        for p in sorted(root.rglob("*"))
-        if not p.is_symlink()
-    }
-
-
-def run(script: str, root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NTO_ROOT": str(root), **env}
-    return subprocess.run(
-        ["bash", str(SCRIPTS / script), *args],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
-def run_twice(script: str, root: Path, *args: str, **env: str) -> dict[str, str]:
-    """Run `script` twice; both runs succeed and leave the same tree. Returns the tree."""
-    first = run(script, root, *args, **env)
-    assert first.returncode == 0, first.stderr
-    after_first = snapshot(root)
-    second = run(script, root, *args, **env)
-    assert second.returncode == 0, second.stderr
-    assert snapshot(root) == after_first
-    return after_first
+_runner = ScriptRunner(with_dirs=True)
+run, run_twice, snapshot = _runner.run, _runner.run_twice, _runner.snapshot
 
 
 def test_every_script_is_covered() -> None:

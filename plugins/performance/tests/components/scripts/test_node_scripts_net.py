@@ -6,47 +6,13 @@ that the second run changes nothing.
 
 from __future__ import annotations
 
-import os
-import subprocess
-from importlib import resources
 from pathlib import Path
 
 import pytest
+from _scriptrun import ScriptRunner, write
 
-SCRIPTS = Path(str(resources.files("nto_performance.components.machineconfig") / "scripts"))
-
-
-def write(root: Path, relative: str, content: str) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(content)
-    return path
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def run(script: str, root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NTO_ROOT": str(root), **env}
-    return subprocess.run(
-        ["bash", str(SCRIPTS / script), *args],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
-def run_twice(script: str, root: Path, *args: str, **env: str) -> dict[str, str]:
-    first = run(script, root, *args, **env)
-    assert first.returncode == 0, first.stderr
-    after_first = snapshot(root)
-    second = run(script, root, *args, **env)
-    assert second.returncode == 0, second.stderr
-    assert snapshot(root) == after_first
-    return after_first
+_runner = ScriptRunner()
+run, run_twice, snapshot = _runner.run, _runner.run_twice, _runner.snapshot
 
 
 # --- clear-irqbalance-banned-cpus.sh --------------------------------------------------------
