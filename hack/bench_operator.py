@@ -9,7 +9,6 @@ reach only that node's Profile. Targets (issue 4): idle RSS under 120 MiB with 5
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nto.testing import EmulatedCluster, OperatorProcess, wait_for  # noqa: E402
+from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
 NS = "openshift-cluster-node-tuning-operator"
@@ -30,12 +29,6 @@ def rss_kib(pid: int) -> dict[str, int]:
         if key in {"VmRSS", "VmHWM"}:
             fields[key] = int(value.split()[0])
     return fields
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def main() -> int:

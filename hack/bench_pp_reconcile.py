@@ -11,7 +11,6 @@ by copying each TuneD Profile's bootcmdline-deps annotation onto its Node. Targe
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import threading
 import time
@@ -21,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nto.testing import EmulatedCluster, OperatorProcess, wait_for  # noqa: E402
+from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
 NS = "openshift-cluster-node-tuning-operator"
@@ -30,12 +29,6 @@ MCO = "machineconfiguration.openshift.io/v1"
 PP = "performance.openshift.io/v2"
 DEPS = "tuned.openshift.io/bootcmdline-deps"
 ROLE = "machineconfiguration.openshift.io/role"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def world(index: int) -> list[dict[str, Any]]:

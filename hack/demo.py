@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import signal
-import socket
 import sys
 import time
 import urllib.request
@@ -23,7 +22,7 @@ import yaml
 
 from nto.bundle.generate import DISABLED_BY_DEFAULT
 from nto.plugins.host import build_plugin_host
-from nto.testing import EmulatedCluster, OperatorProcess, simulate_node_agents
+from nto.testing import EmulatedCluster, OperatorProcess, free_port, simulate_node_agents
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -88,12 +87,6 @@ def samples() -> list[dict[str, Any]]:
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         documents.extend(doc for doc in yaml.safe_load_all(path.read_text()) if doc)
     return documents
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def scrape(port: int) -> str:

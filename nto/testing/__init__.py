@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from nto.testing._cluster import EmulatedCluster
     from nto.testing._errors import ApiError
     from nto.testing._faults import Fault
-    from nto.testing._process import OperatorProcess, wait_for
+    from nto.testing._process import OperatorProcess, free_port, wait_for
     from nto.testing._resources import ResourceInfo
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Fault",
     "OperatorProcess",
     "ResourceInfo",
+    "free_port",
     "simulate_node_agents",
     "wait_for",
 ]
@@ -43,6 +44,7 @@ _HOMES = {
     "Fault": "nto.testing._faults",
     "OperatorProcess": "nto.testing._process",
     "ResourceInfo": "nto.testing._resources",
+    "free_port": "nto.testing._process",
     "simulate_node_agents": "nto.testing._agents",
     "wait_for": "nto.testing._process",
 }

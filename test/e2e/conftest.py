@@ -8,7 +8,6 @@ emulator (fault injection, simulated nodes).
 from __future__ import annotations
 
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -41,12 +40,6 @@ def cluster(request: pytest.FixtureRequest) -> EmulatedCluster:
         pytest.skip("scenario needs the emulated cluster (NTO_E2E_KUBECONFIG is set)")
     cluster: EmulatedCluster = request.getfixturevalue("emulated_cluster")
     return cluster
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nto.testing import EmulatedCluster, wait_for
-
-from .conftest import free_port
+from nto.testing import EmulatedCluster, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 

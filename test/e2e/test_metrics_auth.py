@@ -10,9 +10,7 @@ import urllib.request
 import pytest
 import trustme
 
-from nto.testing import wait_for
-
-from .conftest import free_port
+from nto.testing import free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 

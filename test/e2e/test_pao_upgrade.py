@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from nto.testing import EmulatedCluster, wait_for
+from nto.testing import EmulatedCluster, free_port, wait_for
 
-from .conftest import free_port
 from .test_performance_profile import NS, TUNED, cnf_pool, node, profile
 
 pytestmark = pytest.mark.e2e

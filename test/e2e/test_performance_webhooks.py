@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import trustme
 
-from nto.testing import wait_for
+from nto.testing import free_port, wait_for
 
-from .conftest import free_port, project_crds
+from .conftest import project_crds
 
 pytestmark = pytest.mark.e2e
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import trustme
 
-from nto.testing import simulate_node_agents, wait_for
+from nto.testing import free_port, simulate_node_agents, wait_for
 
-from .conftest import REAL_CLUSTER, free_port, project_crds
+from .conftest import REAL_CLUSTER, project_crds
 
 pytestmark = pytest.mark.e2e
 

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from nto.testing import EmulatedCluster, wait_for
-
-from .conftest import free_port
+from nto.testing import EmulatedCluster, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 
