@@ -3,7 +3,7 @@
 Neighbours: `crdgen` (assembles CRDs from the schemas), `_markers` (CRD facts carried in
 ``Annotated`` metadata), `meta` (the bases whose ``extra`` setting decides whether unknown fields
 are preserved). Property names are the wire aliases; descriptions come from class and field
-docstrings. Only the types the models use are supported; anything else raises
+docstrings (`_fielddocs`). Only the types the models use are supported; anything else raises
 `SchemaGenerationError`, so a new field with an unsupported type fails the generator's tests.
 """
 
@@ -17,6 +17,7 @@ import annotated_types
 import pydantic
 from pydantic.fields import FieldInfo
 
+from nto_api._fielddocs import field_doc
 from nto_api._markers import CrdDefault, Format, OpaqueItems, PreserveUnknown
 from nto_api.errors import SchemaGenerationError
 
@@ -78,7 +79,7 @@ def _field_schema(model: type[pydantic.BaseModel], name: str, field: FieldInfo) 
         schema = _type_schema(field.annotation, list(field.metadata))
     except SchemaGenerationError as exc:
         raise SchemaGenerationError(f"{model.__name__}.{name}: {exc}") from None
-    description = describe(field.description)
+    description = describe(field.description or field_doc(model, name))
     if description:
         schema["description"] = description
     return schema

@@ -35,7 +35,11 @@ DateTime = Annotated[str, Format("date-time")]
 
 
 class ApiModel(BaseModel):
-    """Base of closed models: unknown fields are rejected, as a structural CRD schema does."""
+    """Base of closed models: unknown fields are rejected, as a structural CRD schema does.
+
+    Validators are built on first use (``defer_build``): a command that parses one kind does not
+    pay for the other fifty. Field docstrings are read only by CRD generation (`_fielddocs`).
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -44,7 +48,7 @@ class ApiModel(BaseModel):
         serialize_by_alias=True,
         strict=True,
         extra="forbid",
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
 
 
