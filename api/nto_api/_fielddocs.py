@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import inspect
+import itertools
 import textwrap
 
 __all__ = ["field_doc"]
@@ -19,7 +20,7 @@ __all__ = ["field_doc"]
 def field_doc(model: type, name: str) -> str | None:
     """The attribute docstring of field ``name`` from the class in ``model``'s MRO declaring it."""
     for cls in model.__mro__:
-        if name in cls.__dict__.get("__annotations__", {}):
+        if name in inspect.get_annotations(cls):
             return _class_docs(cls).get(name)
     return None
 
@@ -34,7 +35,7 @@ def _class_docs(cls: type) -> dict[str, str]:
         (node.body for node in ast.parse(source).body if isinstance(node, ast.ClassDef)), []
     )
     docs: dict[str, str] = {}
-    for statement, following in zip(body, body[1:], strict=False):
+    for statement, following in itertools.pairwise(body):
         if (
             isinstance(statement, ast.AnnAssign)
             and isinstance(statement.target, ast.Name)

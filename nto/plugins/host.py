@@ -14,12 +14,12 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Any
 
 import pluggy
 
 from nto.plugins import hookspecs
+from nto.plugins._entrypoints import entry_points
 from nto.plugins.markers import ENTRY_POINT_GROUP, PROJECT_NAME
 from nto.plugins.types import PluginFailure, PluginInfo
 
@@ -176,22 +176,17 @@ def build_plugin_host(
 
 def _load_entry_points(host: PluginHost) -> None:
     seen: set[str] = set()
-    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if entry_point.name in seen:  # the same distribution visible twice on sys.path
+    for entry_point in entry_points(ENTRY_POINT_GROUP):
+        if entry_point.name in seen:  # two distributions declaring the same plugin name
             continue
         seen.add(entry_point.name)
         if entry_point.name in host.disabled:
             host.mark_disabled(entry_point.name)
             continue
-        dist = entry_point.dist
         try:
             plugin = entry_point.load()
         except Exception as exc:
             host._fail(entry_point.name, "import", exc)
             continue
-        host.register(
-            plugin,
-            name=entry_point.name,
-            version=dist.version if dist else "",
-            distribution=dist.metadata["Name"] if dist else "",
-        )
+        distribution, version = entry_point.distribution()
+        host.register(plugin, name=entry_point.name, version=version, distribution=distribution)
