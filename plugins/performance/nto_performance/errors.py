@@ -19,6 +19,7 @@
         ├── UsageError             ppc.cli: bad profile-creator command line (exit 2)
         ├── MustGatherError        ppc.mustgather: missing or duplicated must-gather parts
         ├── SnapshotError          ppc.snapshot: truncated, corrupt or hostile sysinfo.tgz
+        ├── TarFormatError         ppc._tar: not a readable gzipped tar (becomes SnapshotError)
         ├── HardwareError          ppc.hardware: inconsistent topology files
         ├── SelectionError         ppc.selection: no usable nodes, or differing hardware
         ├── AllocationError        ppc.allocation: CPU counts that cannot be allocated
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from nto_performance.ppc.mustgather import MustGatherError
     from nto_performance.ppc.profile import ProfileError
     from nto_performance.ppc.selection import SelectionError
+    from nto_performance.ppc._tar import TarFormatError
     from nto_performance.ppc.snapshot import SnapshotError
     from nto_performance.render.command import SettingsError
     from nto_performance.render.errors import (
@@ -77,6 +79,7 @@ _HOMES = {
     "SelectionError": ("nto_performance.ppc.selection", "SelectionError"),
     "SettingsError": ("nto_performance.render.command", "SettingsError"),
     "SnapshotError": ("nto_performance.ppc.snapshot", "SnapshotError"),
+    "TarFormatError": ("nto_performance.ppc._tar", "TarFormatError"),
     "TemplateError": ("nto_performance.components.tuned._template", "TemplateError"),
     "UsageError": ("nto_performance.ppc.cli", "UsageError"),
 }
@@ -98,6 +101,7 @@ __all__ = [
     "SelectionError",
     "SettingsError",
     "SnapshotError",
+    "TarFormatError",
     "TemplateError",
     "UsageError",
 ]
