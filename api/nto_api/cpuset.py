@@ -33,8 +33,10 @@ Neighbours: `nto_api._valueerrors` (the shared error base), `nto_api.quantity` (
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, NoReturn
 
@@ -58,6 +60,8 @@ _DELETE_HEX_CHARS = str.maketrans("", "", "0123456789abcdefABCDEF,")
 _BINARY_DIGITS_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 _FLAGS_TO_BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 _MAX_ID_DIGITS = len(str(MAX_CPU_ID))
+_LEADING_ZERO = re.compile(r"(?:^|[,-])0[0-9]")
+_successor = functools.partial(operator.add, 1)
 _MAX_MASK_WORDS = (MAX_CPU_ID + 1) // 32
 
 
@@ -149,18 +153,25 @@ def _ids_from_bits(bits: int) -> list[int]:
     return list(itertools.compress(range(len(flags)), flags))
 
 
-def _parse_well_formed(body: str) -> int | None:
-    """Return the bitmap of a cpulist, or None when it is invalid (the caller then says why).
+def _parse_well_formed(body: str) -> tuple[int, bool] | None:
+    """Return the bitmap of a cpulist and whether `body` is already its canonical text, or None
+    when it is invalid (the caller then says why).
 
     `body` holds only ASCII digits, ',', '-', spaces and tabs. All work happens in C-level
     `map`/`int` calls rather than a Python loop per item: `int` accepts the spaces around an
     item and fails on an empty item or inner whitespace; items are split at their one '-'.
+    Knowing that the text is canonical (ascending, neither adjacent nor overlapping, no
+    whitespace or leading zeros, single CPUs without a dash) saves formatting it again.
     """
     items = body.split(",")
+    plain = " " not in body and "\t" not in body and _LEADING_ZERO.search(body) is None
     try:
         if "-" not in body:
             ids = list(map(int, items))
-            return _bits_from_ids(ids) if max(ids) <= MAX_CPU_ID else None
+            if max(ids) > MAX_CPU_ID:
+                return None
+            canonical = plain and all(map(operator.lt, map(_successor, ids), ids[1:]))
+            return _bits_from_ids(ids), canonical
         if any(map(body.__contains__, (" -", "- ", "\t-", "-\t"))):
             return None
         # Per item, how many '-' it holds: the separators alone, split at the commas.
@@ -170,7 +181,8 @@ def _parse_well_formed(body: str) -> int | None:
         numbers = list(map(int, body.replace("-", ",").split(",")))
     except ValueError:
         return None
-    if len(numbers) == 2 * len(items):
+    every_item_a_range = len(numbers) == 2 * len(items)
+    if every_item_a_range:
         lows, highs = numbers[0::2], numbers[1::2]
     else:
         # Index in `numbers` of each item's first number; its last one is `dash` further.
@@ -183,9 +195,15 @@ def _parse_well_formed(body: str) -> int | None:
     if all(map(operator.lt, highs, lows[1:])):
         # Ascending and disjoint: each range [a, b] is 2**(b+1) - 2**a, and the sums of the two
         # terms over all ranges are bitmaps of distinct positions.
-        ends = list(map(operator.add, highs, itertools.repeat(1)))
-        return _bits_from_ids(ends) - _bits_from_ids(lows)
-    return _bits_from_ranges(zip(lows, highs, strict=True), max(highs))
+        ends = list(map(_successor, highs))
+        canonical = (
+            plain
+            and every_item_a_range
+            and all(map(operator.lt, lows, highs))
+            and all(map(operator.lt, ends, lows[1:]))
+        )
+        return _bits_from_ids(ends) - _bits_from_ids(lows), canonical
+    return _bits_from_ranges(zip(lows, highs, strict=True), max(highs)), False
 
 
 def _format_bits(bits: int) -> str:
@@ -233,9 +251,13 @@ class CPUSet:
         if not body:
             return cls._from_bits(0)
         if body.isascii() and not body.translate(_DELETE_CPULIST_CHARS):
-            bits = _parse_well_formed(body)
-            if bits is not None:
-                return cls._from_bits(bits)
+            parsed = _parse_well_formed(body)
+            if parsed is not None:
+                bits, canonical = parsed
+                instance = cls._from_bits(bits)
+                if canonical:
+                    object.__setattr__(instance, "_text", body)
+                return instance
         # Slow path: find the first offending item and say what is wrong with it.
         for item in body.split(","):
             _parse_item(text, item)

@@ -364,3 +364,47 @@ def test_property_parse_any_written_form(pieces: list[tuple[int, int]]) -> None:
     text = ",".join(f"{lo}-{lo + n}" if n else f" {lo}" for lo, n in pieces)
     expected = {c for lo, n in pieces for c in range(lo, lo + n + 1)}
     assert set(CPUSet.parse(text)) == expected
+
+
+cpulist_texts = st.lists(
+    st.tuples(st.integers(0, 70), st.integers(0, 3), st.sampled_from(["", " ", "0"])),
+    min_size=1,
+    max_size=12,
+).map(
+    lambda items: ",".join(
+        f"{pad.strip() if pad == '0' else pad}{low}-{low + span}" if span else f"{pad}{low}"
+        for low, span, pad in items
+    )
+)
+
+
+@given(text=cpulist_texts)
+def test_parsed_text_reused_only_when_it_is_the_canonical_form(text):
+    """`parse` keeps the input as the set's text when, and only when, formatting would give it."""
+    cpus = CPUSet.parse(text)
+    assert str(cpus) == str(CPUSet.from_ids(cpus.to_ids()))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0-1,4-5,8-9", "0,2,4", "0-3", "7", "0"],
+    ids=["ht-pairs", "spaced-ids", "one-range", "one-id", "zero"],
+)
+def test_canonical_text_is_kept(text):
+    assert CPUSet.parse(text)._text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("0-1,2-3", "0-3"),
+        ("1,2,3", "1-3"),
+        ("3-3", "3"),
+        ("01-2", "1-2"),
+        ("0-1, 4-5", "0-1,4-5"),
+        ("4-5,0-1", "0-1,4-5"),
+        ("0,2-3,5", "0,2-3,5"),
+    ],
+)
+def test_non_canonical_text_is_formatted_again(text, canonical):
+    assert str(CPUSet.parse(text)) == canonical
