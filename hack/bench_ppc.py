@@ -1,10 +1,9 @@
 """Benchmark ``performance-profile-creator`` on the bare-metal must-gather (issue 8's target).
 
-1. Whole process: ``performance-profile-creator --must-gather-dir-path <bare-metal> --mcp-name
-   worker-cnf --reserved-cpu-count 4 --rt-kernel true --power-consumption-mode low-latency``,
-   wall time per run (median, min, max) beside the reference Go binary's 13 s median (4.6-15 s)
-   on this machine class. Target: under 1 s.
-2. In-process stages of the same command, to see where the time goes.
+In-process stages of ``performance-profile-creator --must-gather-dir-path <bare-metal>
+--mcp-name worker-cnf --reserved-cpu-count 4 --rt-kernel=true --power-consumption-mode
+low-latency``, to see where the time goes. The whole process, beside the Go binary, is measured
+by ``bench_startup.py``.
 
 Input: ``../shared/reference/must-gather/must-gather.bare-metal`` when present, otherwise a
 synthetic must-gather with the same 80-CPU worker (topology files only, so a lighter archive).
@@ -14,27 +13,20 @@ Prints numbers; never fails on them (benchmarks inform, tests assert behaviour).
 from __future__ import annotations
 
 import io
-import os
-import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "must-gather" / "must-gather.bare-metal"
-RUNS = int(os.environ.get("NTO_BENCH_RUNS", "10"))
-REFERENCE_SECONDS = 13.0
-TARGET_SECONDS = 1.0
 ARGS = [
     "--mcp-name",
     "worker-cnf",
     "--reserved-cpu-count",
     "4",
-    "--rt-kernel",
-    "true",
+    "--rt-kernel=true",
     "--power-consumption-mode",
     "low-latency",
 ]
@@ -67,22 +59,6 @@ def synthetic_must_gather(root: Path) -> Path:
             info.size = len(text)
             archive.addfile(info, io.BytesIO(text.encode()))
     return root
-
-
-def whole_process(must_gather: Path) -> list[float]:
-    binary = Path(sys.executable).with_name("performance-profile-creator")
-    argv = [str(binary)] if binary.exists() else [sys.executable, "-m", "nto_performance.ppc.cli"]
-    walls = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        subprocess.run(
-            [*argv, "--must-gather-dir-path", str(must_gather), *ARGS],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        walls.append(time.perf_counter() - started)
-    return walls
 
 
 STAGES = r"""
@@ -119,17 +95,7 @@ def main() -> int:
             must_gather, source = REFERENCE, "reference must-gather.bare-metal"
         else:
             must_gather, source = synthetic_must_gather(Path(scratch)), "synthetic 80-CPU worker"
-        walls = whole_process(must_gather)
-        print(f"performance-profile-creator on {source}, {RUNS} runs:")
-        median = statistics.median(walls)
-        print(
-            f"  ours       median {median:6.3f} s  (min {min(walls):.3f}, max {max(walls):.3f})"
-            f"  target < {TARGET_SECONDS:.0f} s: {'met' if median < TARGET_SECONDS else 'MISSED'}"
-        )
-        print(
-            f"  reference  median {REFERENCE_SECONDS:6.3f} s  (4.6-15 s, Go binary, same machine "
-            f"class)  -> {REFERENCE_SECONDS / median:.0f}x faster"
-        )
+        print(f"performance-profile-creator on {source}; whole process: see bench_startup.py")
         print("in-process stages (one run):", flush=True)
         subprocess.run([sys.executable, "-c", STAGES, str(must_gather), *ARGS], check=True)
     return 0

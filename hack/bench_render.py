@@ -1,43 +1,23 @@
 """Benchmark the PerformanceProfile renderers and the offline ``render`` command.
 
 1. In-process: ``manifestset.render`` of one profile (the four objects; target < 5 ms).
-2. Whole process: ``cluster-node-tuning-operator render`` of the default scenario (the reference
-   inputs when ``../shared/reference/render`` exists, else our own fixture), wall time per run and
-   peak RSS (``getrusage(RUSAGE_CHILDREN)`` in a fresh measuring process per binary). Targets:
-   at most 3x the reference Go binary's wall time (79 ms here) and 64 MiB.
-3. The reference Go binary side by side, only when ``NTO_REFERENCE_BIN`` names it.
+2. In-process read + plan of the default scenario (the reference inputs when
+   ``../shared/reference/render`` exists, else our own fixture).
+
+The whole ``render`` process, beside the Go binary, is measured by ``bench_startup.py``.
 
 Prints numbers; never fails on them (benchmarks inform, tests assert behaviour).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE_INPUTS = ROOT.parent / "shared" / "reference" / "render" / "inputs"
 FIXTURE_INPUTS = ROOT / "plugins" / "performance" / "tests" / "render" / "fixtures" / "inputs"
-RUNS = int(os.environ.get("NTO_BENCH_RUNS", "10"))
-
-MEASURE = r"""
-import json, resource, subprocess, sys, tempfile, time
-argv, runs = json.loads(sys.argv[1]), int(sys.argv[2])
-walls = []
-for i in range(runs):
-    with tempfile.TemporaryDirectory() as out:
-        started = time.perf_counter()
-        subprocess.run([*argv, "--asset-output-dir", out + "/o"], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        walls.append(time.perf_counter() - started)
-print(json.dumps({"walls": walls,
-                  "maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
-"""
 
 
 def default_scenario() -> tuple[str, str]:
@@ -79,38 +59,11 @@ def bench_in_process(inputs: str) -> None:
     )
 
 
-def measure(argv: list[str]) -> tuple[float, float, float]:
-    """(median wall s, min wall s, peak RSS MiB) of `argv` run RUNS times."""
-    result = subprocess.run(
-        [sys.executable, "-c", MEASURE, json.dumps(argv), str(RUNS)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    data = json.loads(result.stdout)
-    return statistics.median(data["walls"]), min(data["walls"]), data["maxrss_kib"] / 1024
-
-
 def main() -> int:
     label, inputs = default_scenario()
     print(f"scenario: {label}")
     bench_in_process(inputs)
-    ours_bin = Path(sys.executable).parent / "cluster-node-tuning-operator"
-    ours = measure([str(ours_bin), "render", "--asset-input-dir", inputs])
-    print(
-        f"whole process, ours:      median {ours[0] * 1e3:6.0f} ms, min {ours[1] * 1e3:6.0f} ms, "
-        f"peak RSS {ours[2]:5.1f} MiB ({RUNS} runs; targets <= 237 ms (3x), <= 64 MiB)"
-    )
-    reference_bin = os.environ.get("NTO_REFERENCE_BIN")
-    if not reference_bin:
-        print("reference binary: not measured (set NTO_REFERENCE_BIN to compare)")
-        return 0
-    theirs = measure([reference_bin, "render", "--asset-input-dir", inputs])
-    print(
-        f"whole process, reference: median {theirs[0] * 1e3:6.0f} ms, min {theirs[1] * 1e3:6.0f} "
-        f"ms, peak RSS {theirs[2]:5.1f} MiB"
-    )
-    print(f"ratio (median wall): {ours[0] / theirs[0]:.2f}x; RSS: {ours[2] / theirs[2]:.2f}x")
+    print("whole process (cold start, beside the Go binary): see bench_startup.py")
     return 0
 
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from nto_performance.components._common import RenderError
     from nto_performance.components.tuned._template import TemplateError
     from nto_performance.controller.pools import PoolError
+    from nto_performance.ppc._tar import TarFormatError
     from nto_performance.ppc.allocation import AllocationError
     from nto_performance.ppc.cli import UsageError
     from nto_performance.ppc.gather import GatherError
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
     from nto_performance.ppc.mustgather import MustGatherError
     from nto_performance.ppc.profile import ProfileError
     from nto_performance.ppc.selection import SelectionError
-    from nto_performance.ppc._tar import TarFormatError
     from nto_performance.ppc.snapshot import SnapshotError
     from nto_performance.render.command import SettingsError
     from nto_performance.render.errors import (

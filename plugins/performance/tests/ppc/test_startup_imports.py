@@ -1,0 +1,104 @@
+"""Import guard of the short commands users pay for as whole processes.
+
+``render`` (run by the installer at bootstrap), ``performance-profile-creator`` (run by hand) and
+``--help`` each run in a fresh interpreter here, and the test fails when one of them imports a
+module it does not use: the operator's runtime (kopf, the kubernetes client, aiohttp,
+prometheus_client), the foreign or old-version models, or, for ``--help``, any model at all.
+Start-up time itself is measured by ``hack/bench_startup.py``, never asserted here. Lives beside
+the profile creator's tests for their must-gather builder.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+RENDER_INPUTS = Path(__file__).resolve().parents[1] / "render" / "fixtures" / "inputs"
+
+RUNTIME = ("kopf", "kubernetes", "aiohttp", "prometheus_client", "nto.operator.runtime")
+NOT_FOR_RENDER = (
+    "nto_api.conversion",
+    "nto_api.foreign.core",
+    "nto_api.performance.v1",
+    "nto_api.performance.v1alpha1",
+    "nto_api.tuned",
+    "nto_performance.ppc.run",
+)
+NOT_FOR_CREATOR = (
+    "nto_api.conversion",
+    "nto_api.performance.v1alpha1",
+    "nto_api.tuned",
+    "nto_performance.render.assets",
+)
+NOT_FOR_HELP = ("pydantic", "yaml", "nto_api.meta", "nto_performance.ppc.run")
+
+RECORD_MODULES = """
+import atexit, json, runpy, sys
+out = sys.argv[1]
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+sys.argv = ["cluster-node-tuning-operator", *sys.argv[2:]]
+runpy.run_module("nto", run_name="__main__")
+"""
+
+
+def imported_by(tmp_path: Path, *argv: str) -> set[str]:
+    """Every module a fresh ``cluster-node-tuning-operator ARGV`` process had imported at exit."""
+    record = tmp_path / "modules.json"
+    result = subprocess.run(
+        [sys.executable, "-c", RECORD_MODULES, str(record), *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(record.read_text()))
+
+
+def offenders(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(
+        name
+        for name in modules
+        if any(name == heavy or name.startswith(f"{heavy}.") for heavy in forbidden)
+    )
+
+
+def test_render_imports_only_what_it_renders_with(tmp_path: Path) -> None:
+    inputs = f"{RENDER_INPUTS / 'pools/worker-rt'},{RENDER_INPUTS / 'profiles/edge'}"
+    modules = imported_by(
+        tmp_path, "render", f"--asset-input-dir={inputs}", f"--asset-output-dir={tmp_path / 'o'}"
+    )
+    assert "nto_performance.render.assets" in modules  # it did render
+    assert offenders(modules, RUNTIME + NOT_FOR_RENDER) == []
+
+
+def test_profile_creator_imports_only_what_it_uses(
+    tmp_path: Path, make_must_gather: Callable[..., Path]
+) -> None:
+    must_gather = make_must_gather(
+        {"w1": {"labels": {"node-role.kubernetes.io/worker-cnf": ""}, "machine": {"cores": 8}}}
+    )
+    modules = imported_by(
+        tmp_path,
+        "performance-profile-creator",
+        f"--must-gather-dir-path={must_gather}",
+        "--mcp-name=worker-cnf",
+        "--reserved-cpu-count=2",
+        "--rt-kernel=false",
+    )
+    assert "nto_performance.ppc.run" in modules  # it did create a profile
+    assert offenders(modules, RUNTIME + NOT_FOR_CREATOR) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["render", "--help"], ["performance-profile-creator", "--help"]],
+    ids=["top", "render", "creator"],
+)
+def test_help_imports_no_model(tmp_path: Path, argv: list[str]) -> None:
+    assert offenders(imported_by(tmp_path, *argv), RUNTIME + NOT_FOR_HELP) == []
