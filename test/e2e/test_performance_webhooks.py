@@ -1,5 +1,6 @@
-"""The operator's webhooks through the API: a bad PerformanceProfile is denied, and a v1alpha1
-profile is stored as v2 and read back as v1alpha1 through the conversion webhook."""
+"""The operator's webhooks through the API: a bad PerformanceProfile is denied, a v1alpha1
+profile is stored as v2 and read back as v1alpha1 through the conversion webhook, and a LIST of
+hundreds of profiles converts in one ConversionReview."""
 
 from __future__ import annotations
 
@@ -46,6 +47,33 @@ def emulated_cluster_crds(ca_bundle) -> list[Any]:
 
 @pytest.fixture
 def operator_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path):
+    return start_with_webhooks(
+        cluster, operator_factory, ca, ca_bundle, tmp_path, "--enable-leader-election=false"
+    )
+
+
+@pytest.fixture
+def follower_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path):
+    """A replica that never leads (another holds the Lease): it serves webhooks only, so the
+    controllers do not reconcile the hundreds of profiles a test writes."""
+    now = "2026-01-01T00:00:00.000000Z"
+    cluster.apply(
+        {
+            "apiVersion": "coordination.k8s.io/v1",
+            "kind": "Lease",
+            "metadata": {"name": "node-tuning-operator-lock", "namespace": NAMESPACE},
+            "spec": {
+                "holderIdentity": "the-leader",
+                "leaseDurationSeconds": 3600,
+                "acquireTime": now,
+                "renewTime": now,
+            },
+        }
+    )
+    return start_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path)
+
+
+def start_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path, *flags: str):
     from nto_performance.webhooks.manifests import validating_webhook_configuration
 
     certs = tmp_path / "certificates"
@@ -61,7 +89,7 @@ def operator_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path):
         f"--metrics-port={free_port()}",
         f"--webhook-port={port}",
         f"--webhook-cert-dir={certs}",
-        "--enable-leader-election=false",
+        *flags,
     )
     wait_for(lambda: "webhook server listening" in operator.log, timeout=60, message="webhooks up")
     return operator
@@ -129,3 +157,19 @@ def test_v1alpha1_is_stored_as_v2_and_read_back(operator_with_webhooks, cluster)
         "2-7",
     )
     assert "globallyDisableIrqLoadBalancing" not in body["spec"]
+
+
+@pytest.mark.parametrize("version", ["v1", "v1alpha1"])
+def test_list_of_500_profiles_converts(follower_with_webhooks, cluster, version):
+    """500 v2 profiles make a ConversionReview of ~300 KB, far more than one TLS record."""
+    cluster.apply(
+        [
+            {**profile(f"{GROUP}/v2", f"p-{index:03d}"), "status": {"runtimeClass": "x" * 100}}
+            for index in range(500)
+        ]
+    )
+    status, body = request(cluster, "GET", f"/apis/{GROUP}/{version}/performanceprofiles")
+    assert status == 200, str(body)[:500]
+    assert len(body["items"]) == 500
+    assert {item["apiVersion"] for item in body["items"]} == {f"{GROUP}/{version}"}
+    assert body["items"][-1]["metadata"]["name"] == "p-499"
