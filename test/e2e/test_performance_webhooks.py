@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import ssl
 import urllib.error
 import urllib.request
 from typing import Any
@@ -73,14 +74,21 @@ def follower_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path):
     return start_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path)
 
 
-def start_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path, *flags: str):
+def write_serving_cert(ca, certs) -> None:
+    cert = ca.issue_cert("127.0.0.1", f"{SERVICE}.{NAMESPACE}.svc")
+    cert.cert_chain_pems[0].write_to_path(str(certs / "apiserver.crt"))
+    cert.private_key_pem.write_to_path(str(certs / "apiserver.key"))
+
+
+def start_with_webhooks(
+    cluster, operator_factory, ca, ca_bundle, tmp_path, *flags: str, wait: bool = True
+):
     from nto_performance.webhooks.manifests import validating_webhook_configuration
 
     certs = tmp_path / "certificates"
     certs.mkdir()
-    cert = ca.issue_cert("127.0.0.1", f"{SERVICE}.{NAMESPACE}.svc")
-    cert.cert_chain_pems[0].write_to_path(str(certs / "apiserver.crt"))
-    cert.private_key_pem.write_to_path(str(certs / "apiserver.key"))
+    if wait:
+        write_serving_cert(ca, certs)
     port = free_port()
     cluster.route_service(NAMESPACE, SERVICE, 443, "127.0.0.1", port)
     cluster.apply(validating_webhook_configuration(ca_bundle))
@@ -91,7 +99,12 @@ def start_with_webhooks(cluster, operator_factory, ca, ca_bundle, tmp_path, *fla
         f"--webhook-cert-dir={certs}",
         *flags,
     )
-    wait_for(lambda: "webhook server listening" in operator.log, timeout=60, message="webhooks up")
+    operator.webhook_port = port
+    operator.webhook_certs = certs
+    if wait:
+        wait_for(
+            lambda: "webhook server listening" in operator.log, timeout=60, message="webhooks up"
+        )
     return operator
 
 
@@ -173,3 +186,48 @@ def test_list_of_500_profiles_converts(follower_with_webhooks, cluster, version)
     assert len(body["items"]) == 500
     assert {item["apiVersion"] for item in body["items"]} == {f"{GROUP}/{version}"}
     assert body["items"][-1]["metadata"]["name"] == "p-499"
+
+
+def healthz(port: int, ca) -> int:
+    """What the Deployment's readiness probe sees: the status, or 0 when nothing answers."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    try:
+        with urllib.request.urlopen(
+            f"https://127.0.0.1:{port}/healthz", context=context, timeout=5
+        ) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def test_webhook_server_comes_back_when_its_certificate_appears(
+    cluster, operator_factory, ca, ca_bundle, tmp_path
+):
+    """No key pair at start: not ready and /convert down; the fixed pair is picked up."""
+    operator = start_with_webhooks(
+        cluster,
+        operator_factory,
+        ca,
+        ca_bundle,
+        tmp_path,
+        "--enable-leader-election=false",
+        wait=False,
+    )
+    wait_for(
+        lambda: "webhook server not" in operator.log,
+        timeout=60,
+        message="the operator to report the missing key pair",
+    )
+    assert healthz(operator.webhook_port, ca) == 0, "readiness must fail without a server"
+    write_serving_cert(ca, operator.webhook_certs)
+    wait_for(
+        lambda: healthz(operator.webhook_port, ca) == 200,
+        timeout=60,
+        message="the webhook server to serve the fixed certificate",
+    )
+    cluster.apply(profile(f"{GROUP}/v2", "after-fix"))
+    status, body = request(cluster, "GET", f"/apis/{GROUP}/v1/performanceprofiles/after-fix")
+    assert (status, body.get("apiVersion")) == (200, f"{GROUP}/v1"), body
