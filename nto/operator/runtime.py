@@ -140,13 +140,17 @@ class Operator:
         return self._clients[0]
 
     async def _follow_tls_profile(self) -> None:
-        """Read the cluster's TLS security profile once, then keep following it."""
-        if self.tls_profile.read_once or any(
-            t.get_name() == "tls-profile" for t in self._background
-        ):
+        """Read the cluster's TLS security profile (waiting at most 10 s), then follow it."""
+        if any(task.get_name() == "tls-profile" for task in self._background):
             return
         client = await self._client()
-        await self.tls_profile.refresh(client)
+        try:
+            await asyncio.wait_for(self.tls_profile.refresh(client), timeout=10.0)
+        except TimeoutError:
+            logger.warning(
+                "APIServer/cluster did not answer within 10 s; starting with the %s TLS profile",
+                self.tls_profile.get().profile,
+            )
         task = asyncio.create_task(self.tls_profile.keep_fresh(client), name="tls-profile")
         self._background.append(task)
 

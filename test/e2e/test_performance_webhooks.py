@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import socket
 import ssl
 import urllib.error
 import urllib.request
@@ -231,3 +232,38 @@ def test_webhook_server_comes_back_when_its_certificate_appears(
     cluster.apply(profile(f"{GROUP}/v2", "after-fix"))
     status, body = request(cluster, "GET", f"/apis/{GROUP}/v1/performanceprofiles/after-fix")
     assert (status, body.get("apiVersion")) == (200, f"{GROUP}/v1"), body
+
+
+def tls_handshake(port: int, ca, version: ssl.TLSVersion) -> str | None:
+    """The negotiated TLS version, or None when the server refuses the client's version."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    context.minimum_version = context.maximum_version = version
+    try:
+        with (
+            socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+            context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+        ):
+            return tls.version()
+    except (ssl.SSLError, ConnectionError):
+        return None
+
+
+def test_webhook_server_applies_the_clusters_tls_profile(
+    cluster, operator_factory, ca, ca_bundle, tmp_path
+):
+    """APIServer/cluster asks for Modern: the webhook port refuses TLS 1.2, serves TLS 1.3."""
+    cluster.apply(
+        {
+            "apiVersion": "config.openshift.io/v1",
+            "kind": "APIServer",
+            "metadata": {"name": "cluster"},
+            "spec": {"tlsSecurityProfile": {"type": "Modern", "modern": {}}},
+        }
+    )
+    operator = start_with_webhooks(
+        cluster, operator_factory, ca, ca_bundle, tmp_path, "--enable-leader-election=false"
+    )
+    assert "TLS security profile for the HTTPS servers: Modern" in operator.log
+    assert tls_handshake(operator.webhook_port, ca, ssl.TLSVersion.TLSv1_3) == "TLSv1.3"
+    assert tls_handshake(operator.webhook_port, ca, ssl.TLSVersion.TLSv1_2) is None
