@@ -13,9 +13,10 @@ Custom profile with no usable name for TLS 1.2 serves TLS 1.3 only rather than f
 library defaults.
 
 :class:`TLSProfileSource` reads the object at start and then every ``interval``; a read failure
-keeps the last known profile (Intermediate before the first read). The servers restart their
-listener only when the *effective* settings change (:mod:`nto.operator.https`), so an APIServer
-update that leaves the profile alone costs nothing. Neighbours: :mod:`nto.operator.tls`.
+keeps the last known profile (Intermediate before the first read). Where the reference restarts
+the whole process on a profile change, the servers here only restart their listener, and only
+when the *effective* settings change (:mod:`nto.operator.https`): an APIServer update that leaves
+the profile alone costs nothing, and the controllers never stop. Neighbours: :mod:`nto.operator.tls`.
 """
 
 from __future__ import annotations
