@@ -153,7 +153,7 @@ class HTTPSServer:
                 if fingerprint is None or fingerprint == self._fingerprint:
                     continue
                 context = self.tls.build_context()
-            except TLSMaterialError as exc:
+            except (TLSMaterialError, OSError) as exc:
                 self._report(f"{self.name}: keeping the current TLS settings: {exc}")
                 continue
             logger.info("%s: TLS settings changed; restarting the listener", self.name)

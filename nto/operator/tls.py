@@ -60,7 +60,13 @@ class TLSFiles:
     def build_context(self) -> ssl.SSLContext:
         """A fresh server context for the current files and TLS security profile."""
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._security().apply(context)
+        security = self._security()
+        try:
+            security.apply(context)
+        except ssl.SSLError as exc:
+            raise TLSMaterialError(
+                f"cannot apply TLS profile {security.describe()}: {exc}"
+            ) from exc
         context.set_alpn_protocols(["http/1.1"])
         try:
             context.load_cert_chain(str(self.cert_file), str(self.key_file))

@@ -16,7 +16,8 @@ library defaults.
 keeps the last known profile (Intermediate before the first read). Where the reference restarts
 the whole process on a profile change, the servers here only restart their listener, and only
 when the *effective* settings change (:mod:`nto.operator.https`): an APIServer update that leaves
-the profile alone costs nothing, and the controllers never stop. Neighbours: :mod:`nto.operator.tls`.
+the profile alone costs nothing, and the controllers never stop.
+Neighbours: :mod:`nto.operator.tls`.
 """
 
 from __future__ import annotations
