@@ -88,8 +88,9 @@ async def test_webhook_server_serves_once_its_key_pair_is_fixed(pki, tmp_path, c
         )
         assert not server.serving
         assert await get(port, "/healthz", trusting(pki)) is None, "readiness must fail"
-        (certs / "apiserver.crt").write_bytes((pki.server_dir / "apiserver.crt").read_bytes())
-        (certs / "apiserver.key").write_bytes((pki.server_dir / "apiserver.key").read_bytes())
+        for name in ("apiserver.key", "apiserver.crt"):  # each file replaced whole, as kubelet does
+            (certs / f".{name}").write_bytes((pki.server_dir / name).read_bytes())
+            (certs / f".{name}").rename(certs / name)
 
         async def healthy() -> bool:
             return await get(port, "/healthz", trusting(pki)) == (200, "ok")
