@@ -190,12 +190,12 @@ class TLSProfileSource:
         try:
             apiserver = await client.get("config.openshift.io/v1", "apiservers", "cluster")
         except (ApiError, OSError, TimeoutError) as exc:
-            verb = "keeping" if self.read_once else "using Intermediate until it can be read;"
+            until = "" if self.read_once else " until it can be read"
             logger.warning(
-                "Cannot read APIServer/cluster for the TLS security profile (%s); %s %s",
+                "Cannot read APIServer/cluster for the TLS security profile (%s); using %s%s",
                 exc,
-                verb,
                 self.security.describe(),
+                until,
             )
             return
         spec = (apiserver or {}).get("spec") or {}
