@@ -6,6 +6,7 @@ set -euo pipefail
 want=()
 [[ -x /usr/sbin/tuned || -x /usr/bin/tuned ]] || want+=(tuned)
 command -v shellcheck >/dev/null || want+=(shellcheck)
+command -v openssl >/dev/null || want+=(openssl)  # s_client checks the TLS security profiles
 ((${#want[@]})) || exit 0
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
     echo "note: cannot install ${want[*]} (not root or no apt-get); tests needing them will skip" >&2

@@ -10,6 +10,7 @@
     │   ├── NotFoundError          404: retry later or treat as absent
     │   └── ConflictError          409: stale resourceVersion or already exists; re-read, retry
     ├── TLSMaterialError           nto.operator.tls: unreadable or mismatched certificate/key
+    │   └── TLSMaterialPending     the client CA is not known yet; the server waits
     ├── RenderError                nto.operand.bootcmd: render-bootcmd-mc inputs cannot work
     ├── OperandError               nto.operand.daemon: the operand gives up (too many failures)
     └── ValueError
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from nto.operand.bootcmd import RenderError
     from nto.operand.daemon import OperandError
     from nto.operand.files import InvalidProfileError
-    from nto.operator.tls import TLSMaterialError
+    from nto.operator.tls import TLSMaterialError, TLSMaterialPending
     from nto.operator.webhook_server import DuplicateRouteError
 
 
@@ -57,6 +58,7 @@ _HOMES = {
     "OperandUsageError": "nto.cli.commands.operand",
     "RenderError": "nto.operand.bootcmd",
     "TLSMaterialError": "nto.operator.tls",
+    "TLSMaterialPending": "nto.operator.tls",
     "UsageError": "nto.cli.main",
     "WildcardRuleError": "nto.bundle.rbac",
 }
@@ -74,6 +76,7 @@ __all__ = [
     "OperandUsageError",
     "RenderError",
     "TLSMaterialError",
+    "TLSMaterialPending",
     "UsageError",
     "WildcardRuleError",
 ]

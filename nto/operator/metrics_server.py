@@ -1,7 +1,13 @@
 """``/metrics`` over HTTPS on port 60000, with client-certificate authentication.
 
-Like the reference: only ``GET /metrics``; when a client CA is known, a request without a client
-certificate verified against it gets ``401 Unauthorized``; with no CA there is no client auth.
+Like the reference: only ``GET /metrics``, and the server does not start until the client CA is
+known (:mod:`nto.operator.client_ca`), so it never serves metrics to anyone because the CA could
+not be read. With a CA, a request without a client certificate gets ``401 Unauthorized``; a
+certificate that does not verify against the CA is refused in the TLS handshake (alert
+``unknown ca`` / ``bad certificate``) rather than with a 401, because Python's ``ssl`` cannot ask
+for a client certificate without verifying it there (the reference asks, then verifies in the
+handler). Either way nothing is served. A CA known to be empty means no client auth, as in the
+reference. The TLS version and ciphers follow the cluster's profile (:mod:`nto.operator.tls`).
 Neighbours: :mod:`nto.metrics` (the registry), :mod:`nto.operator.https` (the listener).
 """
 

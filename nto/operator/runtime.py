@@ -27,7 +27,8 @@ from nto.operator.https import HTTPSServer
 from nto.operator.leader import LeaderElector, LeaseTimings, timings_for_topology
 from nto.operator.metrics_server import metrics_server
 from nto.operator.settings import OperatorSettings
-from nto.operator.tls import TLSFiles, TLSMaterialError
+from nto.operator.tls import TLSFiles
+from nto.operator.tls_profile import TLSProfileSource
 from nto.operator.webhook_server import webhook_app
 from nto.plugins.host import PluginHost
 from nto.plugins.types import (
@@ -53,6 +54,7 @@ class Operator:
     prometheus_registry: Any
     servers: list[HTTPSServer] = field(default_factory=list)
     client_ca: ClientCA = field(default_factory=ClientCA)
+    tls_profile: TLSProfileSource = field(default_factory=TLSProfileSource)
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _clients: list[KubeClient] = field(default_factory=list)
     kopf_stop: asyncio.Event | None = None
@@ -62,9 +64,13 @@ class Operator:
         """Serve webhooks, win the election, run kopf until stopped; return the exit code.
 
         Webhooks are served by every replica (the Service picks any pod); the controllers and
-        the metrics server run on the leader only, like the reference.
+        the metrics server run on the leader only, like the reference. Webhook servers that
+        cannot start keep retrying (:meth:`HTTPSServer.run`); readiness fails until they serve.
         """
-        await self._start(self._webhook_servers())
+        webhook_servers = self._webhook_servers()
+        if webhook_servers:
+            await self._follow_tls_profile()
+        self._start(webhook_servers)
         kopf_stop = self.kopf_stop = asyncio.Event()
         watcher = asyncio.create_task(_relay(stop_flag, kopf_stop)) if stop_flag else None
         try:
@@ -116,23 +122,41 @@ class Operator:
     async def start_servers(self) -> None:
         """Start the leader-only servers (metrics); called from kopf's start-up.
 
-        The client CA is read first, so the metrics server never starts open when one exists.
+        The metrics server waits for the client CA (:mod:`nto.operator.client_ca`): it never
+        serves ``/metrics`` without client authentication because the CA could not be read.
         """
         if not self.settings.metrics_insecure:
-            client = KubeClient(load_connection())
-            await client.__aenter__()
+            client = await self._client()
+            await self._follow_tls_profile()
             await self.client_ca.refresh(client)
             self._background.append(asyncio.create_task(self.client_ca.keep_fresh(client)))
-            self._clients.append(client)
-        await self._start(self._metrics_servers())
+        self._start(self._metrics_servers())
 
-    async def _start(self, servers: list[HTTPSServer]) -> None:
+    async def _client(self) -> KubeClient:
+        if not self._clients:
+            client = KubeClient(load_connection())
+            await client.__aenter__()
+            self._clients.append(client)
+        return self._clients[0]
+
+    async def _follow_tls_profile(self) -> None:
+        """Read the cluster's TLS security profile (waiting at most 10 s), then follow it."""
+        if any(task.get_name() == "tls-profile" for task in self._background):
+            return
+        client = await self._client()
+        try:
+            await asyncio.wait_for(self.tls_profile.refresh(client), timeout=10.0)
+        except TimeoutError:
+            logger.warning(
+                "APIServer/cluster did not answer within 10 s; starting with the %s TLS profile",
+                self.tls_profile.get().profile,
+            )
+        task = asyncio.create_task(self.tls_profile.keep_fresh(client), name="tls-profile")
+        self._background.append(task)
+
+    def _start(self, servers: list[HTTPSServer]) -> None:
         for server in servers:
-            try:
-                await server.start()
-            except (TLSMaterialError, OSError) as exc:
-                logger.error("%s not started: %s", server.name, exc)
-                continue
+            server.run()
             self.servers.append(server)
 
     async def stop_servers(self) -> None:
@@ -161,6 +185,7 @@ class Operator:
                     settings.metrics_cert_dir / "tls.crt",
                     settings.metrics_cert_dir / "tls.key",
                     client_ca=self.client_ca.get,
+                    security=self.tls_profile.get,
                 ),
             )
         ]
@@ -173,7 +198,9 @@ class Operator:
         if not routes:
             return []
         files = TLSFiles(
-            settings.webhook_cert_dir / "apiserver.crt", settings.webhook_cert_dir / "apiserver.key"
+            settings.webhook_cert_dir / "apiserver.crt",
+            settings.webhook_cert_dir / "apiserver.key",
+            security=self.tls_profile.get,
         )
         app = webhook_app(routes)
         return [

@@ -1,9 +1,12 @@
 """TLS material for the operator's HTTPS servers, and a fingerprint to notice renewals.
 
-The service CA rotates the serving certificates in the mounted secrets and the client CA lives
-in a ConfigMap. Like the reference, a server restarts its listener when the material changes
-(:mod:`nto.operator.https`); this module only builds contexts and fingerprints. Contexts require
-TLS 1.2 or newer and offer ALPN ``http/1.1`` only (the reference's CVE-2023-44487 mitigation).
+The service CA rotates the serving certificates in the mounted secrets, the client CA lives in a
+ConfigMap and the TLS security profile in ``APIServer/cluster``. Like the reference, a server
+restarts its listener when any of them changes (:mod:`nto.operator.https`); this module only
+builds contexts and fingerprints. Contexts take the minimum version and ciphers of the profile
+(:mod:`nto.operator.tls_profile`; Intermediate without one) and offer ALPN ``http/1.1`` only (the
+reference's CVE-2023-44487 mitigation). A client-CA source raises :class:`TLSMaterialPending`
+while the CA is not known, so a server that needs one does not start open.
 """
 
 from __future__ import annotations
@@ -15,13 +18,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from nto.operator.tls_profile import INTERMEDIATE, TLSSecurity
+
 logger = logging.getLogger(__name__)
 
 ClientCASource = Callable[[], bytes | None]
+"""The client CA bundle, ``None`` for no client auth; raises TLSMaterialPending while unknown."""
+SecuritySource = Callable[[], TLSSecurity]
 
 
 class TLSMaterialError(Exception):
     """The certificate or key cannot be read or does not form a valid pair."""
+
+
+class TLSMaterialPending(TLSMaterialError):
+    """Material the server must not start without is not known yet (the client CA)."""
 
 
 @dataclass(frozen=True)
@@ -31,9 +42,11 @@ class TLSFiles:
     cert_file: Path
     key_file: Path
     client_ca: ClientCASource | None = None
+    security: SecuritySource | None = None
 
     def fingerprint(self) -> str | None:
-        """A digest of the pair and client CA; ``None`` while the pair is unreadable."""
+        """A digest of the pair, client CA and effective TLS settings; ``None`` while the pair
+        is unreadable. Raises :class:`TLSMaterialPending` while the client CA is unknown."""
         digest = hashlib.sha256()
         try:
             digest.update(self.cert_file.read_bytes())
@@ -41,12 +54,19 @@ class TLSFiles:
         except OSError:
             return None
         digest.update(self._ca() or b"")
+        digest.update(repr(self._security()).encode())
         return digest.hexdigest()
 
     def build_context(self) -> ssl.SSLContext:
-        """A fresh server context for the current files."""
+        """A fresh server context for the current files and TLS security profile."""
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        security = self._security()
+        try:
+            security.apply(context)
+        except ssl.SSLError as exc:
+            raise TLSMaterialError(
+                f"cannot apply TLS profile {security.describe()}: {exc}"
+            ) from exc
         context.set_alpn_protocols(["http/1.1"])
         try:
             context.load_cert_chain(str(self.cert_file), str(self.key_file))
@@ -63,6 +83,9 @@ class TLSFiles:
             else:
                 context.verify_mode = ssl.CERT_OPTIONAL
         return context
+
+    def _security(self) -> TLSSecurity:
+        return self.security() if self.security is not None else INTERMEDIATE
 
     def _ca(self) -> bytes | None:
         return self.client_ca() if self.client_ca is not None else None

@@ -3,7 +3,8 @@
 Plugins contribute :class:`~nto.plugins.types.WebhookRoute` objects (hook
 ``nto_webhook_routes``); this module turns them into POST endpoints with uniform, never-500
 handling of bad requests: unknown path 404, wrong method 405, non-JSON content type 415, body
-over the route's limit 413. Neighbours: :mod:`nto.operator.https`, :mod:`nto.operator.runtime`.
+over the route's limit 413. Bodies are read to the end, never cut at what one read returns.
+Neighbours: :mod:`nto.operator.https`, :mod:`nto.operator.runtime`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
-from aiohttp import web
+from aiohttp import StreamReader, web
 
 from nto.plugins.types import WebhookRoute
 
@@ -29,6 +30,22 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+async def read_body(stream: StreamReader, limit: int) -> bytes | None:
+    """The whole body, or ``None`` as soon as it passes ``limit`` bytes.
+
+    ``read(n)`` would return only what is buffered (over TLS a body arrives in ~16 KB records),
+    so this reads until the end of the stream.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await stream.readany():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _endpoint(route: WebhookRoute) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         content_type = request.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -36,8 +53,8 @@ def _endpoint(route: WebhookRoute) -> Callable[[web.Request], Awaitable[web.Stre
             return _error(415, f"content type {content_type!r} not supported; use application/json")
         if request.content_length is not None and request.content_length > route.max_body_bytes:
             return _error(413, f"request body over {route.max_body_bytes} bytes")
-        body = await request.content.read(route.max_body_bytes + 1)
-        if len(body) > route.max_body_bytes:
+        body = await read_body(request.content, route.max_body_bytes)
+        if body is None:
             return _error(413, f"request body over {route.max_body_bytes} bytes")
         try:
             status, payload = await route.handler(body, content_type)

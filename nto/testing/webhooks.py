@@ -196,6 +196,19 @@ def _timeout_param(timeout: float) -> str:
     return f"{int(timeout)}s" if float(timeout).is_integer() else f"{timeout:g}s"
 
 
+async def _read_body(stream: aiohttp.StreamReader, limit: int) -> bytes | None:
+    """The whole answer, or ``None`` once it passes ``limit`` bytes (``read(n)`` would stop at
+    what is buffered: over TLS, one ~16 KB record)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await stream.readany():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _post(endpoint: Endpoint, body: dict[str, Any], timeout: float) -> Any:
     """POST ``body`` as JSON and return the decoded JSON answer, or raise WebhookCallError."""
     url = endpoint.url
@@ -219,7 +232,7 @@ async def _post(endpoint: Endpoint, body: dict[str, Any], timeout: float) -> Any
                 server_hostname=endpoint.server_name,
             ) as response,
         ):
-            payload = await response.content.read(MAX_RESPONSE_BYTES + 1)
+            payload = await _read_body(response.content, MAX_RESPONSE_BYTES)
             status = response.status
     except aiohttp.ClientConnectorCertificateError as error:
         raise fail("tls", f"TLS verification failed: {error.certificate_error}") from error
@@ -233,11 +246,11 @@ async def _post(endpoint: Endpoint, body: dict[str, Any], timeout: float) -> Any
         raise fail("unreachable", f"cannot connect: {error.os_error}") from error
     except aiohttp.ClientError as error:
         raise fail("unreachable", f"{type(error).__name__}: {error}") from error
+    if payload is None:
+        raise fail("malformed", f"HTTP {status} answer larger than {MAX_RESPONSE_BYTES} bytes")
     text = payload[:_QUOTE_LIMIT].decode("utf-8", errors="replace")
     if status != 200:
         raise fail("http", f"HTTP {status} (expected 200): {text!r}")
-    if len(payload) > MAX_RESPONSE_BYTES:
-        raise fail("malformed", f"answer larger than {MAX_RESPONSE_BYTES} bytes")
     try:
         return json.loads(payload)
     except (ValueError, RecursionError) as error:

@@ -98,3 +98,14 @@ def test_settings_from_env_fall_back_with_warning(caplog):
     assert settings.leader_election is False
     assert OperatorSettings.from_env({"RESYNC_PERIOD": "-5"}).resync_period == 600
     assert OperatorSettings.from_env({"RESYNC_PERIOD": "30"}).resync_period == 30
+
+
+def test_both_servers_follow_the_clusters_tls_profile_and_metrics_need_the_ca(make_host):
+    operator = build_operator(OperatorSettings(), make_host(("full", FullPlugin())))
+    metrics, webhooks = operator._server_plan()
+    assert metrics.tls is not None
+    assert webhooks.tls is not None
+    assert metrics.tls.security == operator.tls_profile.get
+    assert webhooks.tls.security == operator.tls_profile.get
+    assert metrics.tls.client_ca == operator.client_ca.get
+    assert webhooks.tls.client_ca is None

@@ -483,6 +483,28 @@ async def test_convert_nothing_to_do_makes_no_call(server: HookServer) -> None:
     assert server.seen == []
 
 
+async def test_convert_reads_a_large_answer_whole(server: HookServer) -> None:
+    """Over TLS an answer arrives in ~16 KB records; the client reads all of them."""
+    server.behaviour = converting()
+    objects = [profile(f"p-{index:04d}") for index in range(2_000)]
+    converted = await convert(server.endpoint(), objects, V2, timeout=30)
+    assert len(converted) == 2_000
+    assert converted[-1]["metadata"]["name"] == "p-1999"
+    assert {obj["apiVersion"] for obj in converted} == {V2}
+
+
+async def test_convert_answer_over_the_limit_is_refused(
+    server: HookServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("nto.testing.webhooks.MAX_RESPONSE_BYTES", 64 * 1024)
+    server.behaviour = converting()
+    objects = [profile(f"p-{index:04d}") for index in range(2_000)]
+    with pytest.raises(WebhookCallError) as caught:
+        await convert(server.endpoint(), objects, V2, timeout=30)
+    assert caught.value.reason == "malformed"
+    assert "answer larger than 65536 bytes" in str(caught.value)
+
+
 def drop_one(objects: list[dict[str, Any]], desired: str) -> list[Any]:
     return objects[:-1]
 

@@ -33,6 +33,11 @@ __all__ = [
     "routes",
 ]
 
+CONVERT_MAX_BYTES = 64 * 1024 * 1024
+"""The API server sends a whole LIST in one ConversionReview (5,000 profiles with status are
+~6 MB), and controller-runtime sets no limit on ``/convert``; validation keeps the 3 MiB default
+(one object, like the API server's own request limit)."""
+
 
 def routes(
     *,
@@ -42,5 +47,7 @@ def routes(
     """The validating and the conversion route, reporting to ``observer``."""
     return [
         WebhookRoute(VALIDATE_PATH, AdmissionWebhook(provider=provider, observer=observer)),
-        WebhookRoute(CONVERT_PATH, ConversionWebhook(observer=observer)),
+        WebhookRoute(
+            CONVERT_PATH, ConversionWebhook(observer=observer), max_body_bytes=CONVERT_MAX_BYTES
+        ),
     ]

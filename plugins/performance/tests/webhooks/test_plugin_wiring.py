@@ -13,11 +13,12 @@ from nto_performance.webhooks import manifests, metrics
 VALIDATE = "/validate-performance-openshift-io-v2-performanceprofile"
 
 
-def test_routes_hook_gives_both_paths_with_the_3mib_limit():
+def test_routes_hook_gives_both_paths_with_their_limits():
+    """Validation takes one object (3 MiB); a conversion may carry a whole LIST (64 MiB)."""
     routes = plugin.nto_webhook_routes(OperatorContext(namespace="ns", release_version="1"))
     assert [(r.path, r.max_body_bytes) for r in routes] == [
         (VALIDATE, 3 * 1024 * 1024),
-        ("/convert", 3 * 1024 * 1024),
+        ("/convert", 64 * 1024 * 1024),
     ]
 
 

@@ -70,7 +70,7 @@ async def test_conversion_over_https(served, profile, conversion_body):
         pytest.param("/convert", b"{}", "application/json", "PUT", 405, id="wrong-method"),
         pytest.param(VALIDATE, b"{}", "text/plain", "POST", 415, id="wrong-content-type"),
         pytest.param(
-            "/convert", b" " * (3 * 1024 * 1024 + 1), "application/json", "POST", 413, id="huge"
+            VALIDATE, b" " * (3 * 1024 * 1024 + 1), "application/json", "POST", 413, id="huge"
         ),
         pytest.param(VALIDATE, b"{", "application/json", "POST", 400, id="not-json"),
         pytest.param("/convert", b"[]", "application/json", "POST", 400, id="not-a-review"),
