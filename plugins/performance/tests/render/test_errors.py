@@ -133,7 +133,6 @@ def test_v1_profile_is_skipped_with_reason(
     [
         pytest.param(lambda tmp: tmp / "file" / "out", id="parent-is-a-file"),
         pytest.param(lambda tmp: tmp / "file", id="target-is-a-file"),
-        pytest.param(lambda tmp: tmp / "missing" / "deeper" / "out", id="parent-missing"),
     ],
 )
 def test_unwritable_output(
