@@ -17,6 +17,7 @@ from nto.kube.config import load_connection
 KLOG_LINE = re.compile(r"^([IWEF])(\d{4}) (\d{2}:\d{2}:\d{2}\.\d{6}) +(\d+) ([\w./-]+:\d+)\] (.*)$")
 TOKEN = "sha256~Zm9vYmFyYmF6cXV4c2VjcmV0dG9rZW4"
 log = logging.getLogger("nto.cli.probe")
+NOTICE = "--one_output has no effect here: the log goes to one file, not one per severity"
 
 
 def emit(options: LogOptions, capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -93,7 +94,8 @@ def test_notices_for_flags_without_counterpart(capsys: pytest.CaptureFixture[str
     configure_logging(LogOptions(one_output=True, log_backtrace_at="main.go:10"), program="t")
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2
-    assert err[0].startswith("W") and "--one_output has no effect" in err[0]
+    assert err[0].startswith("W")
+    assert "--one_output has no effect" in err[0]
     assert "--log_backtrace_at=main.go:10 has no effect" in err[1]
 
 
@@ -143,9 +145,7 @@ def test_cli_flags_reach_the_logging(tmp_path: Path, capsys: pytest.CaptureFixtu
     ]
     assert cli_main.main(argv) == 0
     err = capsys.readouterr().err
-    assert (
-        err == "--one_output has no effect here: the log goes to one file, not one per severity\n"
-    )
+    assert err == f"{NOTICE}\n"
     assert target.read_text() == err
 
 
