@@ -65,6 +65,9 @@ class UsageError(ValueError):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix) and message[len(prefix) :].startswith("-"):
+            message = f"unknown flag: {message[len(prefix) :]}"
         raise UsageError(message)
 
 
