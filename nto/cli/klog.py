@@ -29,6 +29,7 @@ import fnmatch
 import logging
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -267,8 +268,12 @@ def _log_path(options: LogOptions, program: str) -> str:
     return str(Path(directory) / f"{program}.log")
 
 
-def configure_logging(options: LogOptions, *, program: str) -> None:
-    """Install the root handlers the options describe (replacing ones installed before)."""
+def configure_logging(options: LogOptions, *, program: str) -> Callable[[], None]:
+    """Install the root handlers the options describe (replacing ones installed before).
+
+    Returns a function that removes them again and restores the root level (the CLI calls it
+    when the command returns, so in-process callers such as tests get their logging back).
+    """
     formatter: logging.Formatter
     if options.logging_format == "json":
         formatter = JsonFormatter(add_dir_header=options.add_dir_header)
@@ -288,9 +293,8 @@ def configure_logging(options: LogOptions, *, program: str) -> None:
             stderr.setLevel(options.stderrthreshold)
         handlers.append(stderr)
     root = logging.getLogger()
-    for old in [handler for handler in root.handlers if getattr(handler, _MARK, False)]:
-        root.removeHandler(old)
-        old.close()
+    _remove_handlers(root)
+    previous_level = root.level
     for handler in handlers:
         setattr(handler, _MARK, True)
         handler.setFormatter(formatter)
@@ -299,6 +303,18 @@ def configure_logging(options: LogOptions, *, program: str) -> None:
     top = max([options.verbosity, *(level for _, level in options.vmodule)])
     root.setLevel(logging.DEBUG if top >= DEBUG_VERBOSITY else logging.INFO)
     _notices(options)
+
+    def restore() -> None:
+        _remove_handlers(root)
+        root.setLevel(previous_level)
+
+    return restore
+
+
+def _remove_handlers(root: logging.Logger) -> None:
+    for handler in [handler for handler in root.handlers if getattr(handler, _MARK, False)]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 def _notices(options: LogOptions) -> None:

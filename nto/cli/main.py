@@ -73,9 +73,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage_error(prog, exc)
     except SystemExit as done:  # --help, --version
         return done.code if isinstance(done.code, int) else 0
+    previous_kubeconfig = os.environ.get("KUBECONFIG")
     if args.kubeconfig:
         os.environ["KUBECONFIG"] = args.kubeconfig
-    configure_logging(LogOptions.from_args(args), program=prog)
+    restore_logging = configure_logging(LogOptions.from_args(args), program=prog)
+    try:
+        return _run(args, parser, host, prog)
+    finally:  # give in-process callers their logging and environment back
+        restore_logging()
+        if previous_kubeconfig is None:
+            os.environ.pop("KUBECONFIG", None)
+        else:
+            os.environ["KUBECONFIG"] = previous_kubeconfig
+
+
+def _run(
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    host: PluginHost,
+    prog: str,
+) -> int:
     args.plugin_host = host
     args.root_parser = parser
     args.default_command = DEFAULT_COMMAND

@@ -184,3 +184,37 @@ def test_disable_plugin_flag_is_honoured_before_loading(capsys, no_entry_points)
     code, out, _ = run(["plugins", "--disable-plugin", "hello"], capsys)
     assert code == 0
     assert "hello - (disabled)" in out
+
+
+def test_kubeconfig_flag_wins_over_the_environment(tmp_path, monkeypatch, capsys, no_entry_points):
+    from nto.kube.config import load_connection
+
+    def kubeconfig(name: str) -> str:
+        path = tmp_path / name
+        path.write_text(
+            f"clusters: [{{name: c, cluster: {{server: 'https://{name}:6443'}}}}]\n"
+            "contexts: [{name: x, context: {cluster: c}}]\ncurrent-context: x\n"
+        )
+        return str(path)
+
+    class Where:
+        @hookimpl
+        def nto_cli_commands(self) -> list[CliCommand]:
+            def where(args: argparse.Namespace) -> int:
+                print(load_connection().server)
+                return 0
+
+            return [CliCommand("where", "print the API server", lambda parser: None, where)]
+
+    no_entry_points.append(("where", Where()))
+    monkeypatch.setenv("KUBECONFIG", kubeconfig("from-env"))
+    assert run(["where"], capsys)[:2] == (0, "https://from-env:6443\n")
+    assert run(["--kubeconfig", kubeconfig("from-flag"), "where"], capsys)[:2] == (
+        0,
+        "https://from-flag:6443\n",
+    )
+    assert run(["where", f"--kubeconfig={kubeconfig('after')}"], capsys)[:2] == (
+        0,
+        "https://after:6443\n",
+    )
+    assert load_connection().server == "https://from-env:6443"  # restored after the run
