@@ -9,6 +9,7 @@ rendered line, exception text included, through :func:`redact`. Standard library
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from typing import Final
@@ -19,15 +20,20 @@ MASK: Final = "<redacted>"
 # A secret shorter than this is too likely to also be an ordinary word to mask it everywhere.
 MIN_SECRET_LENGTH: Final = 6
 
-_PATTERNS: Final = (
-    re.compile(r"(?i)(\bbearer\s+)[^\s'\",;]+"),
-    re.compile(r"(?i)(\bbasic\s+)[A-Za-z0-9+/=]{8,}"),
-    re.compile(r"(?i)(\bauthorization['\"]?\s*[:=]\s*['\"]?)(?!bearer\b|basic\b)[^\s'\",;}]+"),
-    re.compile(
-        r"(?i)(\b(?:token|password|passwd|secret|client-key-data|client_key_data|private[-_]key)"
-        r"['\"]?\s*[:=]\s*['\"]?)(?!<redacted>)[^\s'\",;})]+"
-    ),
+_PATTERN_SOURCES: Final = (
+    r"(?i)(\bbearer\s+)[^\s'\",;]+",
+    r"(?i)(\bbasic\s+)[A-Za-z0-9+/=]{8,}",
+    r"(?i)(\bauthorization['\"]?\s*[:=]\s*['\"]?)(?!bearer\b|basic\b)[^\s'\",;}]+",
+    r"(?i)(\b(?:token|password|passwd|secret|client-key-data|client_key_data|private[-_]key)"
+    r"['\"]?\s*[:=]\s*['\"]?)(?!<redacted>)[^\s'\",;})]+",
 )
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """The field patterns, compiled on the first log line rather than at import."""
+    return tuple(re.compile(source) for source in _PATTERN_SOURCES)
+
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -54,6 +60,6 @@ def redact(text: str) -> str:
     pattern = _secret_pattern
     if pattern is not None:
         text = pattern.sub(MASK, text)
-    for field in _PATTERNS:
+    for field in _patterns():
         text = field.sub(lambda match: match.group(1) + MASK, text)
     return text

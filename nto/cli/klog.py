@@ -28,7 +28,6 @@ import argparse
 import fnmatch
 import logging
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -264,6 +263,8 @@ class _TruncatingFileHandler(logging.FileHandler):
 def _log_path(options: LogOptions, program: str) -> str:
     if options.log_file:
         return options.log_file
+    import tempfile
+
     directory = options.log_dir or tempfile.gettempdir()
     return str(Path(directory) / f"{program}.log")
 

@@ -14,7 +14,6 @@ and the message. ``--skip_headers`` drops everything before the message. The JSO
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -83,6 +82,8 @@ class JsonFormatter(logging.Formatter):
         self.add_dir_header = add_dir_header
 
     def format(self, record: logging.LogRecord) -> str:
+        import json  # only JSON logging pays for it
+
         document: dict[str, object] = {
             "ts": round(record.created, 6),
             "level": _NAMES[severity_letter(record.levelno)],

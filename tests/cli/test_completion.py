@@ -67,3 +67,10 @@ def test_fish_and_powershell_name_every_command(capsys: pytest.CaptureFixture[st
         assert f"-a {command} " in fish
         assert f"'{command}' = @(" in powershell
     assert "-l asset-output-dir -r -F" in fish
+
+
+def test_the_command_offers_every_shell_the_generator_knows() -> None:
+    from nto.cli.commands import completion as command
+    from nto.cli.completion import SHELLS
+
+    assert command.SHELLS == SHELLS

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 
 from nto.cli.commands.help import subparsers
-from nto.cli.completion import SHELLS, completion_script, spec_from_parsers
 from nto.plugins.types import CliCommand
+
+SHELLS = ("bash", "zsh", "fish", "powershell")  # nto.cli.completion.SHELLS, imported on use
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +19,8 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from nto.cli.completion import completion_script, spec_from_parsers
+
     root: argparse.ArgumentParser = args.root_parser
     if args.shell is None:
         args.command_parser.print_help()

@@ -32,10 +32,6 @@ DIR_MODE: Final = 0o755
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _RollBackFailed(OutputError):
-    """Some files were replaced and could not be put back; the staging area keeps the old ones."""
-
-
 def dump_yaml(obj: Any) -> str:
     """One object as block YAML with sorted keys."""
     text: str = yaml.dump(
@@ -52,14 +48,14 @@ def write_outputs(outputs: Mapping[str, Any], output_dir: Path) -> list[Path]:
     created = _make_parents(target.parent, output_dir)
     try:
         staging = _staging_dir(target)
-        keep_staging = False
+        kept: list[Path] = []  # set when a failed roll-back leaves old files in the staging area
         try:
             for name, text in texts.items():
                 path = staging / name
                 path.write_text(text, encoding="utf-8")
                 path.chmod(FILE_MODE)
             if target.exists():
-                _replace_into(staging, target, texts, output_dir)
+                _replace_into(staging, target, texts, output_dir, kept)
             else:
                 staging.chmod(DIR_MODE)
                 os.rename(staging, target)
@@ -69,11 +65,8 @@ def write_outputs(outputs: Mapping[str, Any], output_dir: Path) -> list[Path]:
                 f"{exc.strerror or exc}; nothing was written; check the directory's permissions "
                 "and free space"
             ) from exc
-        except _RollBackFailed:
-            keep_staging = True
-            raise
         finally:
-            if not keep_staging:
+            if not kept:
                 shutil.rmtree(staging, ignore_errors=True)
     except OutputError:
         for directory in reversed(created):
@@ -145,8 +138,17 @@ def _staging_dir(target: Path) -> Path:
     ) from error
 
 
-def _replace_into(staging: Path, target: Path, texts: Mapping[str, str], shown: Path) -> None:
-    """Move the staged files in one by one; on failure put every old file back."""
+def _replace_into(
+    staging: Path,
+    target: Path,
+    texts: Mapping[str, str],
+    shown: Path,
+    kept: list[Path],
+) -> None:
+    """Move the staged files in one by one; on failure put every old file back.
+
+    When even that fails, the old files stay in the staging area, whose path goes into `kept`.
+    """
     if not os.access(target, os.W_OK | os.X_OK):
         raise PermissionError(13, "Permission denied", str(target))
     previous = staging / ".previous"
@@ -163,7 +165,8 @@ def _replace_into(staging: Path, target: Path, texts: Mapping[str, str], shown: 
     except OSError as exc:
         failed = _roll_back(done, target, previous)
         if failed:
-            raise _RollBackFailed(
+            kept.append(previous)
+            raise OutputError(
                 f"cannot write the render output into {str(shown)!r}: {exc.strerror or exc}; "
                 f"{len(done)} of {len(texts)} files were replaced and these could not be "
                 f"restored: {', '.join(failed)}; the old versions are in {str(previous)!r}"
