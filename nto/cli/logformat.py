@@ -68,9 +68,8 @@ class KlogFormatter(logging.Formatter):
         stamp = time.strftime("%m%d %H:%M:%S", time.localtime(seconds))
         micros = int((record.created - seconds) * 1_000_000)
         caller = _caller(record, with_dir=self.add_dir_header)
-        header = (
-            f"{severity_letter(record.levelno)}{stamp}.{micros:06d} {record.process:7d} {caller}]"
-        )
+        pid = record.process or os.getpid()
+        header = f"{severity_letter(record.levelno)}{stamp}.{micros:06d} {pid:7d} {caller}]"
         return redact(f"{header} {message}")
 
 
