@@ -3,7 +3,7 @@
 ::
 
     Exception
-    ├── UsageError                 nto.cli.main: bad command line (exit 2)
+    ├── UsageError                 nto.cli.flags: bad command line (exit 255)
     ├── OperandUsageError          nto.cli.commands.operand: inconsistent operand flags/env
     ├── KubeConfigError            nto.kube.config: no usable cluster configuration
     ├── ApiError                   nto.kube.client: the API server answered an error Status
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from nto.bundle.generate import BundleError
     from nto.bundle.rbac import WildcardRuleError
     from nto.cli.commands.operand import OperandUsageError
-    from nto.cli.main import UsageError
+    from nto.cli.flags import UsageError
     from nto.kube.client import ApiError, ConflictError, NotFoundError
     from nto.kube.config import KubeConfigError
     from nto.mustgather import MustGatherError
@@ -59,7 +59,7 @@ _HOMES = {
     "RenderError": "nto.operand.bootcmd",
     "TLSMaterialError": "nto.operator.tls",
     "TLSMaterialPending": "nto.operator.tls",
-    "UsageError": "nto.cli.main",
+    "UsageError": "nto.cli.flags",
     "WildcardRuleError": "nto.bundle.rbac",
 }
 

@@ -1,8 +1,12 @@
 """Entry point of ``nto`` and ``cluster-node-tuning-operator``: one program, many subcommands.
 
 Like the reference binary, running it without a subcommand starts the operator. Subcommands come
-from :mod:`nto.cli.commands` and from plugins (hook ``nto_cli_commands``). Usage errors exit 2
-with a message and no traceback; failures inside a command exit 1 with a one-line error.
+from :mod:`nto.cli.commands` and from plugins (hook ``nto_cli_commands``). Exit codes follow the
+Go binary, where every failure goes through ``klog.Fatal``: a usage error prints ``Error: ...``
+and a hint and exits 255; a failing command logs one klog ``F`` line and exits 255 (commands
+that return their own code, like the operator's 1, keep it). ``--kubeconfig`` wins over
+``KUBECONFIG`` (it replaces it for the process); logging is set up from klog's flags by
+:mod:`nto.cli.klog`.
 """
 
 from __future__ import annotations
@@ -12,21 +16,42 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from nto._version import __version__
 from nto.cli.commands import core_commands
-from nto.cli.flags import add_common_flags
+from nto.cli.commands.help import subparsers
+from nto.cli.flags import UsageError, add_common_flags, go_bool_argv, value_flags
+from nto.cli.klog import LogOptions, configure_logging
 from nto.plugins.host import PluginHost, build_plugin_host
 from nto.plugins.types import CliCommand, PluginFailure
+
+__all__ = ["DEFAULT_COMMAND", "PROGRAM", "UsageError", "build_parser", "main"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_COMMAND = "operator"
 PROGRAM = "cluster-node-tuning-operator"
+USAGE_EXIT = 255
+FAILURE_EXIT = 255
+TRACEBACK_VERBOSITY = 4
 
 
-class UsageError(Exception):
-    """The command line is wrong; reported like an argparse error (exit 2)."""
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises `UsageError` instead of printing and exiting 2."""
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix):
+            extra = message[len(prefix) :]
+            message = (
+                f"unknown flag: {extra}"
+                if extra.startswith("-")
+                else f"unexpected argument {extra!r}; boolean flags take their value after '=', "
+                "like --one-shot=false"
+            )
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        raise UsageError(message, command=command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,39 +63,84 @@ def main(argv: Sequence[str] | None = None) -> int:
     host = build_plugin_host(disabled=_prescan_disabled(args_list))
     commands = _all_commands(host)
     parser = build_parser(prog, commands)
+    normalised: list[str] = []
     try:
-        args = parser.parse_args(_with_default_command(args_list, commands, parser))
+        normalised = _normalise(args_list, parser)
+        args = parser.parse_args(normalised)
     except UsageError as exc:
-        parser.error(str(exc))
-    _configure_logging(args.verbosity)
+        if not exc.command and normalised and normalised[0] in subparsers(parser):
+            exc.command = normalised[0]
+        return _usage_error(prog, exc)
+    except SystemExit as done:  # --help, --version
+        return done.code if isinstance(done.code, int) else 0
+    previous_kubeconfig = os.environ.get("KUBECONFIG")
+    if args.kubeconfig:
+        os.environ["KUBECONFIG"] = args.kubeconfig
+    restore_logging = configure_logging(LogOptions.from_args(args), program=prog)
+    try:
+        return _run(args, parser, host, prog)
+    finally:  # give in-process callers their logging and environment back
+        restore_logging()
+        if previous_kubeconfig is None:
+            os.environ.pop("KUBECONFIG", None)
+        else:
+            os.environ["KUBECONFIG"] = previous_kubeconfig
+
+
+def _run(
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    host: PluginHost,
+    prog: str,
+) -> int:
     args.plugin_host = host
+    args.root_parser = parser
+    args.default_command = DEFAULT_COMMAND
     command: CliCommand = args.command
+    args.command_parser = subparsers(parser)[command.name]
     try:
         return command.run(args)
     except KeyboardInterrupt:
         return 130
+    except UsageError as exc:
+        exc.command = exc.command or command.name
+        return _usage_error(prog, exc)
     except Exception as exc:
-        if args.verbosity >= 4:
-            logger.exception("%s failed", command.name)
-        print(f"{prog} {command.name}: error: {exc}", file=sys.stderr)
-        return 1
+        logger.critical("%s: %s", command.name, exc, exc_info=args.verbosity >= TRACEBACK_VERBOSITY)
+        return FAILURE_EXIT
+
+
+def _usage_error(prog: str, exc: UsageError) -> int:
+    where = f"{prog} {exc.command}" if exc.command else prog
+    print(f"Error: {exc}\nRun '{where} --help' for usage.", file=sys.stderr)
+    return USAGE_EXIT
 
 
 def build_parser(prog: str, commands: Sequence[CliCommand]) -> argparse.ArgumentParser:
     """Build the argparse program for the given commands."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog,
         description="Node Tuning Operator: tunes nodes with TuneD; runs the operator by default.",
     )
     parser.add_argument("--version", action="version", version=f"{prog} {__version__}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subs = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for command in commands:
-        sub = subparsers.add_parser(command.name, help=command.help, aliases=command.aliases)
+        sub = subs.add_parser(command.name, help=command.help, aliases=command.aliases)
         sub.description = command.help
         add_common_flags(sub)
         command.configure(sub)
         sub.set_defaults(command=command)
     return parser
+
+
+def _normalise(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """The command first (``operator`` when none), its bare booleans written ``=true``."""
+    commands = subparsers(parser)
+    default = commands.get(DEFAULT_COMMAND, parser)
+    ordered = _with_default_command(argv, set(commands), value_flags(default))
+    if ordered and ordered[0] in commands:
+        return [ordered[0], *go_bool_argv(ordered[1:], commands[ordered[0]])]
+    return ordered
 
 
 def _all_commands(host: PluginHost) -> list[CliCommand]:
@@ -90,25 +160,28 @@ def _failure(plugin: str, error: str) -> PluginFailure:
     return PluginFailure(plugin=plugin, stage="nto_cli_commands", error=error)
 
 
-def _with_default_command(
-    argv: list[str],
-    commands: Sequence[CliCommand],
-    parser: argparse.ArgumentParser,
-) -> list[str]:
-    """Move the subcommand to the front, or insert ``operator`` when there is none."""
-    names = {name for command in commands for name in (command.name, *command.aliases)}
+def _with_default_command(argv: list[str], names: set[str], valued: set[str]) -> list[str]:
+    """Move the subcommand to the front, or insert ``operator`` when there is none.
+
+    Flags before the command are skipped with their values (``--kubeconfig PATH render``).
+    """
     if any(arg in {"-h", "--help", "--version"} for arg in argv[:1]):
         return argv
+    skip = False
     for index, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
         if arg == "--":
             break
         if arg.startswith("-"):
+            skip = arg in valued
             continue
         if arg in names:
             return [arg, *argv[:index], *argv[index + 1 :]]
-        if index == 0:
-            raise UsageError(f"unknown command {arg!r}; choose from {', '.join(sorted(names))}")
-        break
+        raise UsageError(
+            f"unknown command {arg!r} for {PROGRAM!r}; choose from {', '.join(sorted(names))}"
+        )
     return [DEFAULT_COMMAND, *argv]
 
 
@@ -121,12 +194,3 @@ def _prescan_disabled(argv: Sequence[str]) -> list[str]:
         elif arg.startswith("--disable-plugin="):
             disabled.append(arg.split("=", 1)[1])
     return disabled
-
-
-def _configure_logging(verbosity: int) -> None:
-    level = logging.DEBUG if verbosity >= 2 else logging.INFO
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )

@@ -43,11 +43,17 @@ class Connection:
 
 
 def load_connection(environ: Mapping[str, str] | None = None) -> Connection:
-    """Resolve the connection with the reference's precedence."""
-    env = os.environ if environ is None else environ
+    """Resolve the connection with the reference's precedence (credentials kept out of logs)."""
+    from nto.kube.kubeconfig import remember_secrets
+
+    return remember_secrets(_resolve_connection(os.environ if environ is None else environ))
+
+
+def _resolve_connection(env: Mapping[str, str]) -> Connection:
     if env.get("KUBECONFIG"):
-        first = env["KUBECONFIG"].split(os.pathsep)[0]
-        return from_kubeconfig(Path(first))
+        from nto.kube.kubeconfig import connection_from_kubeconfigs
+
+        return connection_from_kubeconfigs(env["KUBECONFIG"])
     if env.get("KUBERNETES_SERVICE_HOST") and (SERVICE_ACCOUNT_DIR / "token").exists():
         return in_cluster(env)
     home = Path(env.get("HOME", str(Path.home()))) / ".kube" / "config"
@@ -83,16 +89,27 @@ def from_kubeconfig(path: Path, *, context: str | None = None) -> Connection:
         raise KubeConfigError(f"kubeconfig {str(path)!r} is not valid YAML: {exc}") from exc
     if not isinstance(document, dict):
         raise KubeConfigError(f"kubeconfig {str(path)!r} is not a mapping")
+    return from_document(document, source=str(path), base=path.parent, context=context)
+
+
+def from_document(
+    document: dict[str, Any],
+    *,
+    source: str,
+    base: Path,
+    context: str | None = None,
+) -> Connection:
+    """The connection of a parsed kubeconfig; relative file paths resolve against `base`."""
+    path = Path(source)
     name = context or document.get("current-context")
     ctx = _named(document, "contexts", "context", name, path)
     cluster = _named(document, "clusters", "cluster", ctx.get("cluster"), path)
     user = _named(document, "users", "user", ctx.get("user"), path) if ctx.get("user") else {}
     if not cluster.get("server"):
         raise KubeConfigError(f"kubeconfig {str(path)!r}: cluster has no 'server'")
-    base = path.parent
     return Connection(
         server=str(cluster["server"]),
-        source=str(path),
+        source=source,
         ca_path=_path(cluster.get("certificate-authority"), base),
         ca_data=_data(cluster.get("certificate-authority-data")),
         insecure=bool(cluster.get("insecure-skip-tls-verify", False)),

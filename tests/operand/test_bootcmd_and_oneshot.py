@@ -145,10 +145,10 @@ def test_cli_needs_the_bootstrap_env(tmp_path, monkeypatch, capsys):
         "--mcp-name",
         "worker",
     ]
-    assert main(argv) == 1
+    assert main(argv) == 255  # klog.Fatal in the reference
     assert "CLUSTER_NODE_TUNED_BOOTSTRAP_SAFE_ENV" in capsys.readouterr().err
     monkeypatch.setenv("CLUSTER_NODE_TUNED_BOOTSTRAP_SAFE_ENV", "1")
-    assert main(argv) == 1
+    assert main(argv) == 255
     assert "MachineConfigPool 'worker' not found" in capsys.readouterr().err
 
 
@@ -191,7 +191,7 @@ def test_one_shot_via_the_cli(paths, fake_tuned, monkeypatch):
 
 def test_in_cluster_without_node_name_fails_fast(monkeypatch, capsys):
     monkeypatch.delenv("OCP_NODE_NAME", raising=False)
-    assert main(["ocp-tuned"]) == 1
+    assert main(["ocp-tuned"]) == 255  # klog.Fatal in the reference
     assert "OCP_NODE_NAME is not set" in capsys.readouterr().err
 
 

@@ -121,7 +121,7 @@ def test_env_disables_a_plugin(site):
     plugins = _plugins(result)
     assert plugins["widget"]["enabled"] is False
     assert plugins["broken"]["errors"] == []
-    assert _nto(site, "widget", NTO_DISABLED_PLUGINS="widget").returncode == 2
+    assert _nto(site, "widget", NTO_DISABLED_PLUGINS="widget").returncode == 255  # usage error
 
 
 def test_performance_plugin_is_listed():

@@ -8,7 +8,9 @@ def core_commands() -> list[CliCommand]:
     from nto.cli.commands import (
         bootcmd,
         bundle,
+        completion,
         dev_cluster,
+        help,
         must_gather,
         operand,
         operator,
@@ -19,7 +21,9 @@ def core_commands() -> list[CliCommand]:
     return [
         bootcmd.COMMAND,
         bundle.COMMAND,
+        completion.COMMAND,
         dev_cluster.COMMAND,
+        help.COMMAND,
         must_gather.COMMAND,
         operand.COMMAND,
         operator.COMMAND,

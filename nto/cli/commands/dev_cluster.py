@@ -1,16 +1,19 @@
-"""``nto dev-cluster``: run the emulated API server (:mod:`nto.testing`) for local work."""
+"""``nto dev-cluster``: run the emulated API server (:mod:`nto.testing`) for local work.
+
+``--kubeconfig`` (the flag every command has) names the kubeconfig this command *writes*.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from nto.cli.flags import UsageError
 from nto.plugins.types import CliCommand
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free)")
-    parser.add_argument("--kubeconfig", type=Path, required=True, help="kubeconfig to write")
     parser.add_argument(
         "--crds",
         action="append",
@@ -21,6 +24,10 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not args.kubeconfig:
+        raise UsageError(
+            "--kubeconfig is required: the kubeconfig to write for the emulated cluster"
+        )
     from importlib import resources
 
     from nto.testing.__main__ import main

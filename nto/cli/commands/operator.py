@@ -1,4 +1,8 @@
-"""``nto operator`` (the default command): run the Node Tuning Operator."""
+"""``nto operator`` (the default command): run the Node Tuning Operator.
+
+A start-up failure (no kubeconfig, say) exits 1, like the reference's ``GetConfigOrDie``; the
+other commands exit 255 (:mod:`nto.cli.main`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from nto.operator.settings import METRICS_CERT_DIR, METRICS_PORT, WEBHOOK_CERT_D
 from nto.plugins.types import CliCommand
 
 logger = logging.getLogger(__name__)
+
+TRACEBACK_VERBOSITY = 4
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +60,7 @@ def _timings(text: str) -> tuple[float, float, float]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from nto.kube.config import load_connection
     from nto.operator.leader import LeaseTimings
     from nto.operator.runtime import run_operator
     from nto.operator.settings import OperatorSettings
@@ -69,7 +76,12 @@ def _run(args: argparse.Namespace) -> int:
         metrics_insecure=args.metrics_insecure,
         lease_timings=timings,
     )
-    return run_operator(settings, args.plugin_host)
+    try:
+        load_connection()  # like GetConfigOrDie: no cluster configuration, no start
+        return run_operator(settings, args.plugin_host)
+    except Exception as exc:  # the reference exits 1 when the manager cannot start
+        logger.error("operator: %s", exc, exc_info=args.verbosity >= TRACEBACK_VERBOSITY)
+        return 1
 
 
 COMMAND = CliCommand(

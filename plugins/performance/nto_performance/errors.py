@@ -16,7 +16,7 @@
         ├── TemplateError          components.tuned._template: a TuneD template is broken
         ├── BadReview              webhooks.review: a body is not an Admission/ConversionReview
         ├── SettingsError          render.command: bad render flags or environment
-        ├── UsageError             ppc.cli: bad profile-creator command line (exit 2)
+        ├── UsageError             ppc.cli: bad profile-creator command line (exit 1)
         ├── MustGatherError        ppc.mustgather: missing or duplicated must-gather parts
         ├── SnapshotError          ppc.snapshot: truncated, corrupt or hostile sysinfo.tgz
         ├── TarFormatError         ppc._tar: not a readable gzipped tar (becomes SnapshotError)

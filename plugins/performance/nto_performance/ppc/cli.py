@@ -1,13 +1,16 @@
 """``performance-profile-creator``: flags, validation and the two commands (create, ``info``).
 
 ``performance-profile-creator --must-gather-dir-path DIR --mcp-name POOL --reserved-cpu-count N
---rt-kernel BOOL [...]`` prints a PerformanceProfile for the pool's hardware;
-``performance-profile-creator info --must-gather-dir-path DIR [--json|--text]`` prints the CPU
-layout of every node. Flags are shared by both and may come before or after ``info``. Boolean
-flags take ``--flag``, ``--flag=true|false`` and ``--flag true|false``.
+--rt-kernel[=BOOL] [...]`` prints a PerformanceProfile for the pool's hardware;
+``performance-profile-creator info [--must-gather-dir-path DIR] [--json|--text]`` prints the CPU
+layout of every node; ``help`` prints the flags and ``completion bash|zsh|fish|powershell`` a
+completion script. Flags are shared by all and may come before or after the command. As in
+the Go binary, ``--must-gather-dir-path`` defaults to ``must-gather`` (checked first), and
+boolean flags take ``--flag`` or ``--flag=true|false``: ``--rt-kernel false`` leaves ``false``
+as an unknown command.
 
 Output goes to stdout only when the command succeeds; diagnostics go to stderr prefixed
-``PPC: ``; errors exit 1 (2 for bad usage) without a traceback. The same `main` serves the
+``PPC: ``; every error exits 1, like the Go binary, without a traceback. The same `main` serves the
 console script and ``cluster-node-tuning-operator performance-profile-creator`` (registered in
 `nto_performance.plugin`). Neighbours: `mustgather`, `selection`, `snapshot`, `allocation`,
 `hints`, `profile`, `info`.
@@ -16,6 +19,7 @@ console script and ``cluster-node-tuning-operator performance-profile-creator`` 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +28,8 @@ from typing import NoReturn, TextIO
 from nto.cli.flags import BoolFlag, parse_bool
 
 __all__ = [
+    "COMMANDS",
+    "DEFAULT_MUST_GATHER",
     "DESCRIPTION",
     "PROG",
     "Options",
@@ -38,6 +44,8 @@ __all__ = [
 ]
 
 PROG = "performance-profile-creator"
+DEFAULT_MUST_GATHER = "must-gather"
+COMMANDS = ("info", "help", "completion")
 _TOPOLOGY_POLICIES = ("single-numa-node", "best-effort", "restricted")
 _BOOL_FLAGS = (
     "--split-reserved-cpus-across-numa",
@@ -52,11 +60,14 @@ _BOOL_FLAGS = (
 
 
 class UsageError(ValueError):
-    """The command line is wrong; exits 2."""
+    """The command line is wrong; exits 1 (cobra's exit code)."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
+        prefix = "unrecognized arguments: "
+        if message.startswith(prefix) and message[len(prefix) :].startswith("-"):
+            message = f"unknown flag: {message[len(prefix) :]}"
         raise UsageError(message)
 
 
@@ -98,8 +109,12 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the creator's flags to `parser` (every default is None: `options_from` applies them)."""
     parser.add_argument(
-        "ppc_command", nargs="?", choices=["info"], metavar="info", help="show node CPUs"
+        "ppc_command",
+        nargs="?",
+        metavar="COMMAND",
+        help="info (show node CPUs), help, or completion bash|zsh|fish|powershell",
     )
+    parser.add_argument("ppc_args", nargs="*", help=argparse.SUPPRESS)
     add = parser.add_argument
     add("--reserved-cpu-count", type=int, metavar="N", help="reserved CPUs (required)")
     add("--offlined-cpu-count", type=int, metavar="N", help="CPUs to offline (default 0)")
@@ -114,7 +129,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="MODE",
         help="default, low-latency or ultra-low-latency (default 'default')",
     )
-    add("--must-gather-dir-path", metavar="DIR", help="must-gather directory (required)")
+    add(
+        "--must-gather-dir-path",
+        metavar="DIR",
+        help=f"must-gather directory (default {DEFAULT_MUST_GATHER!r})",
+    )
     add("--profile-name", metavar="NAME", help="profile name (default 'performance')")
     add(
         "--topology-manager-policy",
@@ -128,32 +147,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _normalise_bools(argv: Sequence[str]) -> list[str]:
-    """Rewrite ``--flag`` and ``--flag VALUE`` of boolean flags as ``--flag=VALUE``.
+    """Rewrite a bare boolean flag ``--flag`` as ``--flag=true`` (pflag's rule).
 
-    A following word is taken as the value only when it is a boolean, so ``--disable-ht info``
-    still means "disable HT, run info".
+    The next word is never taken as the flag's value, so ``--rt-kernel false`` leaves ``false``
+    as a command (and an error), as in the Go binary.
     """
     out: list[str] = []
-    index = 0
-    while index < len(argv):
-        token = argv[index]
-        index += 1
+    for index, token in enumerate(argv):
         if token == "--":
-            out.extend(argv[index - 1 :])
-            break
-        if token not in _BOOL_FLAGS:
-            out.append(token)
-            continue
-        value = "true"
-        if index < len(argv):
-            try:
-                parse_bool(argv[index])
-            except argparse.ArgumentTypeError:
-                pass
-            else:
-                value = argv[index]
-                index += 1
-        out.append(f"{token}={value}")
+            return [*out, *argv[index:]]
+        out.append(f"{token}=true" if token in _BOOL_FLAGS else token)
     return out
 
 
@@ -168,12 +171,27 @@ def options_from(ns: argparse.Namespace) -> Options:
     from nto_performance.ppc.hints import HintsError, parse_power_mode, workload_hints
 
     command = ns.ppc_command or "create"
+    if command not in ("create", "info") or ns.ppc_args:
+        word = ns.ppc_args[0] if command in ("create", "info") else command
+        hint = ""
+        try:
+            parse_bool(word)
+        except argparse.ArgumentTypeError:
+            hint = f"; commands: {', '.join(COMMANDS)}"
+        else:
+            hint = "; boolean flags take their value after '=', like --rt-kernel=false"
+        raise UsageError(f"unknown command {word!r} for {PROG!r}{hint}")
+    must_gather = ns.must_gather_dir_path or DEFAULT_MUST_GATHER
+    if not os.path.isdir(must_gather):
+        raise UsageError(
+            f"must-gather path {must_gather!r} is not valid: no such directory; pass the "
+            "directory 'oc adm must-gather' wrote with --must-gather-dir-path"
+        )
     if command == "info":
-        _require(ns, ["must_gather_dir_path"])
         if ns.json and ns.text:
             raise UsageError("--json and --text cannot be used together; pick one")
     else:
-        _require(ns, ["must_gather_dir_path", "reserved_cpu_count", "rt_kernel"])
+        _require(ns, ["reserved_cpu_count", "rt_kernel"])
         if ns.json is not None or ns.text is not None:
             raise UsageError("--json and --text apply to the info command only")
         if ns.mcp_name and ns.node_pool_name:
@@ -204,7 +222,7 @@ def options_from(ns: argparse.Namespace) -> Options:
         raise UsageError(str(error)) from error
     return Options(
         command=command,
-        must_gather_dir=ns.must_gather_dir_path,
+        must_gather_dir=must_gather,
         reserved_cpu_count=ns.reserved_cpu_count or 0,
         offlined_cpu_count=ns.offlined_cpu_count or 0,
         split_reserved_cpus_across_numa=split,
@@ -229,19 +247,27 @@ def _require(ns: argparse.Namespace, names: list[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
-    """Run the creator; return the exit code (0, 1 for bad input, 2 for bad usage)."""
+    """Run the creator; return the exit code (0, or 1 for bad usage or bad input)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(prog)
     try:
-        options = parse_options(args, prog)
+        ns = parser.parse_intermixed_args(_normalise_bools(args))
     except UsageError as error:
         return _usage_error(error, prog)
     except SystemExit as done:  # --help
         return done.code if isinstance(done.code, int) else 0
-    return execute(options)
+    return run_parsed(ns, prog=prog, parser=parser)
 
 
-def run_parsed(ns: argparse.Namespace, *, prog: str = PROG) -> int:
-    """Run the creator from flags parsed by another parser that called `add_arguments`."""
+def run_parsed(
+    ns: argparse.Namespace,
+    *,
+    prog: str = PROG,
+    parser: argparse.ArgumentParser | None = None,
+) -> int:
+    """Run the creator from flags parsed by a parser that called `add_arguments`."""
+    if ns.ppc_command in ("help", "completion"):
+        return _builtin(ns, parser or build_parser(prog))
     try:
         options = options_from(ns)
     except UsageError as error:
@@ -249,9 +275,29 @@ def run_parsed(ns: argparse.Namespace, *, prog: str = PROG) -> int:
     return execute(options)
 
 
+def _builtin(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """cobra's ``help`` and ``completion`` commands (no must-gather needed, unlike the Go one)."""
+    from nto.cli.completion import SHELLS, completion_script, spec_from_parsers
+
+    if ns.ppc_command == "help" or not ns.ppc_args:
+        parser.print_help()
+        return 0
+    shell = ns.ppc_args[0]
+    if shell not in SHELLS or len(ns.ppc_args) > 1:
+        return _usage_error(
+            UsageError(f"unknown shell {shell!r} for completion; use one of {', '.join(SHELLS)}"),
+            parser.prog,
+        )
+    commands = {"info": ("show node CPUs", parser), "help": ("help", parser)}
+    commands["completion"] = ("print a completion script", parser)
+    spec = spec_from_parsers(parser.prog.split(" ")[-1], commands, parser)
+    sys.stdout.write(completion_script(shell, spec))
+    return 0
+
+
 def _usage_error(error: UsageError, prog: str) -> int:
     sys.stderr.write(f"PPC: error: {error}\nPPC: run '{prog} --help' for the flags\n")
-    return 2
+    return 1
 
 
 def _say(stream: TextIO, message: str) -> None:

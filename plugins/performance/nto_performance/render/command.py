@@ -1,10 +1,12 @@
 """``cluster-node-tuning-operator render``: flags, environment overrides and the run.
 
-Flags (spec section 4; the environment variable wins over the flag when set):
-``--asset-input-dir`` (comma-separated directories, walked recursively; default ``/assets``;
-``ASSET_INPUT_DIR``), ``--asset-output-dir`` (required; ``ASSET_OUTPUT_DIR``), ``--owner-ref``
-``none|k8s|label-name`` (default ``label-name``; ``OWNER_REF``). klog's ``-v`` comes from the
-core's common flags. This module imports only the standard library at import time: the plugin's
+Flags (spec section 4; as in the Go binary, a flag on the command line wins over its
+environment variable, which wins over the default): ``--asset-input-dir`` (comma-separated
+directories, walked recursively; default ``/assets``; ``ASSET_INPUT_DIR``), ``--asset-output-dir``
+(required; ``ASSET_OUTPUT_DIR``; created with its parents when missing), ``--owner-ref``
+``none|k8s|label-name`` (default ``label-name``; ``OWNER_REF``). klog's flags and
+``--kubeconfig`` come from the core's common flags. Any failure exits 255, like the reference's
+``klog.Fatal``. This module imports only the standard library at import time: the plugin's
 hook builds the parser on every CLI start. Neighbours: :mod:`.inputs`, :mod:`.assets`,
 :mod:`.writer`; :mod:`nto_performance.plugin` registers the command.
 """
@@ -50,31 +52,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add the render flags to the command's parser."""
     parser.add_argument(
         "--asset-input-dir",
-        default=DEFAULT_INPUT_DIR,
+        default=None,
         metavar="DIRS",
-        help="comma-separated input directories, read recursively (env ASSET_INPUT_DIR wins; "
-        "default %(default)s)",
+        help="comma-separated input directories, read recursively (else env ASSET_INPUT_DIR; "
+        f"default {DEFAULT_INPUT_DIR})",
     )
     parser.add_argument(
         "--asset-output-dir",
         default=None,
         metavar="DIR",
-        help="output directory (required; env ASSET_OUTPUT_DIR wins)",
+        help="output directory, created with its parents if missing (required; else env "
+        "ASSET_OUTPUT_DIR)",
     )
     parser.add_argument(
         "--owner-ref",
-        default="label-name",
+        default=None,
         metavar="MODE",
         help="how rendered objects point at their profile: none, k8s (ownerReferences, needs "
-        "metadata.uid) or label-name (a label; the default); env OWNER_REF wins",
+        "metadata.uid) or label-name (a label; the default); else env OWNER_REF",
     )
 
 
 def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> RenderSettings:
-    """Merge flags and environment (the environment wins when set and not empty)."""
-    inputs = environ.get("ASSET_INPUT_DIR") or args.asset_input_dir
-    output = environ.get("ASSET_OUTPUT_DIR") or args.asset_output_dir
-    owner_ref = environ.get("OWNER_REF") or args.owner_ref
+    """Merge flags and environment: a given flag wins, then a non-empty variable, then default."""
+    inputs = args.asset_input_dir or environ.get("ASSET_INPUT_DIR") or DEFAULT_INPUT_DIR
+    output = args.asset_output_dir or environ.get("ASSET_OUTPUT_DIR")
+    owner_ref = args.owner_ref or environ.get("OWNER_REF") or "label-name"
     if not output:
         raise SettingsError(
             "--asset-output-dir is required; pass it or set ASSET_OUTPUT_DIR to the directory "
@@ -96,7 +99,7 @@ def settings_from(args: argparse.Namespace, environ: Mapping[str, str]) -> Rende
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command; errors propagate to the CLI, which prints them and exits 1."""
+    """Run the command; errors propagate to the CLI, which logs them and exits 255."""
     settings = settings_from(args, os.environ)
     written = render_assets(settings)
     logger.info("rendered %d files into %s", len(written), settings.output_dir)

@@ -244,7 +244,7 @@ def test_missing_must_gather_dir(tmp_path: Path, capsys: pytest.CaptureFixture[s
     code = cli.main([f"--must-gather-dir-path={tmp_path / 'nope'}", *ARGS])
     captured = capsys.readouterr()
     assert (code, captured.out) == (1, "")
-    assert "does not exist or is not a directory" in captured.err
+    assert "is not valid: no such directory" in captured.err
 
 
 def test_only_the_targeted_nodes_snapshots_are_read(

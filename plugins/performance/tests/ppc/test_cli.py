@@ -75,11 +75,10 @@ def test_defaults_and_emitted_fields(cnf: Path, capsys: pytest.CaptureFixture[st
     [
         ["--disable-ht"],
         ["--disable-ht=true"],
-        ["--disable-ht", "true"],
-        ["--disable-ht", "True"],
+        ["--disable-ht=True"],
         ["--disable-ht=1"],
     ],
-    ids=["bare", "equals", "separate", "capitalised", "one"],
+    ids=["bare", "equals", "capitalised", "one"],
 )
 def test_boolean_spellings_true(
     cnf: Path, capsys: pytest.CaptureFixture[str], spelling: list[str]
@@ -91,8 +90,8 @@ def test_boolean_spellings_true(
 
 @pytest.mark.parametrize(
     "spelling",
-    [[], ["--disable-ht=false"], ["--disable-ht", "false"], ["--disable-ht=0"]],
-    ids=["absent", "equals", "separate", "zero"],
+    [[], ["--disable-ht=false"], ["--disable-ht=0"]],
+    ids=["absent", "equals", "zero"],
 )
 def test_boolean_spellings_false(
     cnf: Path, capsys: pytest.CaptureFixture[str], spelling: list[str]
@@ -144,12 +143,13 @@ def test_flags_reach_the_profile(
     assert value == expected
 
 
+NO_MUST_GATHER = (
+    "must-gather path 'must-gather' is not valid: no such directory; pass the directory "
+    "'oc adm must-gather' wrote with --must-gather-dir-path"
+)
 USAGE_ERRORS = [
-    ([], "missing required flags: --must-gather-dir-path, --reserved-cpu-count, --rt-kernel"),
-    (
-        ["--mcp-name=x", "--rt-kernel", "--reserved-cpu-count=1"],
-        "missing required flags: --must-gather-dir-path",
-    ),
+    ([], NO_MUST_GATHER),
+    (["--mcp-name=x", "--rt-kernel", "--reserved-cpu-count=1"], NO_MUST_GATHER),
     (
         ["--must-gather-dir-path=.", "--rt-kernel", "--reserved-cpu-count=1"],
         "exactly one of --mcp-name or --node-pool-name is required",
@@ -225,7 +225,7 @@ USAGE_ERRORS = [
         ["--must-gather-dir-path=.", "--rt-kernel", "--reserved-cpu-count=four"],
         "argument --reserved-cpu-count: invalid int value: 'four'",
     ),
-    (["info"], "missing required flags: --must-gather-dir-path"),
+    (["info"], NO_MUST_GATHER),
     (
         ["info", "--must-gather-dir-path=.", "--json", "--text"],
         "--json and --text cannot be used together; pick one",
@@ -241,7 +241,11 @@ USAGE_ERRORS = [
         ],
         "--json and --text apply to the info command only",
     ),
-    (["infos"], "argument info: invalid choice: 'infos' (choose from 'info')"),
+    (
+        ["infos"],
+        "unknown command 'infos' for 'performance-profile-creator'; commands: info, help, "
+        "completion",
+    ),
 ]
 
 
@@ -268,7 +272,7 @@ USAGE_ERRORS = [
 )
 def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
     code, out, err = run(argv, capsys)
-    assert (code, out) == (2, "")
+    assert (code, out) == (1, "")  # cobra's exit code for every error
     assert err.splitlines()[0] == f"PPC: error: {message}"
     assert "Traceback" not in err
 
@@ -456,7 +460,7 @@ def test_info_json_hosted_groups_by_node_pool(
 def test_core_cli_runs_the_creator(cnf: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from nto.cli.main import main as core_main
 
-    code = core_main(["performance-profile-creator", *base(cnf, "--disable-ht", "true")])
+    code = core_main(["performance-profile-creator", *base(cnf, "--disable-ht=true")])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert spec_of(captured.out)["additionalKernelArgs"] == ["nosmt"]
@@ -465,5 +469,5 @@ def test_core_cli_runs_the_creator(cnf: Path, capsys: pytest.CaptureFixture[str]
     assert capsys.readouterr().out.startswith("MCP 'master' nodes:\n")
     code = core_main(["performance-profile-creator", f"--must-gather-dir-path={cnf}"])
     captured = capsys.readouterr()
-    assert (code, captured.out) == (2, "")
+    assert (code, captured.out) == (1, "")
     assert "PPC: error: missing required flags: --reserved-cpu-count, --rt-kernel" in captured.err

@@ -36,10 +36,18 @@ def parse(*argv: str) -> argparse.Namespace:
         pytest.param(
             ["--asset-input-dir", "a", "--asset-output-dir", "o", "--owner-ref", "k8s"],
             {"ASSET_INPUT_DIR": "x,y", "ASSET_OUTPUT_DIR": "z", "OWNER_REF": "none"},
+            ["a"],
+            "o",
+            "k8s",
+            id="flag-wins-over-env",
+        ),
+        pytest.param(
+            [],
+            {"ASSET_INPUT_DIR": "x,y", "ASSET_OUTPUT_DIR": "z", "OWNER_REF": "none"},
             ["x", "y"],
             "z",
             "none",
-            id="env-wins",
+            id="env-without-flag",
         ),
         pytest.param(
             ["--asset-output-dir", "o"],
@@ -82,7 +90,8 @@ def test_plugin_registers_render() -> None:
     assert render.name == "render"
     parser = argparse.ArgumentParser()
     render.configure(parser)
-    assert parser.parse_args(["--asset-output-dir", "o"]).owner_ref == "label-name"
+    settings = command.settings_from(parser.parse_args(["--asset-output-dir", "o"]), {})
+    assert settings.owner_ref == "label-name"
 
 
 def test_klog_verbosity_flag_is_accepted(tmp_path: Path) -> None:

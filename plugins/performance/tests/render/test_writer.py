@@ -78,3 +78,87 @@ def test_staging_inside_when_parent_is_read_only(
     monkeypatch.setattr(writer.tempfile, "mkdtemp", no_parent)
     writer.write_outputs(OUTPUTS, out)
     assert sorted(p.name for p in out.iterdir()) == ["a.yaml", "b_tuned.yaml"]
+
+
+def test_missing_parents_are_created(tmp_path: Path) -> None:
+    out = tmp_path / "x" / "y" / "out"
+    writer.write_outputs(OUTPUTS, out)
+    assert sorted(p.name for p in out.iterdir()) == ["a.yaml", "b_tuned.yaml"]
+    assert (tmp_path / "x").stat().st_mode & 0o777 == 0o755
+
+
+def test_failure_removes_the_parents_it_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(self: Path, *_args: object, **_kw: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    with pytest.raises(OutputError, match="nothing was written"):
+        writer.write_outputs(OUTPUTS, tmp_path / "x" / "y" / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_parent_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("keep")
+    with pytest.raises(OutputError, match="is not a directory; nothing was written"):
+        writer.write_outputs(OUTPUTS, tmp_path / "file" / "deeper" / "out")
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+def test_directory_in_the_way_moves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.yaml").write_text("old")
+    (out / "b_tuned.yaml").mkdir()
+    with pytest.raises(OutputError, match=r"'b_tuned\.yaml' is a directory.*nothing was written"):
+        writer.write_outputs(OUTPUTS, out)
+    assert (out / "a.yaml").read_text() == "old"
+    assert sorted(p.name for p in out.iterdir()) == ["a.yaml", "b_tuned.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_failure_part_way_puts_old_files_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.yaml").write_text("old")
+    real = os.replace
+    calls: list[str] = []
+
+    def second_fails(src: str | Path, dst: str | Path) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", second_fails)
+    with pytest.raises(OutputError, match="Input/output error; nothing was written"):
+        writer.write_outputs(OUTPUTS, out)
+    assert [p.name for p in out.iterdir()] == ["a.yaml"]
+    assert (out / "a.yaml").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_failed_roll_back_tells_what_was_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.yaml").write_text("old")
+    real = os.replace
+    calls: list[str] = []
+
+    def fail_from_second(src: str | Path, dst: str | Path) -> None:
+        calls.append(str(dst))
+        if len(calls) >= 2:
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", fail_from_second)
+    with pytest.raises(OutputError, match=r"1 of 2 files were replaced.*restored: a\.yaml") as err:
+        writer.write_outputs(OUTPUTS, out)
+    assert "nothing was written" not in str(err.value)
+    kept = next(tmp_path.glob(".out.render-*/.previous/a.yaml"))
+    assert kept.read_text() == "old"
