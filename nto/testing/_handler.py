@@ -26,6 +26,7 @@ from nto.testing._faults import Faults
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import parse_field_selector, parse_label_selector
+from nto.testing._table import Tables
 from nto.testing._watch import CLOSE, INITIAL_EVENTS_END, Bookmark, Event
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class Router:
         self.registry = registry
         self.api = api
         self.faults = faults
+        self.tables = Tables(registry, api.store)
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         try:
@@ -185,16 +187,23 @@ class Router:
         ns = t.namespace or ""
         info, version = t.info, t.version
         method = request.method
+        table = (
+            self.tables.negotiate(request.headers.get("Accept", "")) if method == "GET" else None
+        )
         if method == "GET" and (t.watch_path or _true(query.get("watch"))):
-            return await self._watch(request, t)
+            return await self._watch(request, t, table)
         if method == "GET" and t.name:
-            return _json(await self.api.get(info, version, ns, t.name))
+            obj = await self.api.get(info, version, ns, t.name)
+            return _json(self._table(request, t, table, [obj], obj["metadata"]) if table else obj)
         predicates = (
             parse_label_selector(query.get("labelSelector")),
             parse_field_selector(query.get("fieldSelector")),
         )
         if method == "GET":
-            return _json(await self.api.list(info, version, t.namespace, *predicates))
+            listed = await self.api.list(info, version, t.namespace, *predicates)
+            if table:
+                return _json(self._table(request, t, table, listed["items"], listed["metadata"]))
+            return _json(listed)
         if method == "POST" and not t.name:
             return _json(await self.api.create(info, version, ns, await self._body(request)), 201)
         if method == "PUT" and t.name:
@@ -254,9 +263,25 @@ class Router:
             options["propagationPolicy"] = "Orphan"
         return options
 
+    def _table(
+        self,
+        request: web.BaseRequest,
+        t: Target,
+        table_version: str,
+        objects: list[dict[str, Any]],
+        meta: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        list_meta = {k: meta[k] for k in ("resourceVersion", "continue") if meta.get(k)}
+        include = request.query.get("includeObject", "")
+        return self.tables.render(
+            t.info, t.version, table_version, objects, list_meta=list_meta, include_object=include
+        )
+
     # --- watch --------------------------------------------------------------------------------
 
-    async def _watch(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
+    async def _watch(
+        self, request: web.BaseRequest, t: Target, table: str | None = None
+    ) -> web.StreamResponse:
         query = request.query
         label = parse_label_selector(query.get("labelSelector"))
         field = parse_field_selector(
@@ -302,6 +327,8 @@ class Router:
                     await self._write(response, self._bookmark(t, item))
                 elif isinstance(item, Event):
                     obj = await self.api.converter.one(t.info, dict(item.obj), t.version)
+                    if table:
+                        obj = self._table(request, t, table, [obj], obj["metadata"])
                     await self._write(response, {"type": item.type, "object": obj})
             await response.write_eof()
         except ConnectionResetError:
