@@ -23,6 +23,8 @@ from aiohttp import web
 
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
+from nto.testing._field_validation import scope, warning_header
+from nto.testing._openapi import OpenApi
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import parse_field_selector, parse_label_selector
@@ -82,6 +84,7 @@ class Router:
         self.api = api
         self.faults = faults
         self.tables = Tables(registry, api.store)
+        self.openapi = OpenApi(registry)
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         try:
@@ -161,6 +164,9 @@ class Router:
             document = self._discovery(segments)
             if document is not None:
                 return _json(document)
+            if segments and segments[0] == "openapi":
+                body, headers = self.openapi.serve(segments[1:], request.headers.get("Accept"))
+                return web.Response(body=body, headers=headers)
         if not segments or segments[0] not in ("api", "apis"):
             self._not_found()
         target = self._target(segments)
@@ -180,7 +186,13 @@ class Router:
                 await asyncio.sleep(fault.delay)
             if fault.status is not None:
                 raise ApiError(fault.status, fault.message or f"injected fault: {fault.status}")
-        return await self._dispatch(request, target)
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return await self._dispatch(request, target)
+        with scope(request.query.get("fieldValidation")) as validation:
+            response = await self._dispatch(request, target)
+        for message in validation.warnings:
+            response.headers.add("Warning", warning_header(message))
+        return response
 
     async def _dispatch(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
         query = request.query
