@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from nto.testing._apply import is_apply, server_side_apply
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
 from nto.testing._field_validation import scope, warning_header
@@ -227,6 +228,17 @@ class Router:
             )
         if method == "PATCH" and t.name:
             content_type = request.headers.get("Content-Type", "")
+            if is_apply(content_type) and not t.subresource:
+                obj, status = await server_side_apply(
+                    self.api,
+                    info,
+                    version,
+                    namespace=ns,
+                    name=t.name,
+                    raw=await request.read(),
+                    query=query,
+                )
+                return _json(obj, status)
             body = await self._body(request)
             return _json(
                 await self.api.patch(
