@@ -17,7 +17,7 @@ $(STAMP): $(PYPROJECTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@hack/install-system-deps.sh
 	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --disable-pip-version-check --progress-bar off \
+	$(PY) -m pip install --disable-pip-version-check \
 		-e ./api[test] -e .[test] -e ./plugins/performance[test] \
 		$(if $(wildcard plugins/example/pyproject.toml),-e ./plugins/example[test])
 	@touch $(STAMP)
