@@ -242,6 +242,12 @@ def test_kubectl_scenario(cluster: EmulatedCluster, operator_factory, tmp_path):
         )
         assert back == f"performance.openshift.io/{version} 2-7"
 
+    # the validating webhook names v2 only; a v1 request reaches it converted (matchPolicy)
+    overlapping = _profile("performance.openshift.io/v1", "pp-bad").replace('"2-7"', '"1-7"')
+    denied = kubectl("apply", "-f", "-", check=False, stdin=overlapping)
+    assert 'admission webhook "vwb.performance.openshift.io" denied the request' in denied
+    assert "overlap" in denied
+
     # 6. patches: JSON merge, JSON patch, server-side apply
     kubectl(
         "patch",
