@@ -207,7 +207,9 @@ class Router:
             return await self._watch(request, t, table)
         if method == "GET" and t.name:
             obj = await self.api.get(info, version, ns, t.name)
-            return _json(self._table(request, t, table, [obj], obj["metadata"]) if table else obj)
+            if table:
+                return _json(self._table(request, t, table, [obj], obj["metadata"], single=True))
+            return _json(obj)
         predicates = (
             parse_label_selector(query.get("labelSelector")),
             parse_field_selector(query.get("fieldSelector")),
@@ -215,7 +217,8 @@ class Router:
         if method == "GET":
             listed = await self.api.list(info, version, t.namespace, *predicates)
             if table:
-                return _json(self._table(request, t, table, listed["items"], listed["metadata"]))
+                items, meta = listed["items"], listed["metadata"]
+                return _json(self._table(request, t, table, items, meta, single=False))
             return _json(listed)
         if method == "POST" and not t.name:
             return _json(await self.api.create(info, version, ns, await self._body(request)), 201)
@@ -291,20 +294,28 @@ class Router:
         self,
         request: web.BaseRequest,
         t: Target,
-        table_version: str,
+        shape: tuple[str, str],
         objects: list[dict[str, Any]],
         meta: Mapping[str, Any],
+        *,
+        single: bool,
     ) -> dict[str, Any]:
         list_meta = {k: meta[k] for k in ("resourceVersion", "continue") if meta.get(k)}
         include = request.query.get("includeObject", "")
-        return self.tables.render(
-            t.info, t.version, table_version, objects, list_meta=list_meta, include_object=include
+        return self.tables.present(
+            shape,
+            t.info,
+            t.version,
+            objects,
+            list_meta=list_meta,
+            include_object=include,
+            single=single,
         )
 
     # --- watch --------------------------------------------------------------------------------
 
     async def _watch(
-        self, request: web.BaseRequest, t: Target, table: str | None = None
+        self, request: web.BaseRequest, t: Target, table: tuple[str, str] | None = None
     ) -> web.StreamResponse:
         query = request.query
         label = parse_label_selector(query.get("labelSelector"))
@@ -352,7 +363,7 @@ class Router:
                 elif isinstance(item, Event):
                     obj = await self.api.converter.one(t.info, dict(item.obj), t.version)
                     if table:
-                        obj = self._table(request, t, table, [obj], obj["metadata"])
+                        obj = self._table(request, t, table, [obj], obj["metadata"], single=True)
                     await self._write(response, {"type": item.type, "object": obj})
             await response.write_eof()
         except ConnectionResetError:

@@ -8,7 +8,8 @@ none) after a ``Name`` column, with ``date`` cells shown as ages and the first J
 (Nodes, Pods, DaemonSets, Deployments, Namespaces, ConfigMaps, Secrets) or ``Name``/``Age``; the
 OpenShift kinds the emulator serves without CRDs get their CRDs' columns (ClusterOperator,
 MachineConfigPool, MachineConfig). Rows carry ``PartialObjectMetadata`` unless the request says
-``includeObject=Object`` (or ``None``). The router (:mod:`nto.testing._handler`) asks
+``includeObject=Object`` (or ``None``). ``as=PartialObjectMetadata(List)``, as client-go's
+metadata client asks, answers metadata only. The router (:mod:`nto.testing._handler`) asks
 :meth:`Tables.negotiate` once per GET.
 """
 
@@ -413,8 +414,12 @@ class Tables:
         self.registry = registry
         self.store = store
 
-    def negotiate(self, accept: str) -> str | None:
-        """The Table version the client accepts first, None for plain JSON; 406 when neither."""
+    def negotiate(self, accept: str) -> tuple[str, str] | None:
+        """``(as, version)`` the client accepts first, None for plain JSON; 406 when neither.
+
+        ``as`` is ``Table`` or ``PartialObjectMetadata`` (``...List`` is read as the same: a
+        list answers a list, a get one object, a watch one object per event).
+        """
         if "as=" not in accept:
             return None
         plain = False
@@ -424,20 +429,62 @@ class Tables:
             if "as" not in media:
                 plain = True
                 continue
+            shape = media["as"].removesuffix("List")
             if (
-                media["as"] == "Table"
+                shape in ("Table", "PartialObjectMetadata")
                 and media.get("g") == META_GROUP
                 and media.get("v") in TABLE_VERSIONS
             ):
-                return media["v"]
+                return shape, media["v"]
         if plain:
             return None
         raise ApiError(
             406,
             f"only the following media types are accepted: application/json,"
-            f" application/json;as=Table;v=v1;g={META_GROUP}; got {accept!r}",
+            f" application/json;as=Table;v=v1;g={META_GROUP},"
+            f" application/json;as=PartialObjectMetadata;v=v1;g={META_GROUP}; got {accept!r}",
             reason="NotAcceptable",
         )
+
+    def present(
+        self,
+        shape: tuple[str, str],
+        info: ResourceInfo,
+        version: str,
+        objects: Sequence[Obj],
+        *,
+        list_meta: Mapping[str, Any],
+        include_object: str,
+        single: bool,
+    ) -> dict[str, Any]:
+        """``objects`` as the negotiated ``shape`` (a Table, or metadata only)."""
+        kind, shape_version = shape
+        if kind == "Table":
+            return self.render(
+                info,
+                version,
+                shape_version,
+                objects,
+                list_meta=list_meta,
+                include_object=include_object,
+            )
+        api_version = f"{META_GROUP}/{shape_version}"
+        items = [
+            {
+                "kind": "PartialObjectMetadata",
+                "apiVersion": api_version,
+                "metadata": obj.get("metadata", {}),
+            }
+            for obj in objects
+        ]
+        if single:
+            return items[0]
+        return {
+            "kind": "PartialObjectMetadataList",
+            "apiVersion": api_version,
+            "metadata": dict(list_meta),
+            "items": items,
+        }
 
     def columns(self, info: ResourceInfo, version: str) -> tuple[Column, ...]:
         builtin = BUILTIN_COLUMNS.get(info.key)

@@ -248,3 +248,21 @@ def test_kubectl_get_wide_shows_printer_columns(emulated_cluster, kubeconfig):
     assert narrow.split("\n")[0].split() == ["NAME", "SIZE", "READY", "AGE"]
     assert narrow.split("\n")[1].split()[:3] == ["a", "3", "True"]
     assert wide.split("\n")[0].split() == ["NAME", "SIZE", "READY", "COLOR", "AGE"]
+
+
+def test_partial_object_metadata_for_metadata_clients(emulated_cluster):
+    """client-go's metadata client asks ``as=PartialObjectMetadataList`` (lists) and
+    ``as=PartialObjectMetadata`` (get, watch): metadata only, in ``meta.k8s.io/v1`` kinds."""
+    emulated_cluster.apply(_widget("a", 1, "True"))
+    accept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+    status, listed = _get(emulated_cluster.url + WIDGETS, accept)
+    assert (status, listed["kind"], listed["apiVersion"]) == (
+        200,
+        "PartialObjectMetadataList",
+        "meta.k8s.io/v1",
+    )
+    assert listed["items"][0]["metadata"]["name"] == "a"
+    assert "spec" not in listed["items"][0]
+    accept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
+    status, one = _get(f"{emulated_cluster.url}{WIDGETS}/a", accept)
+    assert (status, one["kind"], one["metadata"]["name"]) == (200, "PartialObjectMetadata", "a")
