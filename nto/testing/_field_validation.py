@@ -61,30 +61,45 @@ def warning_header(message: str) -> str:
     return f'299 - "{escaped}"'
 
 
-def _builtin_unknown(schema: Any, value: Any, path: str, found: list[str], depth: int) -> None:
-    from nto.testing._openapi import builtin_definitions
-
-    definitions = builtin_definitions("#/")
+def _builtin_unknown(
+    definitions: Mapping[str, Any],
+    schema: Any,
+    value: Any,
+    path: str,
+    *,
+    found: list[str],
+    depth: int,
+) -> None:
     while isinstance(schema, Mapping) and "$ref" in schema:
         schema = definitions.get(str(schema["$ref"])[2:])
     if not isinstance(schema, Mapping) or depth > 64:
         return
-    if schema.get("x-kubernetes-preserve-unknown-fields"):
-        return
     if isinstance(value, dict):
         properties = schema.get("properties")
         extra = schema.get("additionalProperties")
+        if properties is None and not isinstance(extra, Mapping):
+            return  # a free-form object
         for key, item in value.items():
-            child = f"{path}.{key}" if path else key
-            if isinstance(properties, Mapping) and key in properties:
-                _builtin_unknown(properties[key], item, child, found, depth + 1)
+            if properties is not None and key in properties:
+                child_schema = properties[key]
             elif isinstance(extra, Mapping):
-                _builtin_unknown(extra, item, child, found, depth + 1)
-            elif isinstance(properties, Mapping) and extra is None:
-                found.append(child)
-    elif isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        for index, item in enumerate(value):
-            _builtin_unknown(schema["items"], item, f"{path}[{index}]", found, depth + 1)
+                child_schema = extra
+            else:
+                if extra is None and not schema.get("x-kubernetes-preserve-unknown-fields"):
+                    found.append(f"{path}.{key}" if path else key)
+                continue
+            if isinstance(item, dict | list):
+                child = f"{path}.{key}" if path else key
+                _builtin_unknown(
+                    definitions, child_schema, item, child, found=found, depth=depth + 1
+                )
+    elif isinstance(value, list):
+        items = schema.get("items")
+        if isinstance(items, Mapping):
+            for index, item in enumerate(value):
+                if isinstance(item, dict | list):
+                    child = f"{path}[{index}]"
+                    _builtin_unknown(definitions, items, item, child, found=found, depth=depth + 1)
 
 
 def unknown(info: ResourceInfo, version: str, obj: Mapping[str, Any]) -> list[str]:
@@ -96,13 +111,15 @@ def unknown(info: ResourceInfo, version: str, obj: Mapping[str, Any]) -> list[st
         from nto.testing import schema as schema_module
 
         return schema_module.unknown_fields(schema, obj)
-    from nto.testing._openapi import _builtin_by_gvk
+    from nto.testing._openapi import builtin_by_gvk, builtin_definitions
 
-    name = _builtin_by_gvk().get((info.group, version, info.kind))
+    name = builtin_by_gvk().get((info.group, version, info.kind))
     if name is None:
         return []
     found: list[str] = []
-    _builtin_unknown({"$ref": f"#/{name}"}, dict(obj), "", found, 0)
+    _builtin_unknown(
+        builtin_definitions("#/"), {"$ref": f"#/{name}"}, obj, "", found=found, depth=0
+    )
     return found
 
 

@@ -26,7 +26,7 @@ import copy
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from nto.testing._errors import ApiError
@@ -99,14 +99,38 @@ def _raw_definitions() -> Mapping[str, Any]:
     return {}
 
 
+class _Converted(Mapping[str, Any]):
+    """The raw definitions, each converted on first use (converting all takes ~0.5 s)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.raw = _raw_definitions()
+        self.done: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        found = self.done.get(name)
+        if found is None:
+            found = self.done[name] = _convert(self.raw[name], self.prefix)
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
 @functools.cache
 def builtin_definitions(prefix: str) -> Mapping[str, Any]:
     """Every bundled Kubernetes definition, converted, with refs under ``prefix``."""
-    return {name: _convert(schema, prefix) for name, schema in _raw_definitions().items()}
+    return _Converted(prefix)
 
 
 @functools.cache
-def _builtin_by_gvk() -> Mapping[tuple[str, str, str], str]:
+def builtin_by_gvk() -> Mapping[tuple[str, str, str], str]:
     found: dict[tuple[str, str, str], str] = {}
     for name, schema in _raw_definitions().items():
         for gvk in schema.get(GVK) or []:
@@ -146,7 +170,7 @@ def _closure(roots: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 def schema_name(info: ResourceInfo, version: str) -> str:
     """The definition name: a built-in's Kubernetes name, else ``<reversed group>.<v>.<Kind>``."""
-    builtin = _builtin_by_gvk().get((info.group, version, info.kind))
+    builtin = builtin_by_gvk().get((info.group, version, info.kind))
     if builtin is not None and not info.custom:
         return builtin
     return ".".join([*reversed(info.group.split(".")), version, info.kind])
@@ -156,7 +180,7 @@ def kind_schema(info: ResourceInfo, version: str, prefix: str) -> dict[str, Any]
     """The schema of one kind in one version, marked with its group, version and kind."""
     gvk = [{"group": info.group, "version": version, "kind": info.kind}]
     if not info.custom:
-        builtin = _builtin_by_gvk().get((info.group, version, info.kind))
+        builtin = builtin_by_gvk().get((info.group, version, info.kind))
         if builtin is not None:
             return dict(builtin_definitions(prefix)[builtin])
         return {"type": "object", "x-kubernetes-preserve-unknown-fields": True, GVK: gvk}
