@@ -183,7 +183,8 @@ KUBECTL = shutil.which("kubectl")
 def test_kubectl_validates_server_side_and_explains(emulated_cluster, kubeconfig, tmp_path):
     manifest = tmp_path / "w.json"
     manifest.write_text(json.dumps(_widget(size=2, bogus=1)))
-    base = [str(KUBECTL), f"--kubeconfig={kubeconfig}"]
+    # kubectl caches discovery and OpenAPI per host:port, and ports get reused: a cache per test
+    base = [str(KUBECTL), f"--kubeconfig={kubeconfig}", f"--cache-dir={tmp_path / 'cache'}"]
     rejected = subprocess.run(
         [*base, "apply", "-f", str(manifest)],
         capture_output=True,

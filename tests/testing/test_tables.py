@@ -238,9 +238,10 @@ def test_ages_as_kubectl_prints_them(seconds, shown):
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not on PATH")
-def test_kubectl_get_wide_shows_printer_columns(emulated_cluster, kubeconfig):
+def test_kubectl_get_wide_shows_printer_columns(emulated_cluster, kubeconfig, tmp_path):
     emulated_cluster.apply(_widget("a", 3, "True"))
-    run = ["kubectl", f"--kubeconfig={kubeconfig}", "get", "widgets", "-n", "default"]
+    cache = f"--cache-dir={tmp_path}"  # kubectl caches discovery per host:port; ports get reused
+    run = ["kubectl", f"--kubeconfig={kubeconfig}", cache, "get", "widgets", "-n", "default"]
     narrow = subprocess.run(run, capture_output=True, text=True, timeout=60, check=True).stdout
     wide = subprocess.run(
         [*run, "-o", "wide"], capture_output=True, text=True, timeout=60, check=True
