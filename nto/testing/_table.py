@@ -5,8 +5,8 @@ prints the columns the server chose (``-o wide`` adds those with ``priority`` > 
 columns are its version's ``additionalPrinterColumns`` (a default ``Age`` column when it declares
 none) after a ``Name`` column, with ``date`` cells shown as ages and the first JSONPath match
 (:mod:`nto.testing._jsonpath`) as the value. Built-in kinds get the columns kubectl users know
-(Nodes, Pods, DaemonSets, Deployments, Namespaces, ConfigMaps, Secrets) or ``Name``/``Age``; the
-OpenShift kinds the emulator serves without CRDs get their CRDs' columns (ClusterOperator,
+(Nodes, Pods, DaemonSets, Deployments, Namespaces, ConfigMaps, Secrets, Events) or
+``Name``/``Age``; the OpenShift kinds the emulator serves without CRDs get their CRDs' columns (ClusterOperator,
 MachineConfigPool, MachineConfig). Rows carry ``PartialObjectMetadata`` unless the request says
 ``includeObject=Object`` (or ``None``). ``as=PartialObjectMetadata(List)``, as client-go's
 metadata client asks, answers metadata only. The router (:mod:`nto.testing._handler`) asks
@@ -244,6 +244,31 @@ def _node_selector(obj: Obj) -> str:
     return ",".join(f"{k}={v}" for k, v in pairs) or "<none>"
 
 
+def _event_last_seen(obj: Obj) -> str:
+    for field in ("lastTimestamp", "deprecatedLastTimestamp", "eventTime", "firstTimestamp"):
+        age = age_of(obj.get(field))
+        if age is not None:
+            return age
+    return age_of(obj.get("metadata", {}).get("creationTimestamp")) or "<unknown>"
+
+
+def _event_object(obj: Obj) -> str:
+    target = obj.get("involvedObject") or obj.get("regarding") or {}
+    return f"{str(target.get('kind', '')).lower()}/{target.get('name', '')}"
+
+
+def _event_columns() -> tuple[Column, ...]:
+    name = dataclasses.replace(NAME, priority=1)
+    return (
+        Column("Last Seen", "string", _event_last_seen),
+        Column("Type", "string", lambda o: o.get("type", "")),
+        Column("Reason", "string", lambda o: o.get("reason", "")),
+        Column("Object", "string", _event_object),
+        Column("Message", "string", lambda o: o.get("message") or o.get("note") or ""),
+        name,
+    )
+
+
 def _cols(*spec: tuple[str, str, Callable[[Obj], Any], int]) -> tuple[Column, ...]:
     return tuple(Column(name, kind, cell, priority=priority) for name, kind, cell, priority in spec)
 
@@ -330,6 +355,8 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
         ),
         AGE,
     ),
+    ("", "events"): _event_columns(),
+    ("events.k8s.io", "events"): _event_columns(),
     # OpenShift kinds served without their CRDs: the columns those CRDs declare.
     ("config.openshift.io", "clusteroperators"): (
         NAME,
