@@ -6,11 +6,11 @@ columns are its version's ``additionalPrinterColumns`` (a default ``Age`` column
 none) after a ``Name`` column, with ``date`` cells shown as ages and the first JSONPath match
 (:mod:`nto.testing._jsonpath`) as the value. Built-in kinds get the columns kubectl users know
 (Nodes, Pods, DaemonSets, Deployments, Namespaces, ConfigMaps, Secrets, Events) or
-``Name``/``Age``; the OpenShift kinds the emulator serves without CRDs get their CRDs' columns (ClusterOperator,
-MachineConfigPool, MachineConfig). Rows carry ``PartialObjectMetadata`` unless the request says
-``includeObject=Object`` (or ``None``). ``as=PartialObjectMetadata(List)``, as client-go's
-metadata client asks, answers metadata only. The router (:mod:`nto.testing._handler`) asks
-:meth:`Tables.negotiate` once per GET.
+``Name``/``Age``; the OpenShift kinds the emulator serves without CRDs get their CRDs' columns
+(ClusterOperator, MachineConfigPool, MachineConfig). Rows carry ``PartialObjectMetadata``
+unless the request says ``includeObject=Object`` (or ``None``).
+``as=PartialObjectMetadata(List)``, as client-go's metadata client asks, answers metadata only.
+The router (:mod:`nto.testing._handler`) asks :meth:`Tables.negotiate` once per GET.
 """
 
 from __future__ import annotations

@@ -267,3 +267,26 @@ def test_partial_object_metadata_for_metadata_clients(emulated_cluster):
     accept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
     status, one = _get(f"{emulated_cluster.url}{WIDGETS}/a", accept)
     assert (status, one["kind"], one["metadata"]["name"]) == (200, "PartialObjectMetadata", "a")
+
+
+def test_event_columns_as_kubectl_get_events(emulated_cluster):
+    emulated_cluster.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": "e1", "namespace": "default"},
+            "involvedObject": {"kind": "PerformanceProfile", "name": "pp"},
+            "type": "Normal",
+            "reason": "Creation succeeded",
+            "message": "Succeeded to create all components",
+        }
+    )
+    _, table = _get(emulated_cluster.url + "/api/v1/namespaces/default/events", TABLE)
+    shown = [c["name"] for c in table["columnDefinitions"] if c["priority"] == 0]
+    assert shown == ["Last Seen", "Type", "Reason", "Object", "Message"]
+    assert table["rows"][0]["cells"][1:5] == [
+        "Normal",
+        "Creation succeeded",
+        "performanceprofile/pp",
+        "Succeeded to create all components",
+    ]
