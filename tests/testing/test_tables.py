@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from nto.testing._jsonpath import JsonPathError, find
-from nto.testing._table import human_age
+from nto.testing._table_cells import human_age
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
 KUBECTL_ACCEPT = f"{TABLE},application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
