@@ -111,7 +111,7 @@ def unknown(info: ResourceInfo, version: str, obj: Mapping[str, Any]) -> list[st
         from nto.testing import schema as schema_module
 
         return schema_module.unknown_fields(schema, obj)
-    from nto.testing._openapi import builtin_by_gvk, builtin_definitions
+    from nto.testing._openapi_builtin import builtin_by_gvk, builtin_definitions
 
     name = builtin_by_gvk().get((info.group, version, info.kind))
     if name is None:
