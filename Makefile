@@ -13,10 +13,11 @@ PYTEST := $(BIN)/pytest -q -p no:randomly
 all: test
 
 $(STAMP): $(PYPROJECTS)
+	@echo "==> Setting up $(VENV) (first run only: about 2 minutes; pip shows what it installs)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@hack/install-system-deps.sh
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check \
+	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check \
 		-e ./api[test] -e .[test] -e ./plugins/performance[test] \
 		$(if $(wildcard plugins/example/pyproject.toml),-e ./plugins/example[test])
 	@touch $(STAMP)

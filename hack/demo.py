@@ -2,15 +2,19 @@
 
 Steps, each shown as it happens: start the emulated API server (:mod:`nto.testing`) with the
 project's CRDs, add fake nodes and MachineConfigPools, start ``nto operator`` as a subprocess,
-apply the sample Tuned and PerformanceProfile (the reference's samples when
-``../shared/reference`` is present, else ours from ``examples/``), wait for the operator to
-react, and print tables of nodes, rendered objects, conditions and a metrics excerpt. Runs until
-Ctrl-C; ``--once`` prints the summary and exits (used by the e2e suite).
+apply our sample Tuned and PerformanceProfile from ``examples/``, let the operator react (node
+agents simulated), then print one screen (at most 50 rows of 120 columns): ``kubectl get``
+tables of the ClusterOperator, Profiles and Tuneds as the server's Tables give them (the CRDs'
+printer columns), what the PerformanceProfile rendered, a short metrics table, and the
+``kubectl`` commands that explore the running demo. Runs until Ctrl-C; ``--once`` prints the
+summary and exits (used by the e2e suite).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import signal
 import sys
 import time
@@ -97,99 +101,145 @@ def scrape(port: int) -> str:
         return ""
 
 
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [
-        max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)
+WIDTH = 120  # the summary fits a 120x50 terminal
+TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io"
+
+
+def fit(line: str) -> str:
+    return line if len(line) <= WIDTH else line[: WIDTH - 1] + "~"
+
+
+def kubectl_get(cluster: EmulatedCluster, command: str, path: str) -> list[str]:
+    """``$ kubectl get ...`` and its output, from the server's Table as kubectl prints it."""
+    request = urllib.request.Request(cluster.url + path, headers={"Accept": TABLE_ACCEPT})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        table = json.loads(response.read())
+    shown = [i for i, c in enumerate(table["columnDefinitions"]) if c["priority"] == 0]
+    headers = [table["columnDefinitions"][i]["name"].upper() for i in shown]
+    rows = [
+        ["<none>" if row["cells"][i] is None else str(row["cells"][i]) for i in shown]
+        for row in table["rows"]
     ]
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=False)]
     lines = [
-        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False))
+        "   ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in [headers, *rows]
     ]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
-
-
-def condition_summary(obj: dict[str, Any]) -> str:
-    conditions = obj.get("status", {}).get("conditions", [])
-    return ", ".join(f"{c.get('type')}={c.get('status')}" for c in conditions) or "-"
+    return [f"$ kubectl {command}", *(fit(line) for line in lines)]
 
 
 def rendered_details(cluster: EmulatedCluster) -> list[str]:
-    """A few telling fields of what the performance plugin and the core wrote."""
+    """A few telling fields of what the performance plugin wrote, one line per object."""
     mco = "machineconfiguration.openshift.io/v1"
     lines = []
     for mc in cluster.list(mco, "MachineConfig"):
         spec = mc.get("spec", {})
-        files = [f["path"] for f in spec.get("config", {}).get("storage", {}).get("files", [])]
-        units = [u["name"] for u in spec.get("config", {}).get("systemd", {}).get("units", [])]
-        lines.append(f"  MachineConfig {mc['metadata']['name']}:")
+        files = spec.get("config", {}).get("storage", {}).get("files", [])
+        units = spec.get("config", {}).get("systemd", {}).get("units", [])
+        facts = []
         if spec.get("kernelArguments"):
-            lines.append(f"    kernelArguments: {' '.join(spec['kernelArguments'])}")
+            facts.append(f"kernelArguments: {' '.join(spec['kernelArguments'])}")
         if spec.get("kernelType"):
-            lines.append(f"    kernelType: {spec['kernelType']}")
+            facts.append(f"kernelType: {spec['kernelType']}")
         if files or units:
-            lines.append(f"    {len(files)} files, units: {', '.join(units)}")
+            facts.append(f"{len(files)} files, {len(units)} units")
+        lines.append(f"  MachineConfig {mc['metadata']['name']}: {'; '.join(facts)}")
     for kc in cluster.list(mco, "KubeletConfig"):
         config = kc.get("spec", {}).get("kubeletConfig", {})
-        keys = (
-            "cpuManagerPolicy",
-            "reservedSystemCPUs",
-            "topologyManagerPolicy",
-            "memoryManagerPolicy",
-        )
+        keys = ("cpuManagerPolicy", "reservedSystemCPUs")
         shown = ", ".join(f"{key}={config[key]}" for key in keys if key in config)
         lines.append(f"  KubeletConfig {kc['metadata']['name']}: {shown}")
     for rc in cluster.list("node.k8s.io/v1", "RuntimeClass"):
         lines.append(f"  RuntimeClass {rc['metadata']['name']}: handler {rc.get('handler')}")
-    return lines or ["  (nothing rendered yet)"]
+    return [fit(line) for line in lines] or ["  (nothing rendered yet)"]
 
 
-def summary(cluster: EmulatedCluster, metrics_port: int) -> str:
-    profiles = {p["metadata"]["name"]: p for p in cluster.list("tuned.openshift.io/v1", "Profile")}
+def rendered_heading(cluster: EmulatedCluster) -> list[str]:
+    lines = []
+    for profile in cluster.list("performance.openshift.io/v2", "PerformanceProfile"):
+        conditions = profile.get("status", {}).get("conditions", [])
+        true = [c["type"] for c in conditions if c.get("status") == "True"] or ["no condition"]
+        name = profile["metadata"]["name"]
+        lines.append(f"PerformanceProfile {name} ({', '.join(true)}) rendered:")
+    return lines or ["No PerformanceProfile"]
+
+
+def metric_rows(exposition: str) -> list[list[str]]:
+    """A short METRIC/VALUE table: build info, totals summed over labels, gauges as they are."""
+    samples: dict[str, list[tuple[str, float]]] = {}
+    for line in exposition.splitlines():
+        metric = line.split("{")[0].split(" ")[0]
+        if not line.startswith("nto_") or metric.endswith(("_bucket", "_sum", "_count")):
+            continue
+        name_labels, _, value = line.rpartition(" ")
+        name, _, labels = name_labels.partition("{")
+        samples.setdefault(name, []).append((labels.rstrip("}"), float(value)))
     rows = []
-    for name, _ in NODES:
-        profile = profiles.get(name, {})
-        tuned = profile.get("spec", {}).get("config", {}).get("tunedProfile", "-")
-        rows.append([name, tuned, condition_summary(profile) if profile else "(no Profile yet)"])
-    parts = ["Nodes and their TuneD profile", table(["NODE", "TUNED PROFILE", "CONDITIONS"], rows)]
-    kinds = [
-        ("tuned.openshift.io/v1", "Tuned"),
-        ("performance.openshift.io/v2", "PerformanceProfile"),
-        ("machineconfiguration.openshift.io/v1", "MachineConfig"),
-        ("machineconfiguration.openshift.io/v1", "KubeletConfig"),
-        ("node.k8s.io/v1", "RuntimeClass"),
-        ("config.openshift.io/v1", "ClusterOperator"),
+    for name, values in samples.items():
+        if name == "nto_build_info":
+            rows.append([f"{name}{{version}}", "".join(re.findall(r'="([^"]*)"', values[0][0]))])
+        elif name.endswith(("_total", "_count")):
+            label = f"{name} (sum of {len(values)})" if len(values) > 1 else name
+            rows.append([label, f"{sum(v for _, v in values):g}"])
+        elif len(values) == 1:
+            rows.append([name, f"{values[0][1]:g}"])
+        else:
+            true = ["/".join(re.findall(r'="([^"]*)"', labels)) for labels, v in values if v]
+            rows.append([f"{name} (non-zero)", ", ".join(true) or "none"])
+    return rows
+
+
+def summary(cluster: EmulatedCluster, metrics_port: int) -> list[str]:
+    ns = f"-n {NAMESPACE}"
+    co = "/apis/config.openshift.io/v1/clusteroperators"
+    tuned = f"/apis/tuned.openshift.io/v1/namespaces/{NAMESPACE}"
+    parts = [
+        *kubectl_get(cluster, "get clusteroperator node-tuning", f"{co}/node-tuning"),
+        "",
+        *kubectl_get(cluster, f"get profiles {ns}", f"{tuned}/profiles"),
+        "",
+        *kubectl_get(cluster, f"get tuned {ns}", f"{tuned}/tuneds"),
+        "",
+        *rendered_heading(cluster),
+        *rendered_details(cluster),
+        "",
     ]
-    objects = [
-        [kind, obj["metadata"].get("name", ""), condition_summary(obj)]
-        for api_version, kind in kinds
-        for obj in cluster.list(api_version, kind)
+    metrics = metric_rows(scrape(metrics_port))
+    if metrics:
+        widths = [max(len(row[0]) for row in metrics), 0]
+        parts.append(f"{'METRIC (/metrics)'.ljust(widths[0])}   VALUE")
+        parts += [fit(f"{name.ljust(widths[0])}   {value}") for name, value in metrics]
+    else:
+        parts.append("(metrics endpoint not answering)")
+    return parts
+
+
+def explore(cluster: EmulatedCluster, metrics_port: int, log: object) -> list[str]:
+    return [
+        "Explore from another terminal while the demo runs:",
+        f"  export KUBECONFIG={cluster.kubeconfig_path}",
+        "  kubectl get tuned,profiles,performanceprofiles -A -o wide",
+        "  kubectl explain performanceprofile.spec.cpu",
+        "  kubectl get machineconfig 50-performance-demo-low-latency -o yaml",
+        f"  curl -s http://127.0.0.1:{metrics_port}/metrics | grep ^nto_",
+        f"Operator log: {log}",
     ]
-    parts += ["", "Objects", table(["KIND", "NAME", "CONDITIONS"], objects)]
-    parts += ["", "Rendered for the PerformanceProfile", *rendered_details(cluster)]
-    metrics = [
-        line
-        for line in scrape(metrics_port).splitlines()
-        if line.startswith("nto_") and "_bucket{" not in line
-    ]
-    parts += ["", "Metrics (nto_*)", "\n".join(metrics[:30]) or "(metrics endpoint not answering)"]
-    return "\n".join(parts)
 
 
 def run(once: bool, settle: float) -> int:
-    step("Starting the emulated Kubernetes API server")
+    print("==> Starting the emulated Kubernetes API server", end="", flush=True)
     with EmulatedCluster() as cluster:
         from nto.bundle.generate import core_crds
 
         host = build_plugin_host(disabled=DISABLED_BY_DEFAULT)
         crds = core_crds() + [crd for _, crd in host.collect("nto_crds")]
         cluster.load_crds(crds)
-        print(f"    {cluster.url}  (KUBECONFIG={cluster.kubeconfig_path})")
+        print(f" at {cluster.url}", flush=True)
         step(f"Adding {len(NODES)} nodes and {len(POOLS)} MachineConfigPools")
         cluster.apply([node(name, labels) for name, labels in NODES])
         cluster.apply([pool(name) for name in POOLS])
         plugins = ", ".join(i.name for i in host.plugins() if i.enabled) or "none"
-        step(f"Starting the operator (plugins: {plugins})")
+        print(f"==> Starting the operator (plugins: {plugins}) ", end="", flush=True)
         port = free_port()
         assert cluster.kubeconfig_path is not None
         command = [
@@ -216,8 +266,9 @@ def run(once: bool, settle: float) -> int:
                 simulate_node_agents(cluster, namespace=NAMESPACE)
                 time.sleep(0.5)
             print()
-            print(summary(cluster, port))
-            print(f"\n(operator log: {operator.log_path})")
+            print("\n".join(summary(cluster, port)))
+            print()
+            print("\n".join(fit(line) for line in explore(cluster, port, operator.log_path)))
             if once:
                 return 0 if operator.running else 1
             step("Running; press Ctrl-C to stop")

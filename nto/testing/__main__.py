@@ -1,7 +1,9 @@
 """``python -m nto.testing``: run the emulated API server standalone (for ``make demo``).
 
 Serves until SIGINT or SIGTERM, printing the URL and the kubeconfig path; ``--crds`` installs
-CRDs from files or directories first. The server itself is :class:`nto.testing.EmulatedCluster`.
+CRDs from files or directories first; ``--webhook-url``, ``--service-ca`` and ``--webhook-certs``
+let CRD conversion and admission webhooks reach an operator running outside (see
+:mod:`nto.testing._service_ca`). The server itself is :class:`nto.testing.EmulatedCluster`.
 """
 
 from __future__ import annotations
@@ -34,13 +36,31 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="CRD files or directories to install at start",
     )
+    parser.add_argument(
+        "--webhook-url",
+        help="base URL of a running operator's webhook server (e.g. https://127.0.0.1:4343):"
+        " CRD conversion and admission webhooks of every Service are called there",
+    )
+    parser.add_argument(
+        "--service-ca",
+        type=pathlib.Path,
+        help="PEM CA that signed the operator's serving certificate; written into caBundle of"
+        " CRDs and webhook configurations annotated service.beta.openshift.io/inject-cabundle",
+    )
+    parser.add_argument(
+        "--webhook-certs",
+        type=pathlib.Path,
+        help="write a new CA and a serving certificate (apiserver.crt/.key, ca.crt) into this"
+        " directory for the operator's --webhook-cert-dir, and trust that CA (implies"
+        " --service-ca DIR/ca.crt)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    missing = [str(path) for path in args.crds if not path.exists()]
+    missing = [str(path) for path in [*args.crds, args.service_ca] if path and not path.exists()]
     if missing:
         print(f"error: --crds paths do not exist: {', '.join(missing)}", file=sys.stderr)
         return 2
@@ -50,6 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     with EmulatedCluster(port=args.port) as cluster:
+        ca = args.service_ca
+        if args.webhook_certs is not None:
+            from nto.testing._service_ca import issue_webhook_certs
+
+            ca = issue_webhook_certs(args.webhook_certs)
+            print(f"webhook serving certificate: {args.webhook_certs.resolve()}", flush=True)
+        if ca is not None:
+            cluster.inject_service_ca(ca.read_bytes())
+        if args.webhook_url:
+            cluster.route_all_services(args.webhook_url)
+            print(f"webhooks of every Service go to {args.webhook_url}", flush=True)
         names = cluster.load_crds(args.crds)
         path = cluster.write_kubeconfig(args.kubeconfig)
         print(f"Emulated API server at {cluster.url}", flush=True)

@@ -4,7 +4,8 @@ For each create, update or delete the pipeline (:mod:`nto.testing._pipeline`) as
 :class:`Admission` to run matching mutating webhooks first (in configuration-name order, applying
 each returned JSONPatch with :func:`nto.testing._patch.json_patch`), then validating webhooks.
 Matching follows the API server: rules (operations, apiGroups, apiVersions, resources with
-subresources, scope), objectSelector and namespaceSelector. The HTTPS calls themselves go through
+subresources, scope, ``matchPolicy: Equivalent`` converting to the version a rule names),
+objectSelector and namespaceSelector. The HTTPS calls themselves go through
 the sibling :mod:`nto.testing.webhooks`, with services mapped by ``EmulatedCluster.route_service``.
 """
 
@@ -15,6 +16,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from nto.testing._crds import Converter
 from nto.testing._errors import ApiError
 from nto.testing._patch import json_patch
 from nto.testing._resources import Registry, ResourceInfo
@@ -75,6 +77,7 @@ class Admission:
         self.store = store
         self.registry = registry
         self.routes = routes
+        self.converter = Converter(routes)  # for webhooks that take another version
 
     def _webhooks(self, plural: str) -> list[dict[str, Any]]:
         info = self.registry.get(GROUP, plural)
@@ -115,18 +118,49 @@ class Admission:
         obj: Obj | None,
         old: Obj | None,
         namespace: str,
-    ) -> list[dict[str, Any]]:
-        return [
-            hook
-            for hook in self._webhooks(plural)
-            if any(
-                rule_matches(
-                    rule, operation=operation, info=info, version=version, subresource=subresource
-                )
-                for rule in hook.get("rules") or []
+    ) -> list[tuple[dict[str, Any], str]]:
+        """Each matching webhook with the version it is called in.
+
+        A hook whose rules name another served version of the resource gets the request in that
+        version unless its ``matchPolicy`` is ``Exact`` (``Equivalent``, the default, as the API
+        server does).
+        """
+        found = []
+        for hook in self._webhooks(plural):
+            candidates = [version]
+            if hook.get("matchPolicy", "Equivalent") != "Exact":
+                others = (info.storage_version, *info.versions)
+                candidates += [v for v in dict.fromkeys(others) if v != version]
+            matched = next(
+                (
+                    candidate
+                    for candidate in candidates
+                    for rule in hook.get("rules") or []
+                    if rule_matches(
+                        rule,
+                        operation=operation,
+                        info=info,
+                        version=candidate,
+                        subresource=subresource,
+                    )
+                ),
+                None,
             )
-            and self._selected(hook, info, obj, old, namespace)
-        ]
+            if matched is not None and self._selected(hook, info, obj, old, namespace):
+                found.append((hook, matched))
+        return found
+
+    async def _in_version(self, info: ResourceInfo, obj: Obj | None, version: str) -> Obj | None:
+        if obj is None or obj.get("apiVersion") == info.api_version(version):
+            return obj
+        return await self.converter.one(info, dict(obj), version)
+
+    def _request_in(self, request: dict[str, Any], info: ResourceInfo, version: str) -> Any:
+        return {
+            **request,
+            "kind": {"group": info.group, "version": version, "kind": info.kind},
+            "resource": {"group": info.group, "version": version, "resource": info.plural},
+        }
 
     async def admit(
         self,
@@ -156,7 +190,7 @@ class Admission:
         if subresource:
             request["subResource"] = subresource
             request["requestSubResource"] = subresource
-        for hook in self._matching(
+        for hook, hook_version in self._matching(
             "mutatingwebhookconfigurations",
             operation=operation,
             info=info,
@@ -166,10 +200,18 @@ class Admission:
             old=old,
             namespace=namespace,
         ):
-            outcome = await self._call(hook, {**request, "object": obj})
-            if outcome is not None and outcome.patch and obj is not None:
-                obj = json_patch(obj, outcome.patch)
-        for hook in self._matching(
+            seen = await self._in_version(info, obj, hook_version)
+            outcome = await self._call(
+                hook,
+                {
+                    **self._request_in(request, info, hook_version),
+                    "object": seen,
+                    "oldObject": await self._in_version(info, old, hook_version),
+                },
+            )
+            if outcome is not None and outcome.patch and seen is not None:
+                obj = await self._in_version(info, json_patch(seen, outcome.patch), version)
+        for hook, hook_version in self._matching(
             "validatingwebhookconfigurations",
             operation=operation,
             info=info,
@@ -179,7 +221,14 @@ class Admission:
             old=old,
             namespace=namespace,
         ):
-            await self._call(hook, {**request, "object": obj})
+            await self._call(
+                hook,
+                {
+                    **self._request_in(request, info, hook_version),
+                    "object": await self._in_version(info, obj, hook_version),
+                    "oldObject": await self._in_version(info, old, hook_version),
+                },
+            )
         return obj
 
     async def _call(self, hook: Mapping[str, Any], request: dict[str, Any]) -> Any:

@@ -34,6 +34,7 @@ from nto.testing._gc import CollectingStore
 from nto.testing._handler import Router
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
+from nto.testing._service_ca import CaBundleInjector, ServiceRoutes
 
 T = TypeVar("T")
 DEFAULT_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
@@ -63,7 +64,7 @@ class EmulatedCluster:
         self.registry = Registry()
         self.store = CollectingStore(self.registry, history=history)
         self.crds = CrdController(self.store, self.registry)
-        self.routes: dict[tuple[str, str, int], str] = {}
+        self.routes: ServiceRoutes = ServiceRoutes()
         self.faults = Faults()
         self.api = Api(
             self.registry,
@@ -268,6 +269,14 @@ class EmulatedCluster:
     ) -> None:
         """Send webhook calls for service ``namespace/name:port`` to ``host:local_port``."""
         self.routes[(namespace, name, port)] = f"{scheme}://{host}:{local_port}"
+
+    def route_all_services(self, base_url: str | None) -> None:
+        """Send webhook calls for every service without its own route to ``base_url``."""
+        self.routes.fallback = base_url
+
+    def inject_service_ca(self, ca_pem: bytes) -> None:
+        """Fill ``caBundle`` of objects annotated for service-ca injection, as OpenShift does."""
+        self._call(lambda: CaBundleInjector(self.store, ca_pem))
 
     def inject_fault(
         self,

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from nto.testing import _field_validation as field_validation
 from nto.testing._errors import ApiError, invalid
 from nto.testing._resources import ALL_VERBS, PRESERVE_UNKNOWN, Registry, ResourceInfo
 from nto.testing._store import Obj, Store
@@ -134,6 +135,7 @@ class CrdController:
 
 def check_schema(info: ResourceInfo, version: str, obj: Obj) -> Obj:
     """Prune, default and validate ``obj`` against the CRD schema of ``version``."""
+    field_validation.check(info, version, obj)
     schema = info.schemas.get(version)
     if not info.custom or not schema or schema == PRESERVE_UNKNOWN:
         return obj

@@ -21,11 +21,15 @@ from typing import Any
 
 from aiohttp import web
 
+from nto.testing._apply import is_apply, server_side_apply
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
+from nto.testing._field_validation import scope, warning_header
+from nto.testing._openapi import OpenApi
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import parse_field_selector, parse_label_selector
+from nto.testing._table import Tables
 from nto.testing._watch import CLOSE, INITIAL_EVENTS_END, Bookmark, Event
 
 logger = logging.getLogger(__name__)
@@ -80,6 +84,8 @@ class Router:
         self.registry = registry
         self.api = api
         self.faults = faults
+        self.tables = Tables(registry, api.store)
+        self.openapi = OpenApi(registry)
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         try:
@@ -159,6 +165,9 @@ class Router:
             document = self._discovery(segments)
             if document is not None:
                 return _json(document)
+            if segments and segments[0] == "openapi":
+                body, headers = self.openapi.serve(segments[1:], request.headers.get("Accept"))
+                return web.Response(body=body, headers=headers)
         if not segments or segments[0] not in ("api", "apis"):
             self._not_found()
         target = self._target(segments)
@@ -178,23 +187,39 @@ class Router:
                 await asyncio.sleep(fault.delay)
             if fault.status is not None:
                 raise ApiError(fault.status, fault.message or f"injected fault: {fault.status}")
-        return await self._dispatch(request, target)
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return await self._dispatch(request, target)
+        with scope(request.query.get("fieldValidation")) as validation:
+            response = await self._dispatch(request, target)
+        for message in validation.warnings:
+            response.headers.add("Warning", warning_header(message))
+        return response
 
     async def _dispatch(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
         query = request.query
         ns = t.namespace or ""
         info, version = t.info, t.version
         method = request.method
+        table = (
+            self.tables.negotiate(request.headers.get("Accept", "")) if method == "GET" else None
+        )
         if method == "GET" and (t.watch_path or _true(query.get("watch"))):
-            return await self._watch(request, t)
+            return await self._watch(request, t, table)
         if method == "GET" and t.name:
-            return _json(await self.api.get(info, version, ns, t.name))
+            obj = await self.api.get(info, version, ns, t.name)
+            if table:
+                return _json(self._table(request, t, table, [obj], obj["metadata"], single=True))
+            return _json(obj)
         predicates = (
             parse_label_selector(query.get("labelSelector")),
             parse_field_selector(query.get("fieldSelector")),
         )
         if method == "GET":
-            return _json(await self.api.list(info, version, t.namespace, *predicates))
+            listed = await self.api.list(info, version, t.namespace, *predicates)
+            if table:
+                items, meta = listed["items"], listed["metadata"]
+                return _json(self._table(request, t, table, items, meta, single=False))
+            return _json(listed)
         if method == "POST" and not t.name:
             return _json(await self.api.create(info, version, ns, await self._body(request)), 201)
         if method == "PUT" and t.name:
@@ -206,6 +231,17 @@ class Router:
             )
         if method == "PATCH" and t.name:
             content_type = request.headers.get("Content-Type", "")
+            if is_apply(content_type) and not t.subresource:
+                obj, status = await server_side_apply(
+                    self.api,
+                    info,
+                    version,
+                    namespace=ns,
+                    name=t.name,
+                    raw=await request.read(),
+                    query=query,
+                )
+                return _json(obj, status)
             body = await self._body(request)
             return _json(
                 await self.api.patch(
@@ -254,9 +290,33 @@ class Router:
             options["propagationPolicy"] = "Orphan"
         return options
 
+    def _table(
+        self,
+        request: web.BaseRequest,
+        t: Target,
+        shape: tuple[str, str],
+        objects: list[dict[str, Any]],
+        meta: Mapping[str, Any],
+        *,
+        single: bool,
+    ) -> dict[str, Any]:
+        list_meta = {k: meta[k] for k in ("resourceVersion", "continue") if meta.get(k)}
+        include = request.query.get("includeObject", "")
+        return self.tables.present(
+            shape,
+            t.info,
+            t.version,
+            objects,
+            list_meta=list_meta,
+            include_object=include,
+            single=single,
+        )
+
     # --- watch --------------------------------------------------------------------------------
 
-    async def _watch(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
+    async def _watch(
+        self, request: web.BaseRequest, t: Target, table: tuple[str, str] | None = None
+    ) -> web.StreamResponse:
         query = request.query
         label = parse_label_selector(query.get("labelSelector"))
         field = parse_field_selector(
@@ -302,6 +362,8 @@ class Router:
                     await self._write(response, self._bookmark(t, item))
                 elif isinstance(item, Event):
                     obj = await self.api.converter.one(t.info, dict(item.obj), t.version)
+                    if table:
+                        obj = self._table(request, t, table, [obj], obj["metadata"], single=True)
                     await self._write(response, {"type": item.type, "object": obj})
             await response.write_eof()
         except ConnectionResetError:

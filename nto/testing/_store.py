@@ -42,11 +42,22 @@ def spec_part(obj: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in obj.items() if k not in ("metadata", "status", "apiVersion", "kind")}
 
 
+def _compared_meta(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """Metadata minus what a no-op write may change: resourceVersion, managedFields times."""
+    meta = {k: v for k, v in obj.get("metadata", {}).items() if k != "resourceVersion"}
+    if isinstance(meta.get("managedFields"), list):  # ownership changes are writes
+        meta["managedFields"] = [
+            {k: v for k, v in e.items() if k != "time"} if isinstance(e, dict) else e
+            for e in meta["managedFields"]
+        ]
+    return meta
+
+
 def _same_content(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    strip = ("resourceVersion", "managedFields")
-    a_meta = {k: v for k, v in a.get("metadata", {}).items() if k not in strip}
-    b_meta = {k: v for k, v in b.get("metadata", {}).items() if k not in strip}
-    return a_meta == b_meta and {**a, "metadata": None} == {**b, "metadata": None}
+    return _compared_meta(a) == _compared_meta(b) and {**a, "metadata": None} == {
+        **b,
+        "metadata": None,
+    }
 
 
 def object_key(info: ResourceInfo, obj: Mapping[str, Any]) -> ObjKey:

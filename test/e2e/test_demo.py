@@ -28,11 +28,16 @@ def test_demo_once_prints_a_summary():
     out = result.stdout
     for expected in (
         "==> Starting the operator (plugins: performance)",
-        "Nodes and their TuneD profile",
+        "$ kubectl get clusteroperator node-tuning",
+        "NAME          VERSION   AVAILABLE   PROGRESSING   DEGRADED   SINCE   MESSAGE",
+        "TUNED                                         APPLIED   DEGRADED   MESSAGE   AGE",
         "demo-hugepages",
-        "demo-low-latency",
-        'nto_build_info{version="',
+        "PerformanceProfile demo-low-latency (Available",
+        "nto_build_info{version}",
         "KubeletConfig performance-demo-low-latency: cpuManagerPolicy=static",
-        "PerformanceProfile  demo-low-latency",
+        "kubectl explain performanceprofile.spec.cpu",
     ):
         assert expected in out, out
+    lines = out.splitlines()
+    assert len(lines) <= 50, f"{len(lines)} lines do not fit a 50-row terminal:\n{out}"
+    assert max(len(line) for line in lines) <= 120, out

@@ -259,3 +259,49 @@ def test_update_operation_sees_old_object(http, hooks):
     assert request["operation"] == "UPDATE"
     assert request["oldObject"]["data"] == {"k": "v"}
     assert request["object"]["data"] == {"k": "v", "n": "1"}
+
+
+def _report_what_it_saw(review):
+    request = review["request"]
+    seen = (
+        f"kind {request['kind']['version']}, requestKind {request['requestKind']['version']},"
+        f" object {request['object']['apiVersion']}"
+    )
+    return admission_response(review, allowed=False, code=422, message=seen)
+
+
+@pytest.mark.parametrize(
+    ("policy", "status", "message"),
+    [
+        ("Equivalent", 422, "kind v1, requestKind v2, object example.com/v1"),
+        ("Exact", 201, None),
+    ],
+)
+def test_match_policy_sends_the_version_the_rule_names(
+    http, emulated_cluster, policy, status, message
+):
+    """``matchPolicy: Equivalent`` (the default) calls a hook whose rules name v1 for a v2
+    request, with the object converted to v1 and ``requestKind`` saying v2; ``Exact`` does not
+    call it. https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#matching-requests-matchpolicy
+    """
+    emulated_cluster.load_crds([widget_crd()])
+    with WebhookServer({"/v1-only": _report_what_it_saw}) as server:
+        config = _config(
+            "ValidatingWebhookConfiguration",
+            server.url("/v1-only"),
+            resources=("widgets",),
+            matchPolicy=policy,
+        )
+        rule = config["webhooks"][0]["rules"][0]
+        rule["apiGroups"], rule["apiVersions"] = ["example.com"], ["v1"]
+        http("POST", f"{ADMISSION}/validatingwebhookconfigurations", config)
+        widget = {
+            "apiVersion": "example.com/v2",
+            "kind": "Widget",
+            "metadata": {"name": "w", "namespace": "default"},
+            "spec": {},
+        }
+        got, _, body = http("POST", "/apis/example.com/v2/namespaces/default/widgets", widget)
+        assert got == status, body
+        if message:
+            assert body["message"].endswith(message)

@@ -21,6 +21,19 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="CRD file or directory to load (default: the project's CRDs)",
     )
+    parser.add_argument(
+        "--webhook-url",
+        help="base URL of the running operator's webhook server, e.g. https://127.0.0.1:4343"
+        " (start it with nto operator --webhook-port 4343 --webhook-cert-dir DIR)",
+    )
+    parser.add_argument(
+        "--service-ca", type=Path, help="PEM CA of the operator's webhook serving certificate"
+    )
+    parser.add_argument(
+        "--webhook-certs",
+        type=Path,
+        help="write a CA and serving certificate here for the operator's --webhook-cert-dir",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -34,6 +47,13 @@ def _run(args: argparse.Namespace) -> int:
 
     crds = list(args.crds) or [Path(str(resources.files("nto_api.crds")))]
     argv = ["--port", str(args.port), "--kubeconfig", str(args.kubeconfig), "--crds"]
+    for flag, value in (
+        ("--webhook-url", args.webhook_url),
+        ("--service-ca", args.service_ca),
+        ("--webhook-certs", args.webhook_certs),
+    ):
+        if value:
+            argv[:0] = [flag, str(value)]
     return main([*argv, *map(str, crds)])
 
 
