@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,8 @@ class Operator:
     prometheus_registry: Any
     servers: list[HTTPSServer] = field(default_factory=list)
     client_ca: ClientCA = field(default_factory=ClientCA)
+    kopf_settings: kopf.OperatorSettings = field(default_factory=kopf_config.operator_settings)
+    """kopf's settings, configured before any watch starts (every plugin's watches share them)."""
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _clients: list[KubeClient] = field(default_factory=list)
     kopf_stop: asyncio.Event | None = None
@@ -64,8 +67,9 @@ class Operator:
         Webhooks are served by every replica (the Service picks any pod); the controllers and
         the metrics server run on the leader only, like the reference.
         """
-        await self._start(self._webhook_servers())
         kopf_stop = self.kopf_stop = asyncio.Event()
+        _stop_on_signals(kopf_stop)
+        await self._start(self._webhook_servers())
         watcher = asyncio.create_task(_relay(stop_flag, kopf_stop)) if stop_flag else None
         try:
             if not self.settings.leader_election:
@@ -78,12 +82,22 @@ class Operator:
             await self.stop_servers()
 
     async def _run_kopf(self, stop: asyncio.Event) -> None:
-        await kopf.operator(
+        """``kopf.operator`` in its two halves, so that our signal handlers replace kopf's.
+
+        kopf resolves a future on each SIGINT/SIGTERM; a second signal during the shutdown
+        (Ctrl-C in a terminal, then the supervisor's SIGTERM) resolved it again and logged an
+        ``InvalidStateError`` traceback. Ours only set the stop flag, which is idempotent.
+        """
+        existing = set(asyncio.all_tasks())
+        tasks = await kopf.spawn_tasks(
             registry=self.registry,
+            settings=self.kopf_settings,
             standalone=True,
             clusterwide=True,
             stop_flag=stop,
         )
+        _stop_on_signals(stop)
+        await kopf.run_tasks(tasks, ignored=existing)
 
     async def _run_as_leader(self, kopf_stop: asyncio.Event) -> int:
         async with KubeClient(load_connection()) as client:
@@ -185,6 +199,25 @@ class Operator:
 
 StopFlag = asyncio.Event | threading.Event
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """Make SIGINT and SIGTERM set ``stop`` (any number of times) instead of kopf's handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # tests run the operator in a thread; signals reach the main thread only
+    loop = asyncio.get_running_loop()
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, _on_stop_signal, signum, stop)
+
+
+def _on_stop_signal(signum: signal.Signals, stop: asyncio.Event) -> None:
+    if stop.is_set():
+        logger.info("Signal %s received; already stopping", signum.name)
+        return
+    logger.info("Signal %s received; stopping the operator", signum.name)
+    stop.set()
+
 
 async def _relay(source: StopFlag, target: asyncio.Event) -> None:
     """Set ``target`` once ``source`` (an asyncio or threading event) is set."""
@@ -214,7 +247,16 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
         extras=extras,
     )
     prometheus_registry, metrics = build_registry(host)
-    operator = Operator(settings, host, registry, context, metrics, prometheus_registry)
+    first, cap = settings.api_retry_backoff
+    operator = Operator(
+        settings,
+        host,
+        registry,
+        context,
+        metrics,
+        prometheus_registry,
+        kopf_settings=kopf_config.operator_settings(backoff=kopf_config.Backoff(first, cap)),
+    )
     _register_runtime_handlers(operator)
     tuned = tuned_controller.register(
         registry,
@@ -249,8 +291,7 @@ def _register_runtime_handlers(operator: Operator) -> None:
         return kopf_config.connection_info(load_connection())
 
     @kopf.on.startup(registry=registry)
-    async def startup(settings: kopf.OperatorSettings, **_: Any) -> None:
-        kopf_config.configure(settings)
+    async def startup(**_: Any) -> None:
         await operator.start_servers()
         await operator.host.call_async("nto_startup", context=operator.context)
 
@@ -271,4 +312,9 @@ def run_operator(settings: OperatorSettings, host: PluginHost) -> int:
         settings.namespace,
         ", ".join(info.name for info in host.plugins() if info.enabled) or "none",
     )
-    return asyncio.run(operator.run())
+    try:
+        return asyncio.run(operator.run())
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            for signum in STOP_SIGNALS:  # a late signal must not kill the process as it exits
+                signal.signal(signum, signal.SIG_IGN)
