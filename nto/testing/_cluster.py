@@ -29,7 +29,7 @@ from aiohttp import web
 from nto.testing._admission import Admission
 from nto.testing._crds import CRD_KEY, Converter, CrdController
 from nto.testing._errors import ApiError
-from nto.testing._faults import Fault, Faults
+from nto.testing._faults import Access, Fault, Faults
 from nto.testing._gc import CollectingStore
 from nto.testing._handler import Router
 from nto.testing._pipeline import Api
@@ -65,6 +65,7 @@ class EmulatedCluster:
         self.crds = CrdController(self.store, self.registry)
         self.routes: dict[tuple[str, str, int], str] = {}
         self.faults = Faults()
+        self.access = Access()
         self.api = Api(
             self.registry,
             self.store,
@@ -117,7 +118,7 @@ class EmulatedCluster:
         await self._shutdown()
 
     async def _startup(self, ready: concurrent.futures.Future[str]) -> None:
-        router = Router(self.registry, self.api, self.faults)
+        router = Router(self.registry, self.api, self.faults, self.access)
         server = web.Server(router, handler_cancellation=True)
         runner = web.ServerRunner(server, shutdown_timeout=1)
         self._runner = runner
@@ -292,6 +293,18 @@ class EmulatedCluster:
                 message=message,
             )
         )
+
+    def accept_tokens(self, *tokens: str) -> None:
+        """Answer 401 to any request without one of these bearer tokens (none: serve anyone).
+
+        Open watches go on, as on a real server, which checks credentials per request.
+        """
+        self.access.tokens = frozenset(tokens)
+
+    def record_requests(self) -> builtins.list[tuple[str, str]]:
+        """Start recording ``(method, raw path)`` of every request; returns the live list."""
+        self.access.recording = True
+        return self.access.requests
 
     def break_watches(self) -> int:
         """End every open watch stream now; returns how many there were."""

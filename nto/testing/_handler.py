@@ -22,7 +22,7 @@ from typing import Any
 from aiohttp import web
 
 from nto.testing._errors import ApiError
-from nto.testing._faults import Faults
+from nto.testing._faults import Access, Faults
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import parse_field_selector, parse_label_selector
@@ -76,13 +76,19 @@ class Target:
 class Router:
     """The aiohttp request handler; see the module docstring."""
 
-    def __init__(self, registry: Registry, api: Api, faults: Faults) -> None:
+    def __init__(
+        self, registry: Registry, api: Api, faults: Faults, access: Access | None = None
+    ) -> None:
         self.registry = registry
         self.api = api
         self.faults = faults
+        self.access = access or Access()
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
+        self.access.record(request.method, request.raw_path)
         try:
+            if not self.access.allows(request.headers.get("Authorization", "")):
+                raise ApiError(401, "Unauthorized", reason="Unauthorized")
             return await self._serve(request)
         except ApiError as exc:
             return _json(exc.status(), exc.code)
