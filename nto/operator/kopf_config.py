@@ -23,8 +23,6 @@ from typing import Any
 
 import kopf
 
-from nto.kube.config import Connection
-
 
 class MemoryProgressStorage(kopf.ProgressStorage):
     """Handler progress kept in the process, keyed by object uid and handler id."""
@@ -114,22 +112,3 @@ def configure(
     settings.watching.client_timeout = 330
     settings.networking.request_timeout = 60
     settings.networking.error_backoffs = backoff or Backoff()
-
-
-def connection_info(connection: Connection) -> kopf.ConnectionInfo:
-    """Our resolved :class:`Connection` as kopf's credentials."""
-    return kopf.ConnectionInfo(
-        server=connection.server,
-        ca_path=connection.ca_path,
-        ca_data=connection.ca_data,
-        insecure=connection.insecure,
-        username=connection.username,
-        password=connection.password,
-        scheme="Bearer" if connection.token else None,
-        token=connection.token,
-        certificate_path=connection.certificate_path,
-        certificate_data=connection.certificate_data,
-        private_key_path=connection.private_key_path,
-        private_key_data=connection.private_key_data,
-        default_namespace=connection.namespace,
-    )

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import signal
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,8 @@ import kopf
 
 from nto.controller.bootcmdline import BootcmdlineSignals
 from nto.kube.client import KubeClient
-from nto.kube.config import load_connection
+from nto.kube.config import Connection, load_connection
+from nto.kube.session import SessionFiles, TokenSource, open_session
 from nto.metrics import CoreMetrics, build_registry
 from nto.operator import kopf_config
 from nto.operator.client_ca import ClientCA
@@ -29,6 +31,7 @@ from nto.operator.leader import LeaderElector, LeaseTimings, timings_for_topolog
 from nto.operator.metrics_server import metrics_server
 from nto.operator.settings import OperatorSettings
 from nto.operator.tls import TLSFiles, TLSMaterialError
+from nto.operator.watch_health import WatchHealth
 from nto.operator.webhook_server import webhook_app
 from nto.plugins.host import PluginHost
 from nto.plugins.types import (
@@ -56,6 +59,9 @@ class Operator:
     client_ca: ClientCA = field(default_factory=ClientCA)
     kopf_settings: kopf.OperatorSettings = field(default_factory=kopf_config.operator_settings)
     """kopf's settings, configured before any watch starts (every plugin's watches share them)."""
+    watch_health: WatchHealth = field(default_factory=WatchHealth)
+    _session_files: SessionFiles = field(default_factory=SessionFiles)
+    _login: tuple[str | None, Iterator[float]] | None = None
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _clients: list[KubeClient] = field(default_factory=list)
     kopf_stop: asyncio.Event | None = None
@@ -80,6 +86,34 @@ class Operator:
             if watcher is not None:
                 watcher.cancel()
             await self.stop_servers()
+            self._session_files.remove()
+
+    async def kopf_credentials(self, connection: Connection) -> kopf.AiohttpSession:
+        """kopf's session: our token source and TLS setup, reporting to :attr:`watch_health`.
+
+        kopf logs in again after a 401. When the token file still holds the refused token, the
+        new session waits first (growing to the retry cap), so a revoked token does not spin.
+        """
+        tokens = TokenSource(connection.token, connection.token_path)
+        token = tokens.current()
+        if self._login is not None and self._login[0] == token:
+            delay = next(self._login[1])
+            logger.warning("The API refused the token again; logging in anew in %.1f s", delay)
+            await asyncio.sleep(delay)
+        else:
+            self._login = (token, iter(kopf_config.Backoff(*self.settings.api_retry_backoff)))
+        session = open_session(
+            connection,
+            tokens=tokens,
+            files=self._session_files,
+            observer=self.watch_health.observe,
+            limit=0,
+        )
+        return kopf.AiohttpSession(
+            aiohttp_session=session,
+            server=connection.server.rstrip("/"),
+            default_namespace=connection.namespace,
+        )
 
     async def _run_kopf(self, stop: asyncio.Event) -> None:
         """``kopf.operator`` in its two halves, so that our signal handlers replace kopf's.
@@ -267,8 +301,10 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
         related_objects=lambda: [
             related.to_manifest() for _, related in host.collect("nto_related_objects")
         ],
+        watch_failures=operator.watch_health.failing,
     )
     extras[STATUS_REFRESH] = tuned.mark
+    operator.watch_health.on_change = tuned.mark
     host.call("nto_register_handlers", registry=registry, context=context)
     return operator
 
@@ -287,8 +323,8 @@ def _register_runtime_handlers(operator: Operator) -> None:
     registry = operator.registry
 
     @kopf.on.login(registry=registry)
-    def login(**_: Any) -> kopf.ConnectionInfo:
-        return kopf_config.connection_info(load_connection())
+    async def login(**_: Any) -> kopf.AiohttpSession:
+        return await operator.kopf_credentials(load_connection())
 
     @kopf.on.startup(registry=registry)
     async def startup(**_: Any) -> None:

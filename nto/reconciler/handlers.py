@@ -57,6 +57,7 @@ def register(
     signals: BootcmdlineSignals,
     plugin_failures: Callable[[], Sequence[str]],
     related_objects: Callable[[], Sequence[Mapping[str, Any]]],
+    watch_failures: Callable[[], Sequence[str]] = list,
 ) -> TunedControllerHandle:
     """Register the controller's kopf handlers on ``registry``."""
     handle = TunedControllerHandle()
@@ -145,6 +146,7 @@ def register(
             metrics=metrics,
             signals=signals,
             plugin_failures=plugin_failures,
+            watch_failures=watch_failures,
             related_objects=related_objects,
         )
         handle.controller = controller
