@@ -71,7 +71,8 @@ def test_profiles_brownout_degrades_then_recovers_in_the_same_process(cluster, o
     cluster.faults.clear()
     wait_for(lambda: cluster.get(TUNED, "Profile", "worker-1", NS), timeout=60, message="heals")
     wait_for(lambda: degraded(cluster).get("status") == "False", timeout=60, message="cleared")
-    assert operator.running and operator.process.pid == pid
+    assert operator.running
+    assert operator.process.pid == pid
     assert "escalating" not in operator.log
     assert "Traceback" not in operator.log
 
