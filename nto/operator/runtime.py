@@ -27,6 +27,7 @@ from nto.metrics import CoreMetrics, build_registry
 from nto.operator import kopf_config
 from nto.operator.client_ca import ClientCA
 from nto.operator.https import HTTPSServer
+from nto.operator.kopf_session import kopf_credentials
 from nto.operator.leader import LeaderElector, LeaseTimings, timings_for_topology
 from nto.operator.metrics_server import metrics_server
 from nto.operator.settings import OperatorSettings
@@ -109,11 +110,7 @@ class Operator:
             observer=self.watch_health.observe,
             limit=0,
         )
-        return kopf.AiohttpSession(
-            aiohttp_session=session,
-            server=connection.server.rstrip("/"),
-            default_namespace=connection.namespace,
-        )
+        return kopf_credentials(session, server=connection.server, namespace=connection.namespace)
 
     async def _run_kopf(self, stop: asyncio.Event) -> None:
         """``kopf.operator`` in its two halves, so that our signal handlers replace kopf's.
