@@ -110,7 +110,12 @@ class Operator:
             observer=self.watch_health.observe,
             limit=0,
         )
-        return kopf_credentials(session, server=connection.server, namespace=connection.namespace)
+        return kopf_credentials(
+            session,
+            server=connection.server,
+            namespace=connection.namespace,
+            backoff=kopf_config.Backoff(*self.settings.api_retry_backoff),
+        )
 
     async def _run_kopf(self, stop: asyncio.Event) -> None:
         """``kopf.operator`` in its two halves, so that our signal handlers replace kopf's.
@@ -302,6 +307,7 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
     )
     extras[STATUS_REFRESH] = tuned.mark
     operator.watch_health.on_change = tuned.mark
+    operator.watch_health.on_relist = tuned.relist
     host.call("nto_register_handlers", registry=registry, context=context)
     return operator
 

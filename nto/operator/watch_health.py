@@ -7,6 +7,11 @@ GET without an object name) answered 5xx, 403 or 429, or not answered at all, co
 of that resource, any success clears it. After ``failures_to_degrade`` failures in a row the
 resource is listed by :meth:`WatchHealth.failing` and ``on_change`` runs (the Tuned controller
 re-computes the ClusterOperator status); the first success runs it again.
+
+kopf lists a resource again whenever its watch restarts (after a failure or a 410 Gone) and
+reports only the objects it finds, never the ones deleted meanwhile (client-go's reflector
+does). Each list after the first calls ``on_relist(resource)``, so a cache fed by kopf's events
+can drop what is gone.
 Neighbours: :mod:`nto.operator.runtime`, :mod:`nto.controller.status`.
 """
 
@@ -57,10 +62,13 @@ class WatchHealth:
         *,
         failures_to_degrade: int = 3,
         on_change: Callable[[], None] | None = None,
+        on_relist: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.failures_to_degrade = failures_to_degrade
         self.on_change = on_change
+        self.on_relist = on_relist
+        self._listed: set[str] = set()
         self._clock = clock
         self._failures: dict[str, _Failure] = {}
 
@@ -75,6 +83,8 @@ class WatchHealth:
             return
         if error is None and status is not None and status < 400:
             self._succeeded(resource)
+            if url.query.get("watch") != "true":
+                self._list_seen(resource)
         elif error is not None or status is None:
             self._failed(resource, f"{type(error).__name__}: {error}")
         elif status >= 500 or status in RETRIED_STATUSES:
@@ -96,6 +106,12 @@ class WatchHealth:
             seconds = self._clock() - failure.since
             logger.info("Watching %s works again after %.0f s of failures", resource, seconds)
             self._changed()
+
+    def _list_seen(self, resource: str) -> None:
+        if resource not in self._listed:
+            self._listed.add(resource)
+        elif self.on_relist is not None:
+            self.on_relist(resource)
 
     def _changed(self) -> None:
         if self.on_change is not None:

@@ -33,11 +33,31 @@ from nto.reconciler.pods import PodWatch
 
 logger = logging.getLogger(__name__)
 
+RELISTED = {
+    "tuneds.tuned.openshift.io": ("tuneds", "tuned.openshift.io/v1", "tuneds"),
+    "profiles.tuned.openshift.io": ("profiles", "tuned.openshift.io/v1", "profiles"),
+    "nodes": ("nodes", "v1", "nodes"),
+    "machineconfigpools.machineconfiguration.openshift.io": (
+        "pools",
+        "machineconfiguration.openshift.io/v1",
+        "machineconfigpools",
+    ),
+    "machineconfigs.machineconfiguration.openshift.io": (
+        "machine_configs",
+        "machineconfiguration.openshift.io/v1",
+        "machineconfigs",
+    ),
+}
+"""kopf resource -> (cache table, apiVersion, plural): the kinds :func:`prime` lists."""
+NAMESPACED = frozenset({"tuneds", "profiles"})
+
 
 class TunedControllerHandle:
     """The running controller and its tasks (exists between start-up and clean-up)."""
 
-    def __init__(self) -> None:
+    def __init__(self, namespace: str = "") -> None:
+        self.namespace = namespace
+        self._relisting: set[str] = set()
         self.cache = ClusterCache()
         self.controller: TunedController | None = None
         self.pods: PodWatch | None = None
@@ -47,6 +67,43 @@ class TunedControllerHandle:
     def mark(self, *keys: str) -> None:
         if self.controller is not None:
             self.controller.mark(*keys)
+
+    def relist(self, resource: str) -> None:
+        """kopf listed ``resource`` (``plural.group``) again: drop what it no longer reports.
+
+        kopf re-lists after a watch restart without reporting deletions it missed meanwhile;
+        this lists the resource with our client and removes vanished objects from the cache.
+        """
+        table = RELISTED.get(resource)
+        if table is None or self.client is None or resource in self._relisting:
+            return
+        self._relisting.add(resource)
+        task = asyncio.create_task(self._relist(resource, *table), name=f"nto-relist-{resource}")
+        self.tasks.append(task)
+        task.add_done_callback(self._relisted)
+
+    async def _relist(self, resource: str, kind: str, api_version: str, plural: str) -> None:
+        assert self.client is not None
+        client = self.client
+        namespace = self.namespace if kind in NAMESPACED else None
+        try:
+            items = await until_it_works(
+                lambda: client.list(api_version, plural, namespace), what=f"Listing {resource}"
+            )
+        finally:
+            self._relisting.discard(resource)
+        present = {str((item.get("metadata") or {}).get("name")) for item in items}
+        table: dict[str, JSONDict] = getattr(self.cache, kind)
+        gone = set(table) - present
+        for name in gone:
+            del table[name]
+        if gone:
+            logger.info("%s missed while watching: %s", resource, ", ".join(sorted(gone)))
+            self.mark(EVERYTHING)
+
+    def _relisted(self, task: asyncio.Task[None]) -> None:
+        if task in self.tasks:
+            self.tasks.remove(task)
 
 
 def register(
@@ -60,7 +117,7 @@ def register(
     watch_failures: Callable[[], Sequence[str]] = list,
 ) -> TunedControllerHandle:
     """Register the controller's kopf handlers on ``registry``."""
-    handle = TunedControllerHandle()
+    handle = TunedControllerHandle(settings.namespace)
     cache = handle.cache
     namespace = settings.namespace
 
@@ -159,7 +216,7 @@ def register(
 
     @kopf.on.cleanup(registry=registry)
     async def stop_tuned_controller(**_: Any) -> None:
-        for task in handle.tasks:
+        for task in list(handle.tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -179,11 +236,8 @@ async def prime(client: KubeClient, cache: ClusterCache, namespace: str) -> None
     treated as empty.
     """
     tables = [
-        ("tuneds", "tuned.openshift.io/v1", "tuneds", namespace),
-        ("profiles", "tuned.openshift.io/v1", "profiles", namespace),
-        ("nodes", "v1", "nodes", None),
-        ("pools", "machineconfiguration.openshift.io/v1", "machineconfigpools", None),
-        ("machine_configs", "machineconfiguration.openshift.io/v1", "machineconfigs", None),
+        (kind, api_version, plural, namespace if kind in NAMESPACED else None)
+        for kind, api_version, plural in RELISTED.values()
     ]
     for kind, api_version, plural, ns in tables:
         try:

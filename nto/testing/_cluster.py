@@ -280,8 +280,13 @@ class EmulatedCluster:
         resource: str | None = None,
         delay: float = 0.0,
         message: str = "",
+        watch_event: bool = False,
     ) -> Fault:
-        """Fail (and/or delay) the next ``count`` requests matching every given filter."""
+        """Fail (and/or delay) the next ``count`` requests matching every given filter.
+
+        With ``watch_event``, a matching watch is answered 200 with the error as an ``ERROR``
+        event, as a real server reports a failure once the stream has started.
+        """
         return self.faults.add(
             Fault(
                 status=status,
@@ -291,6 +296,7 @@ class EmulatedCluster:
                 resource=resource,
                 delay=delay,
                 message=message,
+                watch_event=watch_event,
             )
         )
 

@@ -23,6 +23,9 @@ class Fault:
     resource: str | None = None
     delay: float = 0.0
     message: str = ""
+    watch_event: bool = False
+    """On a watch, answer 200 and send the error as an ``ERROR`` event (as a server does once a
+    stream started, e.g. on an etcd leader change) instead of an error status."""
     hits: int = 0
 
     def matches(self, method: str, path: str, resource_names: frozenset[str]) -> bool:

@@ -183,7 +183,10 @@ class Router:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             if fault.status is not None:
-                raise ApiError(fault.status, fault.message or f"injected fault: {fault.status}")
+                error = ApiError(fault.status, fault.message or f"injected fault: {fault.status}")
+                if fault.watch_event and (target.watch_path or _true(request.query.get("watch"))):
+                    return await self._error_event(request, error)
+                raise error
         return await self._dispatch(request, target)
 
     async def _dispatch(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
@@ -314,6 +317,14 @@ class Router:
             pass
         finally:
             self.api.store.unwatch(watcher)
+        return response
+
+    async def _error_event(self, request: web.BaseRequest, error: ApiError) -> web.StreamResponse:
+        response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await self._write(response, {"type": "ERROR", "object": error.status()})
+        await response.write_eof()
         return response
 
     @staticmethod

@@ -102,3 +102,36 @@ def test_rotated_token_is_used_by_watches_and_writes(cluster, operator_factory, 
     assert operator.running, operator.log
     assert cluster.get(TUNED, "Profile", "worker-1", NS)
     assert "Traceback" not in operator.log
+
+
+def test_error_event_in_a_watch_stream_relists_instead_of_exiting(cluster, operator_factory):
+    """A server reports failures that happen mid-stream as ERROR events; kopf used to exit."""
+    cluster.apply([node("worker-0")])
+    operator = start(operator_factory)
+    wait_for(lambda: cluster.get(TUNED, "Profile", "worker-0", NS), timeout=60, message="tuned")
+    errors = cluster.inject_fault(
+        500,
+        count=3,
+        resource="profiles",
+        path_contains="watch=true",
+        watch_event=True,
+        message="etcdserver: leader changed",
+    )
+    cluster.break_watches()
+    wait_for(lambda: errors.exhausted or not operator.running, timeout=60, message="3 errors")
+    wait_for(
+        lambda: "listing again" in operator.log or not operator.running,
+        timeout=60,
+        message="the watch restarts",
+    )
+    assert operator.running, operator.log
+    before = cluster.get(TUNED, "Profile", "worker-0", NS)
+    cluster.delete(TUNED, "Profile", "worker-0", NS)  # seen only through the restarted watch
+
+    def recreated():
+        found = cluster.get(TUNED, "Profile", "worker-0", NS)
+        return found and found["metadata"]["uid"] != before["metadata"]["uid"]
+
+    wait_for(recreated, timeout=60, message="Profile worker-0 recreated")
+    assert operator.running
+    assert "Traceback" not in operator.log

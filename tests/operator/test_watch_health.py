@@ -65,3 +65,15 @@ def test_a_short_blip_never_degrades():
         health.observe("GET", WATCH, 200, None)
     assert health.failing() == []
     assert changes == []
+
+
+def test_every_list_after_the_first_is_a_relist():
+    relisted = []
+    health = WatchHealth(on_relist=relisted.append)
+    lists = URL(f"{BASE}/apis/tuned.openshift.io/v1/profiles")
+    health.observe("GET", lists, 200, None)
+    health.observe("GET", WATCH, 200, None)  # watches are not lists
+    assert relisted == []
+    health.observe("GET", lists, 500, None)  # a failed list reports nothing
+    health.observe("GET", lists, 200, None)
+    assert relisted == ["profiles.tuned.openshift.io"]
