@@ -3,8 +3,14 @@
 Start-up order: plugins' metrics collectors, kopf handlers (core and plugins, through hook
 ``nto_register_handlers``), then on kopf's start-up the HTTPS servers and hook ``nto_startup``;
 on clean-up hook ``nto_shutdown`` and the servers stop. A plugin failing in any of these is
-recorded by the host and the operator keeps running. Neighbours: :mod:`nto.operator.kopf_config`,
-:mod:`nto.operator.webhook_server`, :mod:`nto.operator.metrics_server`, :mod:`nto.metrics`.
+recorded by the host and the operator keeps running.
+
+SIGINT and SIGTERM (any number of them) set one stop flag: the servers stop, kopf's watchers
+end, the Lease is released, exit code 0. kopf logs in with our session (:mod:`.kopf_session`),
+which re-reads a rotating token and reports to :class:`~.watch_health.WatchHealth`: failing
+watches degrade the ClusterOperator, re-lists refresh the Tuned controller's cache.
+Neighbours: :mod:`nto.operator.kopf_config`, :mod:`nto.operator.webhook_server`,
+:mod:`nto.operator.metrics_server`, :mod:`nto.metrics`.
 """
 
 from __future__ import annotations
@@ -89,7 +95,7 @@ class Operator:
             await self.stop_servers()
             self._session_files.remove()
 
-    async def kopf_credentials(self, connection: Connection) -> kopf.AiohttpSession:
+    async def kopf_login(self, connection: Connection) -> kopf.AiohttpSession:
         """kopf's session: our token source and TLS setup, reporting to :attr:`watch_health`.
 
         kopf logs in again after a 401. When the token file still holds the refused token, the
@@ -327,7 +333,7 @@ def _register_runtime_handlers(operator: Operator) -> None:
 
     @kopf.on.login(registry=registry)
     async def login(**_: Any) -> kopf.AiohttpSession:
-        return await operator.kopf_credentials(load_connection())
+        return await operator.kopf_login(load_connection())
 
     @kopf.on.startup(registry=registry)
     async def startup(**_: Any) -> None:
