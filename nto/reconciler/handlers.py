@@ -34,22 +34,13 @@ from nto.reconciler.pods import PodWatch
 logger = logging.getLogger(__name__)
 
 RELISTED = {
-    "tuneds.tuned.openshift.io": ("tuneds", "tuned.openshift.io/v1", "tuneds"),
-    "profiles.tuned.openshift.io": ("profiles", "tuned.openshift.io/v1", "profiles"),
-    "nodes": ("nodes", "v1", "nodes"),
-    "machineconfigpools.machineconfiguration.openshift.io": (
-        "pools",
-        "machineconfiguration.openshift.io/v1",
-        "machineconfigpools",
-    ),
-    "machineconfigs.machineconfiguration.openshift.io": (
-        "machine_configs",
-        "machineconfiguration.openshift.io/v1",
-        "machineconfigs",
-    ),
+    "tuneds.tuned.openshift.io": "tuneds",
+    "profiles.tuned.openshift.io": "profiles",
+    "nodes": "nodes",
+    "machineconfigpools.machineconfiguration.openshift.io": "pools",
+    "machineconfigs.machineconfiguration.openshift.io": "machine_configs",
 }
-"""kopf resource -> (cache table, apiVersion, plural): the kinds :func:`prime` lists."""
-NAMESPACED = frozenset({"tuneds", "profiles"})
+"""kopf resource -> the cache table it fills (the kinds :func:`prime` lists)."""
 
 
 class TunedControllerHandle:
@@ -74,21 +65,20 @@ class TunedControllerHandle:
         kopf re-lists after a watch restart without reporting deletions it missed meanwhile;
         this lists the resource with our client and removes vanished objects from the cache.
         """
-        table = RELISTED.get(resource)
-        if table is None or self.client is None or resource in self._relisting:
+        kind = RELISTED.get(resource)
+        if kind is None or self.client is None or resource in self._relisting:
             return
         self._relisting.add(resource)
-        task = asyncio.create_task(self._relist(resource, *table), name=f"nto-relist-{resource}")
+        task = asyncio.create_task(self._relist(resource, kind), name=f"nto-relist-{resource}")
         self.tasks.append(task)
         task.add_done_callback(self._relisted)
 
-    async def _relist(self, resource: str, kind: str, api_version: str, plural: str) -> None:
+    async def _relist(self, resource: str, kind: str) -> None:
         assert self.client is not None
         client = self.client
-        namespace = self.namespace if kind in NAMESPACED else None
         try:
             items = await until_it_works(
-                lambda: client.list(api_version, plural, namespace), what=f"Listing {resource}"
+                lambda: list_kind(client, kind, self.namespace), what=f"Listing {resource}"
             )
         finally:
             self._relisting.discard(resource)
@@ -235,13 +225,9 @@ async def prime(client: KubeClient, cache: ClusterCache, namespace: str) -> None
     yet would look orphaned and be deleted. Missing OpenShift kinds (plain Kubernetes) are
     treated as empty.
     """
-    tables = [
-        (kind, api_version, plural, namespace if kind in NAMESPACED else None)
-        for kind, api_version, plural in RELISTED.values()
-    ]
-    for kind, api_version, plural, ns in tables:
+    for kind in RELISTED.values():
         try:
-            items = await client.list(api_version, plural, ns)
+            items = await list_kind(client, kind, namespace)
         except NotFoundError:
             items = []
         for item in items:
@@ -254,6 +240,21 @@ async def prime(client: KubeClient, cache: ClusterCache, namespace: str) -> None
         )
     except NotFoundError:
         cache.cluster_operator = None
+
+
+async def list_kind(client: KubeClient, kind: str, namespace: str) -> list[JSONDict]:
+    """Every object of one cache table's kind (``namespace``: the operator's)."""
+    tables = [
+        ("tuneds", "tuned.openshift.io/v1", "tuneds", namespace),
+        ("profiles", "tuned.openshift.io/v1", "profiles", namespace),
+        ("nodes", "v1", "nodes", None),
+        ("pools", "machineconfiguration.openshift.io/v1", "machineconfigpools", None),
+        ("machine_configs", "machineconfiguration.openshift.io/v1", "machineconfigs", None),
+    ]
+    for table, api_version, plural, ns in tables:
+        if table == kind:
+            return await client.list(api_version, plural, ns)
+    raise ValueError(f"no cache table {kind!r}")
 
 
 def _generated(mc: Mapping[str, Any]) -> bool:
