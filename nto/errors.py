@@ -8,7 +8,8 @@
     ├── KubeConfigError            nto.kube.config: no usable cluster configuration
     ├── ApiError                   nto.kube.client: the API server answered an error Status
     │   ├── NotFoundError          404: retry later or treat as absent
-    │   └── ConflictError          409: stale resourceVersion or already exists; re-read, retry
+    │   ├── ConflictError          409: stale resourceVersion or already exists; re-read, retry
+    │   └── InvalidNameError       a name no URL path can hold; refused unsent, never retry
     ├── TLSMaterialError           nto.operator.tls: unreadable or mismatched certificate/key
     │   └── TLSMaterialPending     the client CA is not known yet; the server waits
     ├── RenderError                nto.operand.bootcmd: render-bootcmd-mc inputs cannot work
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from nto.bundle.rbac import WildcardRuleError
     from nto.cli.commands.operand import OperandUsageError
     from nto.cli.flags import UsageError
-    from nto.kube.client import ApiError, ConflictError, NotFoundError
+    from nto.kube.client import ApiError, ConflictError, InvalidNameError, NotFoundError
     from nto.kube.config import KubeConfigError
     from nto.mustgather import MustGatherError
     from nto.operand.bootcmd import RenderError
@@ -50,6 +51,7 @@ _HOMES = {
     "BundleError": "nto.bundle.generate",
     "ConflictError": "nto.kube.client",
     "DuplicateRouteError": "nto.operator.webhook_server",
+    "InvalidNameError": "nto.kube.client",
     "InvalidProfileError": "nto.operand.files",
     "KubeConfigError": "nto.kube.config",
     "MustGatherError": "nto.mustgather",
@@ -68,6 +70,7 @@ __all__ = [
     "BundleError",
     "ConflictError",
     "DuplicateRouteError",
+    "InvalidNameError",
     "InvalidProfileError",
     "KubeConfigError",
     "MustGatherError",

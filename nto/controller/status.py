@@ -10,7 +10,9 @@ message churn); the time is passed in.
 Plugin failures (the plugin host's load or hook errors, passed in as strings) make Degraded True
 with reason ``PluginFailed`` when nothing else degrades the operator; when a core reason does,
 they are appended to its message. A broken plugin is a real loss of function that an admin must
-see (the ``NTODegraded`` alert fires after 2 h), while the core keeps tuning nodes.
+see (the ``NTODegraded`` alert fires after 2 h), while the core keeps tuning nodes. A watch that
+keeps failing (passed in as strings) makes Degraded True with reason ``WatchFailing`` the same way,
+until the watch works again.
 
 Neighbours: `conditions` (merging), `daemonset` (`progressing_message`), `names`.
 """
@@ -38,6 +40,7 @@ __all__ = [
     "DEGRADED",
     "PROGRESSING",
     "UNAVAILABLE_DEGRADED_AFTER",
+    "WATCH_FAILING",
     "StatusInputs",
     "StatusResult",
     "cluster_operator_status",
@@ -51,6 +54,7 @@ AVAILABLE: Final = "Available"
 PROGRESSING: Final = "Progressing"
 DEGRADED: Final = "Degraded"
 UNAVAILABLE_DEGRADED_AFTER: Final = timedelta(seconds=7200)
+WATCH_FAILING: Final = "WatchFailing"
 _DS: Final = f'DaemonSet "{DAEMONSET_NAME}"'
 
 # (status, reason, message) per condition type
@@ -71,6 +75,8 @@ class StatusInputs:
     bootcmdline_conflicts: int = 0
     mc_labels_across_mcps: int = 0
     plugin_failures: Sequence[str] = ()
+    watch_failures: Sequence[str] = ()
+    """Resources whose list/watch keeps failing (kopf retries them forever)."""
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,18 @@ def _apply_profiles(wanted: dict[str, _Triple], inputs: StatusInputs) -> None:
         wanted[DEGRADED] = ("True", "MCLabelsAcrossMCPs", message)
 
 
+def _watch_degraded(wanted: dict[str, _Triple], failures: Sequence[str]) -> None:
+    if not failures:
+        return
+    listed = ", ".join(failures)
+    status, reason, message = wanted[DEGRADED]
+    if status == "True":
+        wanted[DEGRADED] = (status, reason, f"{message}; failing watches: {listed}")
+    else:
+        text = f"Watching {listed} keeps failing; retrying, the operator may act on stale state"
+        wanted[DEGRADED] = ("True", WATCH_FAILING, text)
+
+
 def _plugin_degraded(wanted: dict[str, _Triple], failures: Sequence[str]) -> None:
     if not failures:
         return
@@ -216,6 +234,7 @@ def compute_status(
             PROGRESSING: ("True", "Reconciling", working),
             DEGRADED: ("False", "Reconciling", working),
         }
+        _watch_degraded(wanted, inputs.watch_failures)
         _plugin_degraded(wanted, inputs.plugin_failures)
         return StatusResult(_merge(old, wanted, now))
     if inputs.profiles_error is not None:
@@ -229,6 +248,7 @@ def compute_status(
     if available.get("status") == "False" and since and now - since > UNAVAILABLE_DEGRADED_AFTER:
         message = f"{_DS} unavailable for more than {UNAVAILABLE_DEGRADED_AFTER.seconds} seconds"
         wanted[DEGRADED] = ("True", "TunedUnavailable", message)
+    _watch_degraded(wanted, inputs.watch_failures)
     _plugin_degraded(wanted, inputs.plugin_failures)
     return StatusResult(_merge(merged, wanted, now), operand_version)
 

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import ssl
-import tempfile
 from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
 from typing import Any, Self
@@ -21,14 +18,29 @@ from urllib.parse import quote, urlencode
 import aiohttp
 
 from nto.kube.config import Connection
+from nto.kube.session import (
+    WATCH_LINE_BUFFER,
+    RequestObserver,
+    SessionFiles,
+    TokenSource,
+    open_session,
+)
 
 JSONDict = dict[str, Any]
 
 LARGE_BODY = 1024 * 1024
 
-WATCH_LINE_BUFFER = 16 * 1024 * 1024
-"""Watch events are single JSON lines; a Profile carries every Tuned's profiles and can be
-megabytes, beyond aiohttp's default 64 KiB line buffer."""
+__all__ = [
+    "LARGE_BODY",
+    "PATCH_TYPES",
+    "WATCH_LINE_BUFFER",
+    "ApiError",
+    "ConflictError",
+    "InvalidNameError",
+    "KubeClient",
+    "NotFoundError",
+    "resource_path",
+]
 
 PATCH_TYPES = {
     "merge": "application/merge-patch+json",
@@ -55,6 +67,33 @@ class ConflictError(ApiError):
     """409: stale resourceVersion, or the object already exists."""
 
 
+class InvalidNameError(ApiError):
+    """A name or namespace that cannot be a URL path segment; refused before any request.
+
+    Like client-go (``IsValidPathSegmentName``): ``.``, ``..`` and anything containing ``/`` or
+    ``%`` would address another resource once the URL is normalized. The API server refuses to
+    create such objects, so only a broken or hostile server hands them out.
+    """
+
+    def __init__(self, what: str, value: str, problem: str) -> None:
+        super().__init__(
+            422,
+            "Invalid",
+            f"invalid {what} {value!r}: {problem}; no request was sent (object names and "
+            "namespaces may not be '.' or '..' nor contain '/' or '%')",
+        )
+
+
+def _segment(what: str, value: str) -> str:
+    """``value`` percent-encoded as one path segment, or :class:`InvalidNameError`."""
+    if value in (".", ".."):
+        raise InvalidNameError(what, value, f"may not be {value!r}")
+    for bad in ("/", "%"):
+        if bad in value:
+            raise InvalidNameError(what, value, f"may not contain {bad!r}")
+    return quote(value, safe="")
+
+
 def _error(status: int, body: bytes) -> ApiError:
     try:
         document = json.loads(body)
@@ -76,14 +115,18 @@ def resource_path(
     name: str | None = None,
     subresource: str | None = None,
 ) -> str:
-    """The REST path of a collection or an object (``/api/v1/...`` or ``/apis/g/v/...``)."""
+    """The REST path of a collection or an object (``/api/v1/...`` or ``/apis/g/v/...``).
+
+    The namespace and the name are percent-encoded; one that could never be a path segment
+    raises :class:`InvalidNameError` (see there).
+    """
     base = "/api/v1" if api_version == "v1" else f"/apis/{api_version}"
     parts = [base]
     if namespace:
-        parts.append(f"namespaces/{quote(namespace, safe='')}")
+        parts.append(f"namespaces/{_segment('namespace', namespace)}")
     parts.append(plural)
     if name is not None:
-        parts.append(quote(name, safe=""))
+        parts.append(_segment("name", name))
     if subresource:
         parts.append(subresource)
     return "/".join(parts)
@@ -92,27 +135,28 @@ def resource_path(
 class KubeClient:
     """Async CRUD on any resource; use ``async with KubeClient(connection) as client``."""
 
-    def __init__(self, connection: Connection, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        timeout: float = 30.0,
+        observer: RequestObserver | None = None,
+    ) -> None:
         self.connection = connection
+        self.tokens = TokenSource(connection.token, connection.token_path)
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._observer = observer
+        self._files = SessionFiles()
         self._session: aiohttp.ClientSession | None = None
-        self._tempfiles: list[str] = []
 
     async def __aenter__(self) -> Self:
-        headers = {"Accept": "application/json"}
-        if self.connection.token:
-            headers["Authorization"] = f"Bearer {self.connection.token}"
-        auth = None
-        if self.connection.username and self.connection.password:
-            auth = aiohttp.BasicAuth(self.connection.username, self.connection.password)
-        connector = aiohttp.TCPConnector(ssl=self._ssl_context(), limit=32)
-        self._session = aiohttp.ClientSession(
+        self._session = open_session(
+            self.connection,
+            tokens=self.tokens,
+            files=self._files,
             base_url=self.connection.server.rstrip("/"),
-            headers=headers,
-            auth=auth,
-            connector=connector,
+            observer=self._observer,
             timeout=self._timeout,
-            read_bufsize=WATCH_LINE_BUFFER,
         )
         return self
 
@@ -124,34 +168,7 @@ class KubeClient:
     ) -> None:
         if self._session is not None:
             await self._session.close()
-        for path in self._tempfiles:
-            os.unlink(path)
-        self._tempfiles.clear()
-
-    def _ssl_context(self) -> ssl.SSLContext | bool:
-        if not self.connection.server.startswith("https"):
-            return False
-        if self.connection.insecure:
-            return False
-        context = ssl.create_default_context(
-            cafile=self.connection.ca_path,
-            cadata=self.connection.ca_data.decode() if self.connection.ca_data else None,
-        )
-        cert = self.connection.certificate_path or self._spill(self.connection.certificate_data)
-        key = self.connection.private_key_path or self._spill(self.connection.private_key_data)
-        if cert:
-            context.load_cert_chain(cert, key)
-        return context
-
-    def _spill(self, data: bytes | None) -> str | None:
-        """``ssl`` loads client certificates from files only; write inline data to one."""
-        if not data:
-            return None
-        handle, path = tempfile.mkstemp(prefix="nto-kube-", suffix=".pem")
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        self._tempfiles.append(path)
-        return path
+        self._files.remove()
 
     async def request(
         self,
@@ -166,18 +183,23 @@ class KubeClient:
         if self._session is None:
             raise RuntimeError("KubeClient used outside 'async with'")
         url = f"{path}?{urlencode(params)}" if params else path
-        data: bytes | io.BytesIO | None = None
-        if body is not None:
-            encoded = json.dumps(body).encode()
-            # aiohttp streams file-likes; a large bytes body would block the loop (and warn)
-            data = io.BytesIO(encoded) if len(encoded) > LARGE_BODY else encoded
-        headers = {"Content-Type": content_type} if data is not None else None
-        async with self._session.request(method, url, data=data, headers=headers) as response:
-            raw = await response.read()
-            if response.status >= 400:
-                raise _error(response.status, raw)
-            document = json.loads(raw) if raw else {}
-            return document if isinstance(document, dict) else {"items": document}
+        encoded = None if body is None else json.dumps(body).encode()
+        headers = {"Content-Type": content_type} if encoded is not None else None
+        for attempt in (1, 2):
+            sent = self.tokens.current()
+            data: bytes | io.BytesIO | None = encoded
+            if encoded is not None and len(encoded) > LARGE_BODY:
+                data = io.BytesIO(encoded)  # aiohttp streams file-likes; large bytes block the loop
+            async with self._session.request(method, url, data=data, headers=headers) as response:
+                raw = await response.read()
+                # a 401 made the session re-read a rotated token file: send once more with it
+                if response.status == 401 and attempt == 1 and self.tokens.current() != sent:
+                    continue
+                if response.status >= 400:
+                    raise _error(response.status, raw)
+                document = json.loads(raw) if raw else {}
+                return document if isinstance(document, dict) else {"items": document}
+        raise AssertionError("unreachable: the second attempt always returns or raises")
 
     async def watch(
         self,

@@ -33,6 +33,9 @@ class Connection:
     ca_data: bytes | None = None
     insecure: bool = False
     token: str | None = None
+    token_path: str | None = None
+    """A file holding the token, read again while running (bound tokens rotate); it wins over
+    ``token`` once read, like client-go's ``BearerTokenFile``."""
     username: str | None = None
     password: str | None = None
     certificate_path: str | None = None
@@ -75,6 +78,7 @@ def in_cluster(env: Mapping[str, str]) -> Connection:
         source="in-cluster",
         ca_path=str(SERVICE_ACCOUNT_DIR / "ca.crt"),
         token=(SERVICE_ACCOUNT_DIR / "token").read_text().strip(),
+        token_path=str(SERVICE_ACCOUNT_DIR / "token"),
         namespace=namespace_file.read_text().strip() if namespace_file.exists() else None,
     )
 
@@ -113,7 +117,8 @@ def from_document(
         ca_path=_path(cluster.get("certificate-authority"), base),
         ca_data=_data(cluster.get("certificate-authority-data")),
         insecure=bool(cluster.get("insecure-skip-tls-verify", False)),
-        token=user.get("token"),
+        token=user.get("token") or _token_file(user.get("tokenFile"), base, path),
+        token_path=_path(user.get("tokenFile"), base),
         username=user.get("username"),
         password=user.get("password"),
         certificate_path=_path(user.get("client-certificate"), base),
@@ -122,6 +127,18 @@ def from_document(
         private_key_data=_data(user.get("client-key-data")),
         namespace=ctx.get("namespace"),
     )
+
+
+def _token_file(value: Any, base: Path, kubeconfig: Path) -> str | None:
+    path = _path(value, base)
+    if path is None:
+        return None
+    try:
+        return Path(path).read_text().strip() or None
+    except OSError as exc:
+        raise KubeConfigError(
+            f"kubeconfig {str(kubeconfig)!r}: cannot read tokenFile {path!r}: {exc.strerror}"
+        ) from exc
 
 
 def _named(document: dict[str, Any], section: str, key: str, name: Any, path: Path) -> Any:

@@ -24,7 +24,7 @@ from typing import Any
 import aiohttp
 import aiohttp.http_exceptions
 
-from nto.kube.client import ApiError, ConflictError, KubeClient
+from nto.kube.client import ApiError, ConflictError, KubeClient, resource_path
 from nto.operand.change import Change, change_from_profile
 from nto.operand.files import InvalidProfileError, last_line, read_bootcmdline
 from nto.operand.logparse import TunedReport, feed_line
@@ -333,7 +333,7 @@ class Operand:
 
     async def _list_and_watch(self) -> None:
         selector = f"metadata.name={self.settings.node_name}"
-        path = f"/apis/{TUNED_V1}/namespaces/{self.settings.namespace}/{PROFILE_PLURAL}"
+        path = resource_path(TUNED_V1, PROFILE_PLURAL, namespace=self.settings.namespace)
         listing = await self.client.request("GET", path, params={"fieldSelector": selector})
         version = str((listing.get("metadata") or {}).get("resourceVersion") or "")
         for item in listing.get("items") or []:

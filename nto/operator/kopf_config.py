@@ -3,17 +3,25 @@
 kopf normally records handler progress and the last-handled state in annotations on the objects
 it serves. Our controllers are level-triggered (every reconcile recomputes from current state),
 so both records live in memory only: a restart just reconciles again. Peering is off; leader
-election is the core's job. Neighbours: :mod:`nto.operator.runtime`.
+election is the core's job.
+
+API errors (5xx, 403, 429, timeouts, refused connections) are retried forever with a capped,
+jittered exponential :class:`Backoff`, as client-go's reflectors do: kopf's default gives up on a
+watcher after 8 retries (about 54 s of 500s) and the whole operator exits, so an etcd leader
+change or an API server rollout would restart the pod. Every kopf watcher, the core's and every
+plugin's, runs in the one kopf operator with these settings.
+Neighbours: :mod:`nto.operator.runtime`, :mod:`nto.operator.watch_health`.
 """
 
 from __future__ import annotations
 
 import copy
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import kopf
-
-from nto.kube.config import Connection
 
 
 class MemoryProgressStorage(kopf.ProgressStorage):
@@ -59,8 +67,41 @@ class MemoryDiffBaseStorage(kopf.DiffBaseStorage):
         self._essences[str(body.get("metadata", {}).get("uid", ""))] = copy.deepcopy(essence)
 
 
-def configure(settings: kopf.OperatorSettings, *, finalizer: str = "foreground-deletion") -> None:
-    """Apply our persistence, peering and posting choices to kopf's settings."""
+@dataclass(frozen=True)
+class Backoff:
+    """Endless delays: ``first``, doubling up to ``cap``, each stretched by up to ``jitter``.
+
+    Iterating starts a fresh sequence, so every kopf request retries from ``first``. The
+    sequence has no length, which is how kopf learns to retry without giving up.
+    client-go's reflectors back off from 800 ms to 30 s.
+    """
+
+    first: float = 0.8
+    cap: float = 30.0
+    jitter: float = 0.2
+    random: Callable[[], float] = field(default=random.random, repr=False, compare=False)
+
+    def __iter__(self) -> Iterator[float]:
+        delay = self.first
+        while True:
+            yield delay * (1 + self.jitter * self.random())
+            delay = min(delay * 2, self.cap)
+
+
+def operator_settings(*, backoff: Backoff | None = None) -> kopf.OperatorSettings:
+    """Fresh kopf settings with our choices applied (see :func:`configure`)."""
+    settings = kopf.OperatorSettings()
+    configure(settings, backoff=backoff or Backoff())
+    return settings
+
+
+def configure(
+    settings: kopf.OperatorSettings,
+    *,
+    finalizer: str = "foreground-deletion",
+    backoff: Backoff | None = None,
+) -> None:
+    """Apply our persistence, peering, posting and retry choices to kopf's settings."""
     settings.persistence.progress_storage = MemoryProgressStorage()
     settings.persistence.diffbase_storage = MemoryDiffBaseStorage()
     settings.persistence.finalizer = finalizer
@@ -70,22 +111,4 @@ def configure(settings: kopf.OperatorSettings, *, finalizer: str = "foreground-d
     settings.watching.server_timeout = 300
     settings.watching.client_timeout = 330
     settings.networking.request_timeout = 60
-
-
-def connection_info(connection: Connection) -> kopf.ConnectionInfo:
-    """Our resolved :class:`Connection` as kopf's credentials."""
-    return kopf.ConnectionInfo(
-        server=connection.server,
-        ca_path=connection.ca_path,
-        ca_data=connection.ca_data,
-        insecure=connection.insecure,
-        username=connection.username,
-        password=connection.password,
-        scheme="Bearer" if connection.token else None,
-        token=connection.token,
-        certificate_path=connection.certificate_path,
-        certificate_data=connection.certificate_data,
-        private_key_path=connection.private_key_path,
-        private_key_data=connection.private_key_data,
-        default_namespace=connection.namespace,
-    )
+    settings.networking.error_backoffs = backoff or Backoff()

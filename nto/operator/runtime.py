@@ -3,15 +3,23 @@
 Start-up order: plugins' metrics collectors, kopf handlers (core and plugins, through hook
 ``nto_register_handlers``), then on kopf's start-up the HTTPS servers and hook ``nto_startup``;
 on clean-up hook ``nto_shutdown`` and the servers stop. A plugin failing in any of these is
-recorded by the host and the operator keeps running. Neighbours: :mod:`nto.operator.kopf_config`,
-:mod:`nto.operator.webhook_server`, :mod:`nto.operator.metrics_server`, :mod:`nto.metrics`.
+recorded by the host and the operator keeps running.
+
+SIGINT and SIGTERM (any number of them) set one stop flag: the servers stop, kopf's watchers
+end, the Lease is released, exit code 0. kopf logs in with our session (:mod:`.kopf_session`),
+which re-reads a rotating token and reports to :class:`~.watch_health.WatchHealth`: failing
+watches degrade the ClusterOperator, re-lists refresh the Tuned controller's cache.
+Neighbours: :mod:`nto.operator.kopf_config`, :mod:`nto.operator.webhook_server`,
+:mod:`nto.operator.metrics_server`, :mod:`nto.metrics`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,16 +27,19 @@ import kopf
 
 from nto.controller.bootcmdline import BootcmdlineSignals
 from nto.kube.client import KubeClient
-from nto.kube.config import load_connection
+from nto.kube.config import Connection, load_connection
+from nto.kube.session import SessionFiles, TokenSource, open_session
 from nto.metrics import CoreMetrics, build_registry
 from nto.operator import kopf_config
 from nto.operator.client_ca import ClientCA
 from nto.operator.https import HTTPSServer
+from nto.operator.kopf_session import kopf_credentials
 from nto.operator.leader import LeaderElector, LeaseTimings, timings_for_topology
 from nto.operator.metrics_server import metrics_server
 from nto.operator.settings import OperatorSettings
 from nto.operator.tls import TLSFiles
 from nto.operator.tls_profile import TLSProfileSource
+from nto.operator.watch_health import WatchHealth
 from nto.operator.webhook_server import webhook_app
 from nto.plugins.host import PluginHost
 from nto.plugins.types import (
@@ -55,6 +66,11 @@ class Operator:
     servers: list[HTTPSServer] = field(default_factory=list)
     client_ca: ClientCA = field(default_factory=ClientCA)
     tls_profile: TLSProfileSource = field(default_factory=TLSProfileSource)
+    kopf_settings: kopf.OperatorSettings = field(default_factory=kopf_config.operator_settings)
+    """kopf's settings, configured before any watch starts (every plugin's watches share them)."""
+    watch_health: WatchHealth = field(default_factory=WatchHealth)
+    _session_files: SessionFiles = field(default_factory=SessionFiles)
+    _login: tuple[str | None, Iterator[float]] | None = None
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _clients: list[KubeClient] = field(default_factory=list)
     kopf_stop: asyncio.Event | None = None
@@ -67,11 +83,12 @@ class Operator:
         the metrics server run on the leader only, like the reference. Webhook servers that
         cannot start keep retrying (:meth:`HTTPSServer.run`); readiness fails until they serve.
         """
+        kopf_stop = self.kopf_stop = asyncio.Event()
+        _stop_on_signals(kopf_stop)
         webhook_servers = self._webhook_servers()
         if webhook_servers:
             await self._follow_tls_profile()
         self._start(webhook_servers)
-        kopf_stop = self.kopf_stop = asyncio.Event()
         watcher = asyncio.create_task(_relay(stop_flag, kopf_stop)) if stop_flag else None
         try:
             if not self.settings.leader_election:
@@ -82,14 +99,53 @@ class Operator:
             if watcher is not None:
                 watcher.cancel()
             await self.stop_servers()
+            self._session_files.remove()
+
+    async def kopf_login(self, connection: Connection) -> kopf.AiohttpSession:
+        """kopf's session: our token source and TLS setup, reporting to :attr:`watch_health`.
+
+        kopf logs in again after a 401. When the token file still holds the refused token, the
+        new session waits first (growing to the retry cap), so a revoked token does not spin.
+        """
+        tokens = TokenSource(connection.token, connection.token_path)
+        token = tokens.current()
+        if self._login is not None and self._login[0] == token:
+            delay = next(self._login[1])
+            logger.warning("The API refused the token again; logging in anew in %.1f s", delay)
+            await asyncio.sleep(delay)
+        else:
+            self._login = (token, iter(kopf_config.Backoff(*self.settings.api_retry_backoff)))
+        session = open_session(
+            connection,
+            tokens=tokens,
+            files=self._session_files,
+            observer=self.watch_health.observe,
+            limit=0,
+        )
+        return kopf_credentials(
+            session,
+            server=connection.server,
+            namespace=connection.namespace,
+            backoff=kopf_config.Backoff(*self.settings.api_retry_backoff),
+        )
 
     async def _run_kopf(self, stop: asyncio.Event) -> None:
-        await kopf.operator(
+        """``kopf.operator`` in its two halves, so that our signal handlers replace kopf's.
+
+        kopf resolves a future on each SIGINT/SIGTERM; a second signal during the shutdown
+        (Ctrl-C in a terminal, then the supervisor's SIGTERM) resolved it again and logged an
+        ``InvalidStateError`` traceback. Ours only set the stop flag, which is idempotent.
+        """
+        existing = set(asyncio.all_tasks())
+        tasks = await kopf.spawn_tasks(
             registry=self.registry,
+            settings=self.kopf_settings,
             standalone=True,
             clusterwide=True,
             stop_flag=stop,
         )
+        _stop_on_signals(stop)
+        await kopf.run_tasks(tasks, ignored=existing)
 
     async def _run_as_leader(self, kopf_stop: asyncio.Event) -> int:
         async with KubeClient(load_connection()) as client:
@@ -212,6 +268,25 @@ class Operator:
 
 StopFlag = asyncio.Event | threading.Event
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    """Make SIGINT and SIGTERM set ``stop`` (any number of times) instead of kopf's handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # tests run the operator in a thread; signals reach the main thread only
+    loop = asyncio.get_running_loop()
+    for signum in STOP_SIGNALS:
+        loop.add_signal_handler(signum, _on_stop_signal, signum, stop)
+
+
+def _on_stop_signal(signum: signal.Signals, stop: asyncio.Event) -> None:
+    if stop.is_set():
+        logger.info("Signal %s received; already stopping", signum.name)
+        return
+    logger.info("Signal %s received; stopping the operator", signum.name)
+    stop.set()
+
 
 async def _relay(source: StopFlag, target: asyncio.Event) -> None:
     """Set ``target`` once ``source`` (an asyncio or threading event) is set."""
@@ -241,7 +316,16 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
         extras=extras,
     )
     prometheus_registry, metrics = build_registry(host)
-    operator = Operator(settings, host, registry, context, metrics, prometheus_registry)
+    first, cap = settings.api_retry_backoff
+    operator = Operator(
+        settings,
+        host,
+        registry,
+        context,
+        metrics,
+        prometheus_registry,
+        kopf_settings=kopf_config.operator_settings(backoff=kopf_config.Backoff(first, cap)),
+    )
     _register_runtime_handlers(operator)
     tuned = tuned_controller.register(
         registry,
@@ -252,8 +336,11 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
         related_objects=lambda: [
             related.to_manifest() for _, related in host.collect("nto_related_objects")
         ],
+        watch_failures=operator.watch_health.failing,
     )
     extras[STATUS_REFRESH] = tuned.mark
+    operator.watch_health.on_change = tuned.mark
+    operator.watch_health.on_relist = tuned.relist
     host.call("nto_register_handlers", registry=registry, context=context)
     return operator
 
@@ -272,12 +359,11 @@ def _register_runtime_handlers(operator: Operator) -> None:
     registry = operator.registry
 
     @kopf.on.login(registry=registry)
-    def login(**_: Any) -> kopf.ConnectionInfo:
-        return kopf_config.connection_info(load_connection())
+    async def login(**_: Any) -> kopf.AiohttpSession:
+        return await operator.kopf_login(load_connection())
 
     @kopf.on.startup(registry=registry)
-    async def startup(settings: kopf.OperatorSettings, **_: Any) -> None:
-        kopf_config.configure(settings)
+    async def startup(**_: Any) -> None:
         await operator.start_servers()
         await operator.host.call_async("nto_startup", context=operator.context)
 
@@ -298,4 +384,9 @@ def run_operator(settings: OperatorSettings, host: PluginHost) -> int:
         settings.namespace,
         ", ".join(info.name for info in host.plugins() if info.enabled) or "none",
     )
-    return asyncio.run(operator.run())
+    try:
+        return asyncio.run(operator.run())
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            for signum in STOP_SIGNALS:  # a late signal must not kill the process as it exits
+                signal.signal(signum, signal.SIG_IGN)

@@ -26,6 +26,7 @@ WEBHOOK_PORT = 4343
 WEBHOOK_CERT_DIR = Path("/apiserver.local.config/certificates")
 METRICS_PORT = 60000
 METRICS_CERT_DIR = Path("/etc/secrets")
+DEFAULT_API_RETRY_BACKOFF = (0.8, 30.0)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class OperatorSettings:
     metrics_insecure: bool = False
     lease_timings: LeaseTimings | None = None
     """Leader-election timings; ``None`` picks the reference's by cluster topology."""
+    api_retry_backoff: tuple[float, float] = DEFAULT_API_RETRY_BACKOFF
+    """First and longest delay (s) between retries of a failing API request (watches included);
+    ``NTO_API_RETRY_BACKOFF=FIRST,MAX`` shortens them in tests."""
 
     def identity(self) -> str:
         """This replica's leader-election identity: the pod name, else host name and pid."""
@@ -64,6 +68,7 @@ class OperatorSettings:
             tuned_image=environ.get("CLUSTER_NODE_TUNED_IMAGE") or DEFAULT_TUNED_IMAGE,
             pod_name=environ.get("POD_NAME", ""),
             hypershift=environ.get("HYPERSHIFT", "").lower() == "true",
+            api_retry_backoff=_backoff(environ, "NTO_API_RETRY_BACKOFF"),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -84,3 +89,22 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
         logger.warning("%s=%r is not a positive number of seconds; using %d", name, raw, default)
         return default
     return value
+
+
+def _backoff(environ: Mapping[str, str], name: str) -> tuple[float, float]:
+    raw = environ.get(name)
+    if not raw:
+        return DEFAULT_API_RETRY_BACKOFF
+    try:
+        first, longest = (float(part) for part in raw.split(","))
+    except ValueError:
+        first = longest = 0.0
+    if not 0 < first <= longest:
+        logger.warning(
+            "%s=%r is not FIRST,MAX seconds with 0 < FIRST <= MAX; using %s",
+            name,
+            raw,
+            ",".join(f"{value:g}" for value in DEFAULT_API_RETRY_BACKOFF),
+        )
+        return DEFAULT_API_RETRY_BACKOFF
+    return first, longest

@@ -11,6 +11,7 @@ or a failed write only delays convergence. Neighbours: :mod:`.cache`, :mod:`.wri
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -77,6 +78,7 @@ class TunedController:
         metrics: CoreMetrics,
         signals: BootcmdlineSignals,
         plugin_failures: Callable[[], Sequence[str]] = list,
+        watch_failures: Callable[[], Sequence[str]] = list,
         related_objects: Callable[[], Sequence[Mapping[str, Any]]] = list,
         debounce: float = 0.05,
         clock: Callable[[], datetime.datetime] = _now,
@@ -87,6 +89,7 @@ class TunedController:
         self.signals = signals
         self.writer = Writer(client, cache, namespace=settings.namespace)
         self._plugin_failures = plugin_failures
+        self._watch_failures = watch_failures
         self._related_objects = related_objects
         self._debounce = debounce
         self._clock = clock
@@ -152,7 +155,13 @@ class TunedController:
         if plan.remove_resources:
             await self._remove_resources()
         if plan.reconcile:
-            await self._reconcile_managed(batch, default)
+            try:
+                await self._reconcile_managed(batch, default)
+            except (ApiError, OSError, TimeoutError):
+                # report what is known (a failing watch, say) even when a write failed
+                with contextlib.suppress(ApiError, OSError, TimeoutError):
+                    await self._sync_status(plan.state)
+                raise
         elif self.pod_watch is not None:
             await self.pod_watch.ensure(False)
         await self._sync_status(plan.state)
@@ -331,6 +340,7 @@ class TunedController:
             bootcmdline_conflicts=len(self._tracker.bootcmdline_conflict),
             mc_labels_across_mcps=len(self._tracker.mc_labels_across_mcps),
             plugin_failures=list(self._plugin_failures()),
+            watch_failures=list(self._watch_failures()),
         )
         current = self.cache.cluster_operator
         old_status = (current or {}).get("status") or {}

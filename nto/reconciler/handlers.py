@@ -33,11 +33,22 @@ from nto.reconciler.pods import PodWatch
 
 logger = logging.getLogger(__name__)
 
+RELISTED = {
+    "tuneds.tuned.openshift.io": "tuneds",
+    "profiles.tuned.openshift.io": "profiles",
+    "nodes": "nodes",
+    "machineconfigpools.machineconfiguration.openshift.io": "pools",
+    "machineconfigs.machineconfiguration.openshift.io": "machine_configs",
+}
+"""kopf resource -> the cache table it fills (the kinds :func:`prime` lists)."""
+
 
 class TunedControllerHandle:
     """The running controller and its tasks (exists between start-up and clean-up)."""
 
-    def __init__(self) -> None:
+    def __init__(self, namespace: str = "") -> None:
+        self.namespace = namespace
+        self._relisting: set[str] = set()
         self.cache = ClusterCache()
         self.controller: TunedController | None = None
         self.pods: PodWatch | None = None
@@ -48,6 +59,42 @@ class TunedControllerHandle:
         if self.controller is not None:
             self.controller.mark(*keys)
 
+    def relist(self, resource: str) -> None:
+        """kopf listed ``resource`` (``plural.group``) again: drop what it no longer reports.
+
+        kopf re-lists after a watch restart without reporting deletions it missed meanwhile;
+        this lists the resource with our client and removes vanished objects from the cache.
+        """
+        kind = RELISTED.get(resource)
+        if kind is None or self.client is None or resource in self._relisting:
+            return
+        self._relisting.add(resource)
+        task = asyncio.create_task(self._relist(resource, kind), name=f"nto-relist-{resource}")
+        self.tasks.append(task)
+        task.add_done_callback(self._relisted)
+
+    async def _relist(self, resource: str, kind: str) -> None:
+        assert self.client is not None
+        client = self.client
+        try:
+            items = await until_it_works(
+                lambda: list_kind(client, kind, self.namespace), what=f"Listing {resource}"
+            )
+        finally:
+            self._relisting.discard(resource)
+        present = {str((item.get("metadata") or {}).get("name")) for item in items}
+        table: dict[str, JSONDict] = getattr(self.cache, kind)
+        gone = set(table) - present
+        for name in gone:
+            del table[name]
+        if gone:
+            logger.info("%s missed while watching: %s", resource, ", ".join(sorted(gone)))
+            self.mark(EVERYTHING)
+
+    def _relisted(self, task: asyncio.Task[None]) -> None:
+        if task in self.tasks:
+            self.tasks.remove(task)
+
 
 def register(
     registry: kopf.OperatorRegistry,
@@ -57,9 +104,10 @@ def register(
     signals: BootcmdlineSignals,
     plugin_failures: Callable[[], Sequence[str]],
     related_objects: Callable[[], Sequence[Mapping[str, Any]]],
+    watch_failures: Callable[[], Sequence[str]] = list,
 ) -> TunedControllerHandle:
     """Register the controller's kopf handlers on ``registry``."""
-    handle = TunedControllerHandle()
+    handle = TunedControllerHandle(settings.namespace)
     cache = handle.cache
     namespace = settings.namespace
 
@@ -145,6 +193,7 @@ def register(
             metrics=metrics,
             signals=signals,
             plugin_failures=plugin_failures,
+            watch_failures=watch_failures,
             related_objects=related_objects,
         )
         handle.controller = controller
@@ -157,7 +206,7 @@ def register(
 
     @kopf.on.cleanup(registry=registry)
     async def stop_tuned_controller(**_: Any) -> None:
-        for task in handle.tasks:
+        for task in list(handle.tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -176,16 +225,9 @@ async def prime(client: KubeClient, cache: ClusterCache, namespace: str) -> None
     yet would look orphaned and be deleted. Missing OpenShift kinds (plain Kubernetes) are
     treated as empty.
     """
-    tables = [
-        ("tuneds", "tuned.openshift.io/v1", "tuneds", namespace),
-        ("profiles", "tuned.openshift.io/v1", "profiles", namespace),
-        ("nodes", "v1", "nodes", None),
-        ("pools", "machineconfiguration.openshift.io/v1", "machineconfigpools", None),
-        ("machine_configs", "machineconfiguration.openshift.io/v1", "machineconfigs", None),
-    ]
-    for kind, api_version, plural, ns in tables:
+    for kind in RELISTED.values():
         try:
-            items = await client.list(api_version, plural, ns)
+            items = await list_kind(client, kind, namespace)
         except NotFoundError:
             items = []
         for item in items:
@@ -198,6 +240,21 @@ async def prime(client: KubeClient, cache: ClusterCache, namespace: str) -> None
         )
     except NotFoundError:
         cache.cluster_operator = None
+
+
+async def list_kind(client: KubeClient, kind: str, namespace: str) -> list[JSONDict]:
+    """Every object of one cache table's kind (``namespace``: the operator's)."""
+    tables = [
+        ("tuneds", "tuned.openshift.io/v1", "tuneds", namespace),
+        ("profiles", "tuned.openshift.io/v1", "profiles", namespace),
+        ("nodes", "v1", "nodes", None),
+        ("pools", "machineconfiguration.openshift.io/v1", "machineconfigpools", None),
+        ("machine_configs", "machineconfiguration.openshift.io/v1", "machineconfigs", None),
+    ]
+    for table, api_version, plural, ns in tables:
+        if table == kind:
+            return await client.list(api_version, plural, ns)
+    raise ValueError(f"no cache table {kind!r}")
 
 
 def _generated(mc: Mapping[str, Any]) -> bool:

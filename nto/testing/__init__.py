@@ -4,8 +4,9 @@ Public surface (everything else is private):
 
 - :class:`EmulatedCluster` serves a faithful-enough API server on loopback (discovery, list and
   watch with resourceVersions, the status subresource, finalizers, garbage collection, CRDs with
-  schema checks and conversion, admission webhooks, fault injection; for kubectl: OpenAPI v2/v3,
-  ``fieldValidation``, server-side Tables and server-side apply);
+  schema checks and conversion, admission webhooks, fault injection, bearer-token checks and a
+  record of raw request paths; for kubectl: OpenAPI v2/v3, ``fieldValidation``, server-side
+  Tables and server-side apply);
 - :class:`OperatorProcess` runs an operator command against it as a subprocess;
 - :func:`wait_for` polls a predicate with a timeout;
 - :class:`ApiError`, :class:`Fault`, :class:`ResourceInfo` appear in their signatures.

@@ -29,7 +29,7 @@ from aiohttp import web
 from nto.testing._admission import Admission
 from nto.testing._crds import CRD_KEY, Converter, CrdController
 from nto.testing._errors import ApiError
-from nto.testing._faults import Fault, Faults
+from nto.testing._faults import Access, Fault, Faults
 from nto.testing._gc import CollectingStore
 from nto.testing._handler import Router
 from nto.testing._pipeline import Api
@@ -66,6 +66,7 @@ class EmulatedCluster:
         self.crds = CrdController(self.store, self.registry)
         self.routes: ServiceRoutes = ServiceRoutes()
         self.faults = Faults()
+        self.access = Access()
         self.api = Api(
             self.registry,
             self.store,
@@ -118,7 +119,7 @@ class EmulatedCluster:
         await self._shutdown()
 
     async def _startup(self, ready: concurrent.futures.Future[str]) -> None:
-        router = Router(self.registry, self.api, self.faults)
+        router = Router(self.registry, self.api, self.faults, self.access)
         server = web.Server(router, handler_cancellation=True)
         runner = web.ServerRunner(server, shutdown_timeout=1)
         self._runner = runner
@@ -288,8 +289,13 @@ class EmulatedCluster:
         resource: str | None = None,
         delay: float = 0.0,
         message: str = "",
+        watch_event: bool = False,
     ) -> Fault:
-        """Fail (and/or delay) the next ``count`` requests matching every given filter."""
+        """Fail (and/or delay) the next ``count`` requests matching every given filter.
+
+        With ``watch_event``, a matching watch is answered 200 with the error as an ``ERROR``
+        event, as a real server reports a failure once the stream has started.
+        """
         return self.faults.add(
             Fault(
                 status=status,
@@ -299,8 +305,21 @@ class EmulatedCluster:
                 resource=resource,
                 delay=delay,
                 message=message,
+                watch_event=watch_event,
             )
         )
+
+    def accept_tokens(self, *tokens: str) -> None:
+        """Answer 401 to any request without one of these bearer tokens (none: serve anyone).
+
+        Open watches go on, as on a real server, which checks credentials per request.
+        """
+        self.access.tokens = frozenset(tokens)
+
+    def record_requests(self) -> builtins.list[tuple[str, str]]:
+        """Start recording ``(method, raw path)`` of every request; returns the live list."""
+        self.access.recording = True
+        return self.access.requests
 
     def break_watches(self) -> int:
         """End every open watch stream now; returns how many there were."""

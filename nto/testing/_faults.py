@@ -1,4 +1,4 @@
-"""Fault injection: make the next N matching requests fail, stall, or both.
+"""Fault injection: make the next N matching requests fail, stall, or both; token checks.
 
 ``EmulatedCluster.inject_fault`` adds a :class:`Fault`; the router (:mod:`nto.testing._handler`)
 asks :class:`Faults` for the first live fault matching each request before serving it. A fault
@@ -23,6 +23,9 @@ class Fault:
     resource: str | None = None
     delay: float = 0.0
     message: str = ""
+    watch_event: bool = False
+    """On a watch, answer 200 and send the error as an ``ERROR`` event (as a server does once a
+    stream started, e.g. on an etcd leader change) instead of an error status."""
     hits: int = 0
 
     def matches(self, method: str, path: str, resource_names: frozenset[str]) -> bool:
@@ -67,3 +70,27 @@ class Faults:
                         self._faults.remove(fault)
                     return fault
         return None
+
+
+class Access:
+    """Who may call (bearer tokens) and what was asked (raw request paths), for tests.
+
+    With no accepted tokens set, every caller is served (the default). ``requests`` records
+    ``(method, raw path)`` of each request while ``recording`` is on, as the server received it
+    (still percent-encoded), to prove what a client did or did not send.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.tokens: frozenset[str] = frozenset()
+        self.recording = False
+        self.requests: list[tuple[str, str]] = []
+
+    def allows(self, authorization: str) -> bool:
+        tokens = self.tokens
+        return not tokens or authorization.removeprefix("Bearer ") in tokens
+
+    def record(self, method: str, raw_path: str) -> None:
+        if self.recording:
+            with self._lock:
+                self.requests.append((method, raw_path))

@@ -23,7 +23,7 @@ from aiohttp import web
 
 from nto.testing._apply import is_apply, server_side_apply
 from nto.testing._errors import ApiError
-from nto.testing._faults import Faults
+from nto.testing._faults import Access, Faults
 from nto.testing._field_validation import scope, warning_header
 from nto.testing._openapi import OpenApi
 from nto.testing._pipeline import Api
@@ -80,15 +80,21 @@ class Target:
 class Router:
     """The aiohttp request handler; see the module docstring."""
 
-    def __init__(self, registry: Registry, api: Api, faults: Faults) -> None:
+    def __init__(
+        self, registry: Registry, api: Api, faults: Faults, access: Access | None = None
+    ) -> None:
         self.registry = registry
         self.api = api
         self.faults = faults
         self.tables = Tables(registry, api.store)
         self.openapi = OpenApi(registry)
+        self.access = access or Access()
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
+        self.access.record(request.method, request.raw_path)
         try:
+            if not self.access.allows(request.headers.get("Authorization", "")):
+                raise ApiError(401, "Unauthorized", reason="Unauthorized")
             return await self._serve(request)
         except ApiError as exc:
             return _json(exc.status(), exc.code)
@@ -186,7 +192,10 @@ class Router:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             if fault.status is not None:
-                raise ApiError(fault.status, fault.message or f"injected fault: {fault.status}")
+                error = ApiError(fault.status, fault.message or f"injected fault: {fault.status}")
+                if fault.watch_event and (target.watch_path or _true(request.query.get("watch"))):
+                    return await self._error_event(request, error)
+                raise error
         if request.method not in ("POST", "PUT", "PATCH"):
             return await self._dispatch(request, target)
         with scope(request.query.get("fieldValidation")) as validation:
@@ -370,6 +379,14 @@ class Router:
             pass
         finally:
             self.api.store.unwatch(watcher)
+        return response
+
+    async def _error_event(self, request: web.BaseRequest, error: ApiError) -> web.StreamResponse:
+        response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await self._write(response, {"type": "ERROR", "object": error.status()})
+        await response.write_eof()
         return response
 
     @staticmethod

@@ -111,7 +111,11 @@ def test_default_tuned_profiles_and_owner(cluster, operator):
         "4.99.0,default:"
     )
     assert cluster.get("apps/v1", "DaemonSet", "tuned", NS) is not None
-    co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning")
+    co = wait_for(  # written in the same reconcile, just after the Profiles
+        lambda: cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning"),
+        timeout=30,
+        message="ClusterOperator node-tuning written",
+    )
     assert {c["type"] for c in co["status"]["conditions"]} == {
         "Available",
         "Progressing",

@@ -7,7 +7,7 @@ Two kinds of call sites are found:
 - kopf resource handlers, ``@kopf.on.<event>(group, version, plural)`` (and the one- and
   two-argument spellings, and ``kopf.daemon/timer/index``): kopf lists, watches and, for change
   handlers, patches the resource (``<plural>/status`` too when the handler writes
-  ``patch.status``); a ``kopf.operator(...)`` call adds kopf's own calls.
+  ``patch.status``); a ``kopf.operator(...)`` (or ``kopf.spawn_tasks``) call adds kopf's own calls.
 
 Arguments are resolved by :mod:`tests.bundle._resolve`. Whatever cannot be resolved is
 returned as an :class:`Unresolved` site for the caller to allowlist with a reason.
@@ -100,7 +100,7 @@ class Scanner:
         func = node.func
         text = ast.unparse(func)
         try:
-            if text in ("kopf.operator", "kopf.run"):
+            if text in ("kopf.operator", "kopf.run", "kopf.spawn_tasks"):
                 where = self._where(module, node)
                 self.calls += [Call(*need, where=f"{where} (kopf)") for need in KOPF_RUNTIME]
             elif isinstance(func, ast.Attribute) and (

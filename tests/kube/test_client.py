@@ -6,7 +6,14 @@ import asyncio
 
 import pytest
 
-from nto.kube.client import ApiError, ConflictError, KubeClient, NotFoundError, resource_path
+from nto.kube.client import (
+    ApiError,
+    ConflictError,
+    InvalidNameError,
+    KubeClient,
+    NotFoundError,
+    resource_path,
+)
 from nto.kube.config import from_kubeconfig
 
 
@@ -24,11 +31,53 @@ from nto.kube.config import from_kubeconfig
             {"namespace": "ns", "name": "n", "subresource": "status"},
             "/apis/tuned.openshift.io/v1/namespaces/ns/profiles/n/status",
         ),
-        (("v1", "nodes"), {"name": "../etc"}, "/api/v1/nodes/..%2Fetc"),
+        (("v1", "nodes"), {"name": "a?b#c ü"}, "/api/v1/nodes/a%3Fb%23c%20%C3%BC"),
+        (("v1", "nodes"), {"name": "..."}, "/api/v1/nodes/..."),
     ],
 )
 def test_resource_path(args, kwargs, expected):
     assert resource_path(*args, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    ("namespace", "name", "problem"),
+    [
+        (None, "..", "may not be '..'"),
+        (None, ".", "may not be '.'"),
+        (None, "../../etc", "may not contain '/'"),
+        (None, "a%2Fb", "may not contain '%'"),
+        ("..", "x", "invalid namespace '..'"),
+        ("a/b", "x", "invalid namespace 'a/b'"),
+    ],
+    ids=["dotdot", "dot", "traversal", "encoded-slash", "namespace-dotdot", "namespace-slash"],
+)
+async def test_names_that_are_not_path_segments_are_refused_unsent(
+    client, emulated_cluster, namespace, name, problem
+):
+    """Like client-go: no request leaves for a name that would escape its resource's path."""
+    sent = emulated_cluster.record_requests()
+    calls = [
+        client.get("v1", "configmaps", name, namespace or "default"),
+        client.patch("v1", "configmaps", name, {"data": {}}, namespace, subresource="status"),
+        client.delete("v1", "configmaps", name, namespace),
+        client.replace("v1", "configmaps", config_map(name), namespace),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidNameError) as caught:
+            await call
+        assert problem in str(caught.value)
+        assert "no request was sent" in str(caught.value)
+    if namespace:
+        with pytest.raises(InvalidNameError):
+            await client.list("v1", "configmaps", namespace)
+    assert sent == []
+
+
+async def test_dotted_names_stay_one_segment(client, emulated_cluster):
+    sent = emulated_cluster.record_requests()
+    await client.create("v1", "configmaps", config_map("worker-0.example.com"), "default")
+    assert await client.get("v1", "configmaps", "worker-0.example.com", "default")
+    assert ("GET", "/api/v1/namespaces/default/configmaps/worker-0.example.com") in sent
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
-from nto.kube.client import ApiError, ConflictError, KubeClient
+from nto.kube.client import ApiError, ConflictError, InvalidNameError, KubeClient
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components import manifestset, names
 from nto_performance.components._common import RenderError, reconcile_paused
@@ -95,6 +95,9 @@ class ProfileReconciler:
         try:
             async with self.lock(name):
                 return await self._reconcile(name)
+        except InvalidNameError as exc:  # only a hostile or broken API server serves such names
+            logger.warning("PerformanceProfile %r is not reconciled: %s", name, exc.message)
+            return None
         finally:
             CONTROLLER.reconciled(loop.time() - started)
 
