@@ -147,7 +147,7 @@ def check_schema(info: ResourceInfo, version: str, obj: Obj) -> Obj:
     ]
     if errors:
         name = obj.get("metadata", {}).get("name", "")
-        raise invalid(info.kind, info.group, name, [(e.field, e.message) for e in errors])
+        raise invalid(info.kind, info.group, name, [(e.field, e.message, e.reason) for e in errors])
     return result
 
 

@@ -18,6 +18,7 @@ from nto.testing._admission import Admission
 from nto.testing._crds import CRD_KEY, Converter, check_schema, crd_to_info
 from nto.testing._errors import ApiError
 from nto.testing._gc import CollectingStore
+from nto.testing._names import check_create
 from nto.testing._patch import apply_patch
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import Predicate
@@ -102,6 +103,7 @@ class Api:
         meta = obj["metadata"]
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self.store.generate_name(info, namespace, meta["generateName"])
+        check_create(info, obj)
         admitted = await self.admission.admit(
             info=info,
             version=version,

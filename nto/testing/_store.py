@@ -14,12 +14,12 @@ from __future__ import annotations
 import builtins
 import copy
 import datetime
-import random
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from nto.testing._errors import ApiError, conflict, not_found
+from nto.testing._errors import ApiError, already_exists, conflict, invalid, not_found
+from nto.testing._names import generate, name_causes
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import Predicate
 from nto.testing._watch import CLOSE, Bookmark, Event, History, ResourceKey, Watcher
@@ -29,7 +29,6 @@ ObjKey = tuple[str, str]  # (namespace, name); namespace "" for cluster-scoped o
 Listener = Callable[[ResourceInfo, Event], None]
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
-_NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 _SERVER_METADATA = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")
 
 
@@ -132,11 +131,10 @@ class Store:
         """Hook for subclasses that keep extra indexes (owner references)."""
 
     def generate_name(self, info: ResourceInfo, namespace: str, prefix: str) -> str:
-        for _ in range(100):
-            name = prefix + "".join(random.choices(_NAME_CHARS, k=5))
-            if self.get(info, namespace, name) is None:
-                return name
-        raise ApiError(409, f"could not generate a free name from generateName {prefix!r}")
+        name = generate(prefix, lambda name: self.get(info, namespace, name) is not None)
+        if name is None:
+            raise ApiError(409, f"could not generate a free name from generateName {prefix!r}")
+        return name
 
     def create(
         self, info: ResourceInfo, body: Mapping[str, Any], *, keep_status: bool = False
@@ -156,18 +154,9 @@ class Store:
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self.generate_name(info, namespace, meta["generateName"])
         if not meta.get("name"):
-            raise ApiError(
-                422,
-                f"{info.kind}: metadata.name: Required value; set name or generateName",
-                reason="Invalid",
-            )
+            raise invalid(info.kind, info.group, "", name_causes(info, meta))
         if self.get(info, namespace, meta["name"]) is not None:
-            raise ApiError(
-                409,
-                f'{info.qualified} "{meta["name"]}" already exists',
-                reason="AlreadyExists",
-                details={"name": meta["name"], "group": info.group, "kind": info.plural},
-            )
+            raise already_exists(info.plural, info.group, meta["name"])
         for field in ("deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"):
             meta.pop(field, None)
         meta["uid"] = str(uuid.uuid4())
@@ -193,7 +182,7 @@ class Store:
         new = copy.deepcopy(dict(body))
         meta = new.get("metadata")
         if not isinstance(meta, dict) or not meta.get("name"):
-            raise ApiError(422, f"{info.kind}: metadata.name: Required value", reason="Invalid")
+            raise invalid(info.kind, info.group, "", name_causes(info, meta or {}))
         old = self.require(info, meta.get("namespace", ""), meta["name"])
         given_rv = meta.get("resourceVersion")
         if given_rv and given_rv != old["metadata"]["resourceVersion"]:
