@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nto.testing._errors import ApiError, invalid
+from nto.testing._events import BUILTIN_VIEWS, convert_builtin
 from nto.testing._resources import ALL_VERBS, PRESERVE_UNKNOWN, Registry, ResourceInfo
 from nto.testing._store import Obj, Store
 from nto.testing._watch import Event
@@ -163,6 +164,8 @@ class Converter:
         todo = [obj for obj in objects if obj.get("apiVersion") != api_version]
         if not todo:
             return objects
+        if info.key in BUILTIN_VIEWS:
+            return [convert_builtin(info.key, obj, api_version) or obj for obj in objects]
         if info.conversion is None:
             return [
                 obj if obj.get("apiVersion") == api_version else {**obj, "apiVersion": api_version}
@@ -190,6 +193,13 @@ class Converter:
         return [
             obj if obj.get("apiVersion") == api_version else next(replacements) for obj in objects
         ]
+
+    async def to_storage(self, info: ResourceInfo, obj: Obj) -> Obj:
+        """``obj`` as the store keeps it (another resource's shape, for a view like Events)."""
+        builtin = convert_builtin(info.key, obj, info.storage_api_version)
+        if builtin is not None:
+            return builtin
+        return await self.one(info, obj, info.storage_version)
 
     async def one(self, info: ResourceInfo, obj: Obj, version: str) -> Obj:
         return (await self.convert(info, [obj], version))[0]

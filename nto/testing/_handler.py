@@ -23,9 +23,10 @@ from aiohttp import web
 
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
+from nto.testing._fields import field_selector
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
-from nto.testing._selectors import parse_field_selector, parse_label_selector
+from nto.testing._selectors import parse_label_selector
 from nto.testing._watch import CLOSE, INITIAL_EVENTS_END, Bookmark, Event
 
 logger = logging.getLogger(__name__)
@@ -191,7 +192,7 @@ class Router:
             return _json(await self.api.get(info, version, ns, t.name))
         predicates = (
             parse_label_selector(query.get("labelSelector")),
-            parse_field_selector(query.get("fieldSelector")),
+            field_selector(info, query.get("fieldSelector")),
         )
         if method == "GET":
             return _json(await self.api.list(info, version, t.namespace, *predicates))
@@ -259,12 +260,13 @@ class Router:
     async def _watch(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
         query = request.query
         label = parse_label_selector(query.get("labelSelector"))
-        field = parse_field_selector(
+        field = field_selector(
+            t.info,
             ",".join(
                 filter(
                     None, [query.get("fieldSelector"), f"metadata.name={t.name}" if t.name else ""]
                 )
-            )
+            ),
         )
         rv_text = query.get("resourceVersion") or ""
         initial = _true(query.get("sendInitialEvents"))

@@ -75,7 +75,7 @@ class Api:
         obj = check_schema(info, version, obj)
         if info.key == CRD_KEY:
             crd_to_info(obj)
-        return await self.converter.one(info, obj, info.storage_version)
+        return await self.converter.to_storage(info, obj)
 
     async def get(self, info: ResourceInfo, version: str, namespace: str, name: str) -> Obj:
         return await self.converter.one(info, self.store.require(info, namespace, name), version)

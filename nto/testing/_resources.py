@@ -39,11 +39,27 @@ class ResourceInfo:
     custom: bool = False  # served from a CRD: custom-resource rules (no strategic merge, ...)
     schemas: Mapping[str, Mapping[str, Any] | None] = dataclasses.field(default_factory=dict)
     conversion: Mapping[str, Any] | None = None  # CRD spec.conversion when strategy is Webhook
+    # (group, plural, version) of the resource whose stored objects this one serves in another
+    # shape (events.k8s.io/v1 Events are core/v1 Events); see nto.testing._events.
+    storage: tuple[str, str, str] | None = None
 
     @property
     def key(self) -> tuple[str, str]:
         """The store key: (group, plural), the same in every version."""
         return (self.group, self.plural)
+
+    @property
+    def store_key(self) -> tuple[str, str]:
+        """The key its objects are stored under: its own, or that of the resource it views."""
+        return (self.storage[0], self.storage[1]) if self.storage else self.key
+
+    @property
+    def storage_api_version(self) -> str:
+        """The apiVersion of stored objects (the viewed resource's, for a view)."""
+        if self.storage:
+            group, _, version = self.storage
+            return f"{group}/{version}" if group else version
+        return self.api_version(self.storage_version)
 
     @property
     def list_kind(self) -> str:
@@ -70,6 +86,7 @@ def _builtin(
     verbs: tuple[str, ...] = ALL_VERBS,
     custom: bool = False,
     categories: tuple[str, ...] = (),
+    storage: tuple[str, str, str] | None = None,
 ) -> ResourceInfo:
     """Parse ``"group/version plural Kind Namespaced|Cluster"`` into a ResourceInfo."""
     group_version, plural, kind, scope = spec.split()
@@ -88,6 +105,7 @@ def _builtin(
         categories=categories,
         custom=custom,
         schemas={version: PRESERVE_UNKNOWN} if custom else {},
+        storage=storage,
     )
 
 
@@ -113,7 +131,7 @@ BUILTIN: tuple[ResourceInfo, ...] = (
     ),
     _builtin("v1 serviceaccounts ServiceAccount Namespaced", short="sa"),
     _builtin("v1 events Event Namespaced", short="ev"),
-    _builtin("events.k8s.io/v1 events Event Namespaced", short="ev"),
+    _builtin("events.k8s.io/v1 events Event Namespaced", short="ev", storage=("", "events", "v1")),
     _builtin(
         "apps/v1 daemonsets DaemonSet Namespaced", short="ds", sub="status", categories=("all",)
     ),

@@ -67,7 +67,9 @@ class Store:
     # --- reads --------------------------------------------------------------------------------
 
     def get(self, info: ResourceInfo, namespace: str, name: str) -> Obj | None:
-        return self._objects.get(info.key, {}).get((namespace if info.namespaced else "", name))
+        return self._objects.get(info.store_key, {}).get(
+            (namespace if info.namespaced else "", name)
+        )
 
     def require(self, info: ResourceInfo, namespace: str, name: str) -> Obj:
         obj = self.get(info, namespace, name)
@@ -81,7 +83,7 @@ class Store:
         namespace: str | None,
         *predicates: Predicate | None,
     ) -> builtins.list[Obj]:
-        objects = self._objects.get(info.key, {})
+        objects = self._objects.get(info.store_key, {})
         if namespace is not None and info.namespaced:
             items = [obj for (ns, _), obj in objects.items() if ns == namespace]
         else:
@@ -98,7 +100,9 @@ class Store:
         for info in self.registry:
             if info.namespaced:
                 found += [
-                    (info, key) for key in self._objects.get(info.key, {}) if key[0] == namespace
+                    (info, key)
+                    for key in self._objects.get(info.store_key, {})
+                    if key[0] == namespace
                 ]
         return found
 
@@ -111,15 +115,15 @@ class Store:
     def _commit(self, info: ResourceInfo, kind: str, obj: Obj, old: Obj | None) -> Obj:
         rv = self._next_rv()
         obj["metadata"]["resourceVersion"] = str(rv)
-        bucket = self._objects.setdefault(info.key, {})
+        bucket = self._objects.setdefault(info.store_key, {})
         if kind == "DELETED":
             bucket.pop(object_key(info, obj), None)
         else:
             bucket[object_key(info, obj)] = obj
-        event = Event(rv=rv, key=info.key, type=kind, obj=obj, old=old)
+        event = Event(rv=rv, key=info.store_key, type=kind, obj=obj, old=old)
         self.history.append(event)
         self.indexes_changed(info, obj, old, deleted=kind == "DELETED")
-        for watcher in list(self._watchers.get(info.key, ())):
+        for watcher in list(self._watchers.get(info.store_key, ())):
             watcher.offer(event)
         for listener in list(self.listeners):
             listener(info, event)
@@ -162,9 +166,9 @@ class Store:
         meta["uid"] = str(uuid.uuid4())
         meta["creationTimestamp"] = now()
         meta["generation"] = 1
-        obj["apiVersion"] = info.api_version(info.storage_version)
+        obj["apiVersion"] = info.storage_api_version
         obj["kind"] = info.kind
-        if info.key == ("", "namespaces"):
+        if info.store_key == ("", "namespaces"):
             meta.setdefault("labels", {})[NAMESPACE_NAME_LABEL] = meta["name"]
         if info.custom and info.has_status and not keep_status:
             obj.pop("status", None)
@@ -206,7 +210,7 @@ class Store:
                     new.pop("status", None)
         new["apiVersion"] = old["apiVersion"]
         new["kind"] = info.kind
-        if info.key == ("", "namespaces"):
+        if info.store_key == ("", "namespaces"):
             new["metadata"].setdefault("labels", {})[NAMESPACE_NAME_LABEL] = meta["name"]
         generation = old["metadata"].get("generation", 1)
         if spec_part(new) != spec_part(old):
@@ -264,10 +268,10 @@ class Store:
 
     def drop_resource(self, info: ResourceInfo) -> None:
         """Remove every object of a resource (its CRD is gone) and close its watches."""
-        for obj in list(self._objects.get(info.key, {}).values()):
+        for obj in list(self._objects.get(info.store_key, {}).values()):
             self._commit(info, "DELETED", copy.deepcopy(obj), obj)
-        self._objects.pop(info.key, None)
-        for watcher in self._watchers.pop(info.key, set()):
+        self._objects.pop(info.store_key, None)
+        for watcher in self._watchers.pop(info.store_key, set()):
             watcher.queue.put_nowait(CLOSE)
 
     # --- watches ------------------------------------------------------------------------------
@@ -289,18 +293,18 @@ class Store:
                 f"too old resource version: {since} ({self.history.compacted})",
                 reason="Expired",
             )
-        watcher = Watcher(info.key, namespace if info.namespaced else None, label, field)
+        watcher = Watcher(info.store_key, namespace if info.namespaced else None, label, field)
         if since is None:
             for obj in self.list(info, watcher.namespace, watcher.matches):
                 watcher.queue.put_nowait(
-                    Event(int(obj["metadata"]["resourceVersion"]), info.key, "ADDED", obj)
+                    Event(int(obj["metadata"]["resourceVersion"]), info.store_key, "ADDED", obj)
                 )
             if initial_bookmark:
                 watcher.queue.put_nowait(Bookmark(self.rv, initial_end=True))
         else:
-            for event in self.history.since(since, info.key):
+            for event in self.history.since(since, info.store_key):
                 watcher.offer(event)
-        self._watchers.setdefault(info.key, set()).add(watcher)
+        self._watchers.setdefault(info.store_key, set()).add(watcher)
         return watcher
 
     def unwatch(self, watcher: Watcher) -> None:
