@@ -24,6 +24,7 @@ from aiohttp import web
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
 from nto.testing._fields import field_selector
+from nto.testing._paging import list_page
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import parse_label_selector
@@ -195,7 +196,16 @@ class Router:
             field_selector(info, query.get("fieldSelector")),
         )
         if method == "GET":
-            return _json(await self.api.list(info, version, t.namespace, *predicates))
+            return _json(
+                await list_page(
+                    self.api,
+                    info,
+                    version,
+                    namespace=t.namespace,
+                    predicates=predicates,
+                    query=query,
+                )
+            )
         if method == "POST" and not t.name:
             return _json(await self.api.create(info, version, ns, await self._body(request)), 201)
         if method == "PUT" and t.name:
