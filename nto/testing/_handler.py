@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from nto.testing._authz import REVIEW_KEYS, Authorizer, user_from_headers
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
 from nto.testing._fields import field_selector
@@ -54,6 +55,17 @@ def _true(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true")
 
 
+def _verb(request: web.BaseRequest, t: Target) -> str:
+    """The authorization verb of a resource request."""
+    if request.method == "GET":
+        if t.watch_path or _true(request.query.get("watch")):
+            return "watch"
+        return "get" if t.name else "list"
+    if request.method == "DELETE":
+        return "delete" if t.name else "deletecollection"
+    return {"POST": "create", "PUT": "update", "PATCH": "patch"}.get(request.method, "")
+
+
 class Target:
     """A parsed resource URL."""
 
@@ -82,6 +94,7 @@ class Router:
         self.registry = registry
         self.api = api
         self.faults = faults
+        self.authz = Authorizer(api.store)
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         try:
@@ -180,7 +193,31 @@ class Router:
                 await asyncio.sleep(fault.delay)
             if fault.status is not None:
                 raise ApiError(fault.status, fault.message or f"injected fault: {fault.status}")
+        if target.info.key in REVIEW_KEYS or "Impersonate-User" in request.headers:
+            return await self._authorized(request, target)
         return await self._dispatch(request, target)
+
+    async def _authorized(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
+        """Access reviews, and requests that impersonate a user (see nto.testing._authz)."""
+        user = user_from_headers(request.headers, request.headers.getall("Impersonate-Group", []))
+        if t.info.key in REVIEW_KEYS:
+            if request.method != "POST" or t.name:
+                raise ApiError(
+                    405,
+                    f"{request.method} is not supported on {request.path}",
+                    reason="MethodNotAllowed",
+                )
+            body = await self._body(request)
+            return _json(self.authz.review(t.info, body, user, t.namespace or ""), 201)
+        self.authz.check(
+            user,
+            t.info,
+            verb=_verb(request, t),
+            namespace=t.namespace or "",
+            name=t.name,
+            subresource=t.subresource,
+        )
+        return await self._dispatch(request, t)
 
     async def _dispatch(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
         query = request.query

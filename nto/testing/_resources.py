@@ -167,6 +167,27 @@ BUILTIN: tuple[ResourceInfo, ...] = (
     _builtin("rbac.authorization.k8s.io/v1 clusterroles ClusterRole Cluster"),
     _builtin("rbac.authorization.k8s.io/v1 clusterrolebindings ClusterRoleBinding Cluster"),
     _builtin("networking.k8s.io/v1 networkpolicies NetworkPolicy Namespaced", short="netpol"),
+    # Review kinds: answered, never stored (see nto.testing._authz).
+    _builtin(
+        "authorization.k8s.io/v1 selfsubjectaccessreviews SelfSubjectAccessReview Cluster",
+        verbs=("create",),
+    ),
+    _builtin(
+        "authorization.k8s.io/v1 selfsubjectrulesreviews SelfSubjectRulesReview Cluster",
+        verbs=("create",),
+    ),
+    _builtin(
+        "authorization.k8s.io/v1 subjectaccessreviews SubjectAccessReview Cluster",
+        verbs=("create",),
+    ),
+    _builtin(
+        "authorization.k8s.io/v1 localsubjectaccessreviews LocalSubjectAccessReview Namespaced",
+        verbs=("create",),
+    ),
+    _builtin(
+        "authentication.k8s.io/v1 selfsubjectreviews SelfSubjectReview Cluster",
+        verbs=("create",),
+    ),
     # OpenShift, OLM and monitoring kinds, as if their CRDs were installed (schemaless).
     _builtin(
         "config.openshift.io/v1 clusteroperators ClusterOperator Cluster",
