@@ -2,10 +2,10 @@
 
 Sources (kubernetes/kubernetes):
 
-- ``staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go`` ``ValidateObjectMetaAccessor``:
-  ``metadata.name: Required value: name or generateName is required``; each message of the name
-  rule is a ``field.Invalid`` on ``metadata.name`` (and on ``metadata.generateName`` when it is
-  checked as a prefix, with a trailing ``-`` allowed);
+- ``staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go``
+  ``ValidateObjectMetaAccessor``: ``metadata.name: Required value: name or generateName is
+  required``; each message of the name rule is a ``field.Invalid`` on ``metadata.name`` (and
+  on ``metadata.generateName`` when it is checked as a prefix, with a trailing ``-`` allowed);
 - ``staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go``: ``IsDNS1123Subdomain``
   (253 characters), ``IsDNS1123Label`` (63), ``IsDNS1035Label`` (63, starts with a letter),
   ``MaxLenError`` ``must be no more than %d characters``, ``RegexError`` with its examples;
