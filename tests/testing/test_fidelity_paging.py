@@ -154,11 +154,13 @@ def test_kubernetes_client_pages_with_limit_and_continue(http, k8s):
 
     _seed(http, 5)
     api = kubernetes.client.CoreV1Api(k8s)
-    names, token = [], None
+    names, token, pages = [], None, 0
     while True:
         page = api.list_namespaced_config_map("default", limit=2, _continue=token)
+        pages += 1
         names += [item.metadata.name for item in page.items]
         token = page.metadata._continue
         if not token:
             break
     assert names == [f"cm-{i}" for i in range(5)]
+    assert pages == 3
