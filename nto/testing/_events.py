@@ -18,6 +18,12 @@ out with the field mapping of the apiserver's ``Convert_v1_Event_To_core_Event``
 ``deprecatedCount``               ``count``
 ================================  ==============================
 
+Writes are validated as ``ValidateEventCreate``/``ValidateEventUpdate`` do
+(:func:`check_event`): every Event passes the legacy rules (the involved object's namespace
+matches, or for new-style events the reporting fields, action and reason are set), and a create
+through ``events.k8s.io/v1`` must also set ``eventTime`` and a ``Normal``/``Warning`` type and
+leave the deprecated core fields unset (named by their internal names, as the real messages do).
+
 Everything else (``eventTime``, ``series``, ``action``, ``reason``, ``related``, ``type``,
 ``reportingInstance``, ``metadata``) is the same in both. Fields a Go server always prints
 (``eventTime: null``, ``reportingComponent: ""``, ...) are filled the way it prints them. The
@@ -29,6 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from nto.testing._errors import Cause, invalid
+from nto.testing._names import dns1123_subdomain, json_quote
+from nto.testing._resources import ResourceInfo
 
 CORE = "v1"
 EVENTS_V1 = "events.k8s.io/v1"
@@ -97,3 +107,70 @@ def convert_builtin(
     """``obj`` in ``api_version`` when ``key`` is a built-in with several shapes, else None."""
     view = BUILTIN_VIEWS.get(key)
     return None if view is None else view(obj, api_version)
+
+
+_LIMITS = (("reportingInstance", 128), ("action", 128), ("reason", 128), ("message", 1024))
+
+
+def _legacy_causes(core: Mapping[str, Any]) -> list[Cause]:
+    namespace = str((core.get("metadata") or {}).get("namespace") or "")
+    involved_ns = str((core.get("involvedObject") or {}).get("namespace") or "")
+    mismatch: Cause = (
+        "involvedObject.namespace",
+        f"Invalid value: {json_quote(involved_ns)}: does not match event.namespace",
+    )
+    causes: list[Cause] = []
+    if not core.get("eventTime"):
+        if (involved_ns and involved_ns != namespace) or (
+            not involved_ns and namespace not in ("", "default")
+        ):
+            causes.append(mismatch)
+    else:
+        if not involved_ns and namespace not in ("default", "kube-system"):
+            causes.append(mismatch)
+        for field in ("reportingController", "reportingInstance", "action", "reason"):
+            source = "reportingComponent" if field == "reportingController" else field
+            if not core.get(source):
+                causes.append((field, "Required value", "FieldValueRequired"))
+        for field, limit in _LIMITS:
+            if len(str(core.get(field) or "")) > limit:
+                causes.append((field, f'Invalid value: "": can have at most {limit} characters'))
+    causes += [
+        ("namespace", f"Invalid value: {json_quote(namespace)}: {detail}")
+        for detail in dns1123_subdomain(namespace)
+    ]
+    return causes
+
+
+def _strict_causes(core: Mapping[str, Any]) -> list[Cause]:
+    causes: list[Cause] = []
+    series = core.get("series")
+    if isinstance(series, Mapping):
+        if int(series.get("count") or 0) < 2:
+            causes.append(("series.count", 'Invalid value: "": should be at least 2'))
+        if not series.get("lastObservedTime"):
+            causes.append(("series.lastObservedTime", "Required value", "FieldValueRequired"))
+    if not core.get("eventTime"):
+        causes.append(("eventTime", "Required value", "FieldValueRequired"))
+    if core.get("type") not in ("Normal", "Warning"):
+        causes.append(("type", f'Invalid value: "": has invalid value: {core.get("type") or ""}'))
+    for field in ("firstTimestamp", "lastTimestamp", "count"):
+        if core.get(field):
+            causes.append((field, 'Invalid value: "": needs to be unset'))
+    source = core.get("source") or {}
+    if source.get("component") or source.get("host"):
+        causes.append(("source", 'Invalid value: "": needs to be unset'))
+    return causes
+
+
+def check_event(info: ResourceInfo, obj: Mapping[str, Any], *, create: bool) -> None:
+    """Raise the 422 ``ValidateEventCreate``/``Update`` gives an Event write (none for others)."""
+    if info.store_key != ("", "events"):
+        return
+    core = obj if obj.get("apiVersion") == CORE else to_core(obj)
+    causes = _legacy_causes(core)
+    if create and info.group == "events.k8s.io":
+        causes += _strict_causes(core)
+    if causes:
+        name = str((obj.get("metadata") or {}).get("name") or "")
+        raise invalid(info.kind, info.group, name, causes)

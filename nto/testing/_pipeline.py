@@ -17,6 +17,7 @@ from typing import Any
 from nto.testing._admission import Admission
 from nto.testing._crds import CRD_KEY, Converter, check_schema, crd_to_info
 from nto.testing._errors import ApiError
+from nto.testing._events import check_event
 from nto.testing._gc import CollectingStore
 from nto.testing._names import check_create
 from nto.testing._patch import apply_patch
@@ -104,6 +105,7 @@ class Api:
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self.store.generate_name(info, namespace, meta["generateName"])
         check_create(info, obj)
+        check_event(info, obj, create=True)
         admitted = await self.admission.admit(
             info=info,
             version=version,
@@ -167,6 +169,7 @@ class Api:
             namespace=namespace,
             name=name,
         )
+        check_event(info, admitted or effective, create=False)
         final = await self._finish(info, version, admitted or effective)
         stored = self.store.update(info, final, subresource=subresource or None)
         return await self.converter.one(info, stored, version)

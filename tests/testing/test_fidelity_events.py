@@ -17,6 +17,9 @@ Sources (kubernetes/kubernetes):
   ``DefaultMetaV1FieldSelectorConversion``: any other kind accepts ``metadata.name`` and
   ``metadata.namespace`` only: ``"<label>" is not a known field selector: only
   "metadata.name", "metadata.namespace"``. The list handler answers these with 400 BadRequest.
+- ``pkg/apis/core/validation/events.go``: ``legacyValidateEvent`` (every write) and, for a
+  create through ``events.k8s.io/v1``, ``ValidateEventCreate``'s strict rules; fields are named
+  by their internal (core) names there, so ``deprecatedCount`` is reported as ``count``.
 - ``kubectl describe`` finds an object's events with
   ``involvedObject.name=..,involvedObject.namespace=..,involvedObject.uid=..`` (and ``kind`` for
   some kinds) on core/v1 Events.
@@ -49,7 +52,6 @@ def _new_event(name: str, pod: str = "p", reason: str = "Pulled") -> dict:
         "eventTime": "2024-01-01T00:00:00.000000Z",
         "reportingController": "kubelet",
         "reportingInstance": "node-1",
-        "deprecatedCount": 2,
     }
 
 
@@ -75,7 +77,7 @@ def test_events_k8s_io_event_is_listed_as_core_event(http):
     assert core["involvedObject"] == _new_event("e1")["regarding"]
     assert core["message"] == "pulled the image"
     assert core["reportingComponent"] == "kubelet"
-    assert core["count"] == 2
+    assert core["reportingInstance"] == "node-1"
     assert "regarding" not in core
     assert "note" not in core
     assert core["metadata"]["uid"] == created["metadata"]["uid"]
@@ -224,3 +226,43 @@ def test_watch_with_an_unsupported_field_label_is_refused(http):
     status, _, body = http("GET", "/api/v1/pods?watch=1&" + _q("spec.foo=x")[1:])
     assert status == 400
     assert body["message"] == "field label not supported: spec.foo"
+
+
+def test_events_k8s_io_create_is_strict(http):
+    body = _new_event("bad")
+    del body["eventTime"]
+    body["type"] = "Info"
+    body["deprecatedCount"] = 3
+    body["deprecatedSource"] = {"component": "kubelet"}
+    status, _, error = http("POST", NEW, body)
+    assert status == 422
+    assert error["message"].startswith('Event.events.k8s.io "bad" is invalid: [')
+    assert [(c["field"], c["message"]) for c in error["details"]["causes"]] == [
+        ("eventTime", "Required value"),
+        ("type", 'Invalid value: "": has invalid value: Info'),
+        ("count", 'Invalid value: "": needs to be unset'),
+        ("source", 'Invalid value: "": needs to be unset'),
+    ]
+
+
+def test_new_style_events_need_reporting_fields(http):
+    """An Event with eventTime set must name its reporter, action and reason (any version)."""
+    body = {**_core_event("e20"), "eventTime": "2024-01-01T00:00:00.000000Z"}
+    status, _, error = http("POST", CORE, body)
+    assert status == 422
+    assert [c["field"] for c in error["details"]["causes"]] == [
+        "reportingController",
+        "reportingInstance",
+        "action",
+    ]
+
+
+def test_involved_object_namespace_must_match(http):
+    body = _core_event("e21")
+    body["involvedObject"]["namespace"] = "kube-system"
+    status, _, error = http("POST", CORE, body)
+    assert status == 422
+    assert error["message"] == (
+        'Event "e21" is invalid: involvedObject.namespace: Invalid value: "kube-system": does'
+        " not match event.namespace"
+    )
