@@ -193,6 +193,14 @@ class Router:
                 await asyncio.sleep(fault.delay)
             if fault.status is not None:
                 raise ApiError(fault.status, fault.message or f"injected fault: {fault.status}")
+        if request.method != "GET" and request.query.get("dryRun"):
+            raise ApiError(
+                400,
+                f"dryRun={request.query['dryRun']!r} is not supported by the emulated API server"
+                " (nto.testing): it would have written the object; check dry runs against a real"
+                " cluster (NTO_E2E_KUBECONFIG)",
+                reason="BadRequest",
+            )
         if target.info.key in REVIEW_KEYS or "Impersonate-User" in request.headers:
             return await self._authorized(request, target)
         return await self._dispatch(request, target)

@@ -128,3 +128,11 @@ def test_names_are_go_quoted(http, name, quoted):
     """``%q`` escapes like Go (and JSON): a double quote becomes ``\\"``."""
     _, _, body = http("GET", f"{CMS}/{urllib.parse.quote(name)}")
     assert body["message"] == f"configmaps {quoted} not found"
+
+
+def test_dry_run_is_refused_rather_than_written(http, emulated_cluster):
+    """The emulator has no dry-run path: it says so instead of writing the object."""
+    status, _, body = http("POST", f"{CMS}?dryRun=All", configmap("dry"))
+    assert status == 400
+    assert "dryRun='All' is not supported by the emulated API server" in body["message"]
+    assert emulated_cluster.get("v1", "ConfigMap", "dry", "default") is None
