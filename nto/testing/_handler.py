@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
@@ -25,6 +26,7 @@ from nto.testing._authz import REVIEW_KEYS, Authorizer, user_from_headers
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
 from nto.testing._fields import field_selector
+from nto.testing._names import path_segment
 from nto.testing._paging import list_page
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
@@ -164,12 +166,15 @@ class Router:
         if subresource and subresource not in info.subresources:
             self._not_found()
         name = rest[1] if len(rest) >= 2 else ""
+        if name and (problems := path_segment(name)):
+            raise ApiError(400, f"Name parameter invalid: {json.dumps(name)}: {';'.join(problems)}")
         return Target(
             info, version, namespace=namespace, name=name, subresource=subresource, watch=watch
         )
 
     async def _serve(self, request: web.BaseRequest) -> web.StreamResponse:
-        segments = [s for s in request.path.split("/") if s]
+        # Split before decoding, so that a name holding "%2F" stays one (refused) segment.
+        segments = [unquote(s) for s in request.rel_url.raw_path.split("/") if s]
         if request.method == "GET":
             document = self._discovery(segments)
             if document is not None:

@@ -173,3 +173,18 @@ def test_crd_name_must_be_plural_dot_group(http):
             'Invalid value: "widgets.other.io": must be spec.names.plural+"."+spec.group',
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("segment", "message"),
+    [
+        ("a%2Fb", "Name parameter invalid: \"a/b\": may not contain '/'"),
+        ("a%25b", "Name parameter invalid: \"a%b\": may not contain '%'"),
+    ],
+    ids=["slash", "percent"],
+)
+def test_names_on_urls_must_be_path_segments(http, segment, message):
+    """The registry's key function refuses such names with 400 before looking anything up."""
+    for method in ("GET", "DELETE"):
+        status, _, body = http(method, f"{CMS}/{segment}")
+        assert (status, body["reason"], body["message"]) == (400, "BadRequest", message)
