@@ -48,10 +48,10 @@ def _check_body(info: ResourceInfo, version: str, namespace: str, body: Any) -> 
         raise ApiError(400, f"metadata of the {info.kind} must be an object, got {meta!r}")
     if info.namespaced:
         if meta.get("namespace") not in (None, "", namespace):
-            raise ApiError(
+            raise ApiError(  # apiserver's EnsureObjectNamespaceMatchesRequestNamespace
                 400,
-                f"the namespace of the provided object {meta['namespace']!r} does not match"
-                f" the namespace sent on the request {namespace!r}",
+                "the namespace of the provided object does not match the namespace sent on the"
+                " request",
             )
         meta["namespace"] = namespace
     return obj
@@ -130,10 +130,10 @@ class Api:
     ) -> Obj:
         obj = _check_body(info, version, namespace, body)
         if obj["metadata"].get("name") != name:
-            raise ApiError(
+            raise ApiError(  # the apiserver's checkName
                 400,
-                f"the name of the object ({obj['metadata'].get('name')!r}) does not match the"
-                f" name on the URL ({name!r})",
+                f"the name of the object ({obj['metadata'].get('name') or ''}) does not match the"
+                f" name on the URL ({name})",
             )
         return await self._update(
             info, version, namespace=namespace, name=name, obj=obj, subresource=subresource

@@ -136,3 +136,16 @@ def test_dry_run_is_refused_rather_than_written(http, emulated_cluster):
     assert status == 400
     assert "dryRun='All' is not supported by the emulated API server" in body["message"]
     assert emulated_cluster.get("v1", "ConfigMap", "dry", "default") is None
+
+
+def test_body_and_url_disagree(http):
+    """``checkName`` and ``EnsureObjectNamespaceMatchesRequestNamespace`` in the apiserver."""
+    http("POST", CMS, configmap("a"))
+    status, _, body = http("PUT", f"{CMS}/a", configmap("b"))
+    assert (status, body["reason"]) == (400, "BadRequest")
+    assert body["message"] == "the name of the object (b) does not match the name on the URL (a)"
+    status, _, body = http("POST", CMS, configmap("c", namespace="kube-system"))
+    assert (status, body["message"]) == (
+        400,
+        "the namespace of the provided object does not match the namespace sent on the request",
+    )
