@@ -196,9 +196,8 @@ class Converter:
 
     async def to_storage(self, info: ResourceInfo, obj: Obj) -> Obj:
         """``obj`` as the store keeps it (another resource's shape, for a view like Events)."""
-        builtin = convert_builtin(info.key, obj, info.storage_api_version)
-        if builtin is not None:
-            return builtin
+        if info.store_key in BUILTIN_VIEWS:
+            return convert_builtin(info.key, obj, info.storage_api_version) or obj
         return await self.one(info, obj, info.storage_version)
 
     async def one(self, info: ResourceInfo, obj: Obj, version: str) -> Obj:

@@ -174,7 +174,8 @@ class Router:
 
     async def _serve(self, request: web.BaseRequest) -> web.StreamResponse:
         # Split before decoding, so that a name holding "%2F" stays one (refused) segment.
-        segments = [unquote(s) for s in request.rel_url.raw_path.split("/") if s]
+        raw = request.rel_url.raw_path
+        segments = [unquote(s) if "%" in s else s for s in raw.split("/") if s]
         if request.method == "GET":
             document = self._discovery(segments)
             if document is not None:

@@ -139,15 +139,23 @@ def generate(prefix: str, taken: Callable[[str], bool]) -> str | None:
 def name_causes(info: ResourceInfo, meta: Mapping[str, Any]) -> list[Cause]:
     """The ``metadata.name``/``generateName`` field errors a create would get (none if valid)."""
     rule = rule_for(info)
-    causes: list[Cause] = []
+    name = meta.get("name")
     generate_name = meta.get("generateName")
+    if (  # the common case, checked without building messages
+        not generate_name
+        and isinstance(name, str)
+        and rule is dns1123_subdomain
+        and len(name) <= 253
+        and _SUBDOMAIN_RE.match(name)
+    ):
+        return []
+    causes: list[Cause] = []
     if isinstance(generate_name, str) and generate_name:
         value = json_quote(generate_name)
         causes += [
             ("metadata.generateName", f"Invalid value: {value}: {detail}")
             for detail in rule(generate_name, True)
         ]
-    name = meta.get("name")
     if not name:
         causes.append(
             (

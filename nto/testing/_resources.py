@@ -42,16 +42,17 @@ class ResourceInfo:
     # (group, plural, version) of the resource whose stored objects this one serves in another
     # shape (events.k8s.io/v1 Events are core/v1 Events); see nto.testing._events.
     storage: tuple[str, str, str] | None = None
+    # The key its objects are stored under: its own, or that of the resource it views (computed).
+    store_key: tuple[str, str] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = (self.storage[0], self.storage[1]) if self.storage else (self.group, self.plural)
+        object.__setattr__(self, "store_key", key)
 
     @property
     def key(self) -> tuple[str, str]:
         """The store key: (group, plural), the same in every version."""
         return (self.group, self.plural)
-
-    @property
-    def store_key(self) -> tuple[str, str]:
-        """The key its objects are stored under: its own, or that of the resource it views."""
-        return (self.storage[0], self.storage[1]) if self.storage else self.key
 
     @property
     def storage_api_version(self) -> str:
