@@ -7,7 +7,9 @@ watches as ``application/octet-stream`` and serves no ``/status`` subresource. I
 derived from reactions and cannot carry what CRDs declare at runtime. So this module is a plain
 aiohttp handler over our own registry (:mod:`nto.testing._resources`) and verbs
 (:mod:`nto.testing._pipeline`); kmock stays a test-side tool. Every response is JSON: objects,
-``Status`` errors (:mod:`nto.testing._errors`) and newline-delimited watch events.
+``Status`` errors (:mod:`nto.testing._errors`) and newline-delimited watch events. Field
+selectors come from :mod:`nto.testing._fields`, chunked lists from :mod:`nto.testing._paging`,
+access reviews and RBAC for impersonated requests from :mod:`nto.testing._authz`.
 """
 
 from __future__ import annotations
