@@ -256,10 +256,22 @@ class Store:
     ) -> Obj:
         """Delete now, or mark for deletion when finalizers remain."""
         obj = self.require(info, namespace, name)
-        for field in ("uid", "resourceVersion"):
+        for field, label in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
             wanted = (preconditions or {}).get(field)
-            if wanted and wanted != obj["metadata"].get(field):
-                raise conflict(info.plural, info.group, name)
+            actual = obj["metadata"].get(field)
+            if wanted and wanted != actual:
+                # etcd3's storage.NewInvalidObjError, as the generic registry reports it
+                prefix = f"/registry/{info.group}" if info.custom else "/registry"
+                key = f"{prefix}/{info.plural}"
+                key += f"/{namespace}/{name}" if info.namespaced else f"/{name}"
+                raise conflict(
+                    info.plural,
+                    info.group,
+                    name,
+                    f"StorageError: invalid object, Code: 4, Key: {key}, ResourceVersion: 0,"
+                    f" AdditionalErrorMsg: Precondition failed: {label} in precondition:"
+                    f" {wanted}, {label} in object meta: {actual}",
+                )
         if obj["metadata"].get("finalizers"):
             return self.mark_deleting(info, obj)
         new = copy.deepcopy(obj)

@@ -149,3 +149,18 @@ def test_body_and_url_disagree(http):
         400,
         "the namespace of the provided object does not match the namespace sent on the request",
     )
+
+
+def test_delete_precondition_conflict(http):
+    """A failed precondition is etcd3's invalid-object error inside a Conflict."""
+    _, _, created = http("POST", CMS, configmap("a"))
+    uid = created["metadata"]["uid"]
+    options = {"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": "other"}}
+    status, _, body = http("DELETE", f"{CMS}/a", options)
+    assert (status, body["reason"]) == (409, "Conflict")
+    assert body["message"] == (
+        'Operation cannot be fulfilled on configmaps "a": StorageError: invalid object, Code: 4,'
+        " Key: /registry/configmaps/default/a, ResourceVersion: 0, AdditionalErrorMsg:"
+        f" Precondition failed: UID in precondition: other, UID in object meta: {uid}"
+    )
+    assert http("GET", f"{CMS}/a")[0] == 200
