@@ -98,7 +98,7 @@ class Store:
     def namespaced_keys(self, namespace: str) -> builtins.list[tuple[ResourceInfo, ObjKey]]:
         found = []
         for info in self.registry:
-            if info.namespaced:
+            if info.namespaced and info.storage is None:  # a view's objects are its target's
                 found += [
                     (info, key)
                     for key in self._objects.get(info.store_key, {})
@@ -168,7 +168,7 @@ class Store:
         meta["generation"] = 1
         obj["apiVersion"] = info.storage_api_version
         obj["kind"] = info.kind
-        if info.store_key == ("", "namespaces"):
+        if info.key == ("", "namespaces"):
             meta.setdefault("labels", {})[NAMESPACE_NAME_LABEL] = meta["name"]
         if info.custom and info.has_status and not keep_status:
             obj.pop("status", None)
@@ -210,7 +210,7 @@ class Store:
                     new.pop("status", None)
         new["apiVersion"] = old["apiVersion"]
         new["kind"] = info.kind
-        if info.store_key == ("", "namespaces"):
+        if info.key == ("", "namespaces"):
             new["metadata"].setdefault("labels", {})[NAMESPACE_NAME_LABEL] = meta["name"]
         generation = old["metadata"].get("generation", 1)
         if spec_part(new) != spec_part(old):
