@@ -266,3 +266,21 @@ def test_involved_object_namespace_must_match(http):
         'Event "e21" is invalid: involvedObject.namespace: Invalid value: "kube-system": does'
         " not match event.namespace"
     )
+
+
+def test_namespace_deletion_removes_events_once(http):
+    http("POST", "/api/v1/namespaces", {"metadata": {"name": "team"}})
+    body = {
+        **_core_event("e30"),
+        "involvedObject": {"kind": "Pod", "name": "p", "namespace": "team"},
+    }
+    assert http("POST", "/api/v1/namespaces/team/events", body)[0] == 201
+    _, _, listed = http("GET", "/apis/events.k8s.io/v1/namespaces/team/events")
+    rv = listed["metadata"]["resourceVersion"]
+    assert http("DELETE", "/api/v1/namespaces/team")[0] == 200
+    events = http.lines(
+        f"/apis/events.k8s.io/v1/namespaces/team/events?watch=1&resourceVersion={rv}"
+        "&timeoutSeconds=1"
+    )
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("DELETED", "e30")]
+    assert http("GET", "/api/v1/namespaces/team/events")[2]["items"] == []
