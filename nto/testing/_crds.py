@@ -77,6 +77,14 @@ def crd_to_info(crd: Mapping[str, Any]) -> ResourceInfo:
         custom=True,
         schemas={v["name"]: (v.get("schema") or {}).get("openAPIV3Schema") for v in versions},
         conversion=conversion if conversion.get("strategy") == "Webhook" else None,
+        selectable_fields={
+            v["name"]: tuple(
+                str(field.get("jsonPath", "")).lstrip(".")
+                for field in v.get("selectableFields") or []
+                if isinstance(field, dict)
+            )
+            for v in versions
+        },
     )
 
 

@@ -5,10 +5,11 @@ A real kube-apiserver accepts, for each kind, only the field labels its scheme r
 conversion function: ``field label not supported: spec.foo`` for kinds with their own list (Pod,
 Node, Event, Namespace, Secret, Service, custom resources) and
 ``"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"`` for the
-rest (``runtime.DefaultMetaV1FieldSelectorConversion``). ``events.k8s.io/v1`` Events map their
-labels onto the core Event's (``regarding.kind`` -> ``involvedObject.kind``), since both views
-share one store (:mod:`nto.testing._events`). Values are compared as strings, booleans as
-``true``/``false``, like the registry's ``ToSelectableFields``.
+rest (``runtime.DefaultMetaV1FieldSelectorConversion``); custom resources add the
+``selectableFields`` of their CRD version (beta and on by default in 1.31). ``events.k8s.io/v1``
+Events map their labels onto the core Event's (``regarding.kind`` -> ``involvedObject.kind``),
+since both views share one store (:mod:`nto.testing._events`). Values are compared as strings,
+booleans as ``true``/``false``, like the registry's ``ToSelectableFields``.
 
 The router (:mod:`nto.testing._handler`) builds list and watch predicates here; syntax (terms,
 ``=``/``==``/``!=``) is shared with :mod:`nto.testing._selectors`.
@@ -107,13 +108,21 @@ _OWN_FIELDS: dict[tuple[str, str], dict[str, Getter]] = {
 }
 
 
-def selectable_fields(info: ResourceInfo) -> tuple[dict[str, Getter], Callable[[str], str]]:
-    """The labels ``info`` accepts with their getters, and the error text for any other label."""
+def selectable_fields(
+    info: ResourceInfo, version: str = ""
+) -> tuple[dict[str, Getter], Callable[[str], str]]:
+    """The labels ``info`` accepts (in ``version``) with their getters, and the refusal text.
+
+    Custom resources accept ``metadata.name``, ``metadata.namespace`` when namespaced, and the
+    ``selectableFields`` their CRD declares for the version.
+    """
     own = _OWN_FIELDS.get(info.key)
     if own is not None:
         return own, lambda label: f"field label not supported: {label}"
     if info.custom:
         fields = dict(_NAME) if not info.namespaced else dict(_META)
+        for label in info.selectable_fields.get(version or info.storage_version, ()):
+            fields[label] = _path(*label.split("."))
         return fields, lambda label: f"field label not supported: {label}"
     return (
         dict(_META),
@@ -127,11 +136,11 @@ def _term(getter: Getter, value: str, *, negate: bool) -> Predicate:
     return lambda obj: (getter(obj) == value) != negate
 
 
-def field_selector(info: ResourceInfo, selector: str | None) -> Predicate | None:
+def field_selector(info: ResourceInfo, selector: str | None, version: str = "") -> Predicate | None:
     """A predicate for ``fieldSelector`` on ``info``; 400 with the real message when refused."""
     if not selector or not selector.strip():
         return None
-    fields, refuse = selectable_fields(info)
+    fields, refuse = selectable_fields(info, version)
     predicates: list[Predicate] = []
     for term in _split_terms(selector):
         match = _EQ_TERM.match(term)

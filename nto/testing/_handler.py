@@ -246,7 +246,7 @@ class Router:
             return _json(await self.api.get(info, version, ns, t.name))
         predicates = (
             parse_label_selector(query.get("labelSelector")),
-            field_selector(info, query.get("fieldSelector")),
+            field_selector(info, query.get("fieldSelector"), version),
         )
         if method == "GET":
             return _json(
@@ -330,6 +330,7 @@ class Router:
                     None, [query.get("fieldSelector"), f"metadata.name={t.name}" if t.name else ""]
                 )
             ),
+            t.version,
         )
         rv_text = query.get("resourceVersion") or ""
         initial = _true(query.get("sendInitialEvents"))

@@ -42,6 +42,8 @@ class ResourceInfo:
     # (group, plural, version) of the resource whose stored objects this one serves in another
     # shape (events.k8s.io/v1 Events are core/v1 Events); see nto.testing._events.
     storage: tuple[str, str, str] | None = None
+    # CRD versions[].selectableFields, as field labels per version (".spec.color" -> "spec.color")
+    selectable_fields: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     # The key its objects are stored under: its own, or that of the resource it views (computed).
     store_key: tuple[str, str] = dataclasses.field(init=False, repr=False, compare=False)
 

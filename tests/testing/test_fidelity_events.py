@@ -284,3 +284,40 @@ def test_namespace_deletion_removes_events_once(http):
     )
     assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("DELETED", "e30")]
     assert http("GET", "/api/v1/namespaces/team/events")[2]["items"] == []
+
+
+def test_crd_selectable_fields(http):
+    """CRD ``versions[].selectableFields`` add field labels (CRDFieldSelectors, beta in 1.31)."""
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {
+            "group": "example.com",
+            "names": {"plural": "widgets", "kind": "Widget"},
+            "scope": "Namespaced",
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "storage": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "x-kubernetes-preserve-unknown-fields": True,
+                        }
+                    },
+                    "selectableFields": [{"jsonPath": ".spec.color"}],
+                }
+            ],
+        },
+    }
+    assert http("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)[0] == 201
+    widgets = "/apis/example.com/v1/namespaces/default/widgets"
+    for name, color in (("a", "red"), ("b", "blue")):
+        body = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": name}}
+        assert http("POST", widgets, {**body, "spec": {"color": color}})[0] == 201
+    _, _, listed = http("GET", widgets + _q("spec.color=blue"))
+    assert [w["metadata"]["name"] for w in listed["items"]] == ["b"]
+    status, _, body = http("GET", widgets + _q("spec.size=1"))
+    assert (status, body["message"]) == (400, "field label not supported: spec.size")
