@@ -3,10 +3,12 @@
 Public surface (everything else is private):
 
 - :class:`EmulatedCluster` serves a faithful-enough API server on loopback (discovery, list and
-  watch with resourceVersions, the status subresource, finalizers, garbage collection, CRDs with
-  schema checks and conversion, admission webhooks, fault injection, bearer-token checks and a
-  record of raw request paths; for kubectl: OpenAPI v2/v3, ``fieldValidation``, server-side
-  Tables and server-side apply);
+  watch with resourceVersions, chunked lists, per-kind name and field-selector rules, one store
+  for both Events APIs, the status subresource, finalizers, garbage collection, CRDs with
+  schema checks and conversion, admission webhooks, access reviews and RBAC for impersonated
+  requests, fault injection, bearer-token checks and a record of raw request paths; for kubectl:
+  OpenAPI v2/v3, ``fieldValidation``, server-side Tables and server-side apply);
+  ``docs/testing.md`` lists what it does not serve;
 - :class:`OperatorProcess` runs an operator command against it as a subprocess;
 - :func:`wait_for` polls a predicate with a timeout;
 - :class:`ApiError`, :class:`Fault`, :class:`ResourceInfo` appear in their signatures.

@@ -29,6 +29,7 @@ from aiohttp import web
 from nto.testing._admission import Admission
 from nto.testing._crds import CRD_KEY, Converter, CrdController
 from nto.testing._errors import ApiError
+from nto.testing._events import convert_builtin
 from nto.testing._faults import Access, Fault, Faults
 from nto.testing._gc import CollectingStore
 from nto.testing._handler import Router
@@ -215,7 +216,11 @@ class EmulatedCluster:
 
     def _apply_one(self, obj: Mapping[str, Any]) -> dict[str, Any]:
         info = self._info(obj.get("apiVersion", ""), obj.get("kind", ""))
-        body = {**copy.deepcopy(dict(obj)), "apiVersion": info.api_version(info.storage_version)}
+        body = copy.deepcopy(dict(obj))
+        body = convert_builtin(info.key, body, info.storage_api_version) or {
+            **body,
+            "apiVersion": info.storage_api_version,
+        }
         meta = body.setdefault("metadata", {})
         if info.namespaced:
             meta.setdefault("namespace", "default")

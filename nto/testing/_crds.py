@@ -18,6 +18,7 @@ from typing import Any
 
 from nto.testing import _field_validation as field_validation
 from nto.testing._errors import ApiError, invalid
+from nto.testing._events import BUILTIN_VIEWS, convert_builtin
 from nto.testing._resources import ALL_VERBS, PRESERVE_UNKNOWN, Registry, ResourceInfo
 from nto.testing._store import Obj, Store
 from nto.testing._watch import Event
@@ -77,6 +78,14 @@ def crd_to_info(crd: Mapping[str, Any]) -> ResourceInfo:
         custom=True,
         schemas={v["name"]: (v.get("schema") or {}).get("openAPIV3Schema") for v in versions},
         conversion=conversion if conversion.get("strategy") == "Webhook" else None,
+        selectable_fields={
+            v["name"]: tuple(
+                str(field.get("jsonPath", "")).lstrip(".")
+                for field in v.get("selectableFields") or []
+                if isinstance(field, dict)
+            )
+            for v in versions
+        },
     )
 
 
@@ -149,7 +158,7 @@ def check_schema(info: ResourceInfo, version: str, obj: Obj) -> Obj:
     ]
     if errors:
         name = obj.get("metadata", {}).get("name", "")
-        raise invalid(info.kind, info.group, name, [(e.field, e.message) for e in errors])
+        raise invalid(info.kind, info.group, name, [(e.field, e.message, e.reason) for e in errors])
     return result
 
 
@@ -165,6 +174,8 @@ class Converter:
         todo = [obj for obj in objects if obj.get("apiVersion") != api_version]
         if not todo:
             return objects
+        if info.key in BUILTIN_VIEWS:
+            return [convert_builtin(info.key, obj, api_version) or obj for obj in objects]
         if info.conversion is None:
             return [
                 obj if obj.get("apiVersion") == api_version else {**obj, "apiVersion": api_version}
@@ -192,6 +203,12 @@ class Converter:
         return [
             obj if obj.get("apiVersion") == api_version else next(replacements) for obj in objects
         ]
+
+    async def to_storage(self, info: ResourceInfo, obj: Obj) -> Obj:
+        """``obj`` as the store keeps it (another resource's shape, for a view like Events)."""
+        if info.store_key in BUILTIN_VIEWS:
+            return convert_builtin(info.key, obj, info.storage_api_version) or obj
+        return await self.one(info, obj, info.storage_version)
 
     async def one(self, info: ResourceInfo, obj: Obj, version: str) -> Obj:
         return (await self.convert(info, [obj], version))[0]

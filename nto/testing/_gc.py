@@ -43,7 +43,7 @@ class CollectingStore(Store):
     def indexes_changed(
         self, info: ResourceInfo, obj: Obj, old: Obj | None, *, deleted: bool
     ) -> None:
-        ref: Ref = (info.key, *object_key(info, obj))
+        ref: Ref = (info.store_key, *object_key(info, obj))
         uid = obj["metadata"].get("uid", "")
         for owner in _owner_uids(old):
             self._dependents.get(owner, set()).discard(ref)

@@ -7,7 +7,9 @@ watches as ``application/octet-stream`` and serves no ``/status`` subresource. I
 derived from reactions and cannot carry what CRDs declare at runtime. So this module is a plain
 aiohttp handler over our own registry (:mod:`nto.testing._resources`) and verbs
 (:mod:`nto.testing._pipeline`); kmock stays a test-side tool. Every response is JSON: objects,
-``Status`` errors (:mod:`nto.testing._errors`) and newline-delimited watch events.
+``Status`` errors (:mod:`nto.testing._errors`) and newline-delimited watch events. Field
+selectors come from :mod:`nto.testing._fields`, chunked lists from :mod:`nto.testing._paging`,
+access reviews and RBAC for impersonated requests from :mod:`nto.testing._authz`.
 """
 
 from __future__ import annotations
@@ -18,17 +20,22 @@ import logging
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import web
 
 from nto.testing._apply import is_apply, server_side_apply
+from nto.testing._authz import REVIEW_KEYS, Authorizer, user_from_headers
 from nto.testing._errors import ApiError
 from nto.testing._faults import Access, Faults
 from nto.testing._field_validation import scope, warning_header
+from nto.testing._fields import field_selector
+from nto.testing._names import path_segment
 from nto.testing._openapi import OpenApi
+from nto.testing._paging import list_page
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
-from nto.testing._selectors import parse_field_selector, parse_label_selector
+from nto.testing._selectors import parse_label_selector
 from nto.testing._table import Tables
 from nto.testing._watch import CLOSE, INITIAL_EVENTS_END, Bookmark, Event
 
@@ -54,6 +61,17 @@ def _json(body: Any, status: int = 200) -> web.Response:
 
 def _true(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true")
+
+
+def _verb(request: web.BaseRequest, t: Target) -> str:
+    """The authorization verb of a resource request."""
+    if request.method == "GET":
+        if t.watch_path or _true(request.query.get("watch")):
+            return "watch"
+        return "get" if t.name else "list"
+    if request.method == "DELETE":
+        return "delete" if t.name else "deletecollection"
+    return {"POST": "create", "PUT": "update", "PATCH": "patch"}.get(request.method, "")
 
 
 class Target:
@@ -89,6 +107,7 @@ class Router:
         self.tables = Tables(registry, api.store)
         self.openapi = OpenApi(registry)
         self.access = access or Access()
+        self.authz = Authorizer(api.store)
 
     async def __call__(self, request: web.BaseRequest) -> web.StreamResponse:
         self.access.record(request.method, request.raw_path)
@@ -161,12 +180,16 @@ class Router:
         if subresource and subresource not in info.subresources:
             self._not_found()
         name = rest[1] if len(rest) >= 2 else ""
+        if name and (problems := path_segment(name)):
+            raise ApiError(400, f"Name parameter invalid: {json.dumps(name)}: {';'.join(problems)}")
         return Target(
             info, version, namespace=namespace, name=name, subresource=subresource, watch=watch
         )
 
     async def _serve(self, request: web.BaseRequest) -> web.StreamResponse:
-        segments = [s for s in request.path.split("/") if s]
+        # Split before decoding, so that a name holding "%2F" stays one (refused) segment.
+        raw = request.rel_url.raw_path
+        segments = [unquote(s) if "%" in s else s for s in raw.split("/") if s]
         if request.method == "GET":
             document = self._discovery(segments)
             if document is not None:
@@ -196,6 +219,22 @@ class Router:
                 if fault.watch_event and (target.watch_path or _true(request.query.get("watch"))):
                     return await self._error_event(request, error)
                 raise error
+        if request.method != "GET" and request.query.get("dryRun"):
+            raise ApiError(
+                400,
+                f"dryRun={request.query['dryRun']!r} is not supported by the emulated API server"
+                " (nto.testing): it would have written the object; check dry runs against a real"
+                " cluster (NTO_E2E_KUBECONFIG)",
+                reason="BadRequest",
+            )
+        if target.info.key in REVIEW_KEYS or "Impersonate-User" in request.headers:
+            return await self._authorized(request, target)
+        return await self._validated_dispatch(request, target)
+
+    async def _validated_dispatch(
+        self, request: web.BaseRequest, target: Target
+    ) -> web.StreamResponse:
+        """Dispatch a request, honouring ``fieldValidation`` on writes (warnings as headers)."""
         if request.method not in ("POST", "PUT", "PATCH"):
             return await self._dispatch(request, target)
         with scope(request.query.get("fieldValidation")) as validation:
@@ -203,6 +242,28 @@ class Router:
         for message in validation.warnings:
             response.headers.add("Warning", warning_header(message))
         return response
+
+    async def _authorized(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
+        """Access reviews, and requests that impersonate a user (see nto.testing._authz)."""
+        user = user_from_headers(request.headers, request.headers.getall("Impersonate-Group", []))
+        if t.info.key in REVIEW_KEYS:
+            if request.method != "POST" or t.name:
+                raise ApiError(
+                    405,
+                    f"{request.method} is not supported on {request.path}",
+                    reason="MethodNotAllowed",
+                )
+            body = await self._body(request)
+            return _json(self.authz.review(t.info, body, user, t.namespace or ""), 201)
+        self.authz.check(
+            user,
+            t.info,
+            verb=_verb(request, t),
+            namespace=t.namespace or "",
+            name=t.name,
+            subresource=t.subresource,
+        )
+        return await self._validated_dispatch(request, t)
 
     async def _dispatch(self, request: web.BaseRequest, t: Target) -> web.StreamResponse:
         query = request.query
@@ -221,10 +282,17 @@ class Router:
             return _json(obj)
         predicates = (
             parse_label_selector(query.get("labelSelector")),
-            parse_field_selector(query.get("fieldSelector")),
+            field_selector(info, query.get("fieldSelector"), version),
         )
         if method == "GET":
-            listed = await self.api.list(info, version, t.namespace, *predicates)
+            listed = await list_page(
+                self.api,
+                info,
+                version,
+                namespace=t.namespace,
+                predicates=predicates,
+                query=query,
+            )
             if table:
                 items, meta = listed["items"], listed["metadata"]
                 return _json(self._table(request, t, table, items, meta, single=False))
@@ -328,12 +396,14 @@ class Router:
     ) -> web.StreamResponse:
         query = request.query
         label = parse_label_selector(query.get("labelSelector"))
-        field = parse_field_selector(
+        field = field_selector(
+            t.info,
             ",".join(
                 filter(
                     None, [query.get("fieldSelector"), f"metadata.name={t.name}" if t.name else ""]
                 )
-            )
+            ),
+            t.version,
         )
         rv_text = query.get("resourceVersion") or ""
         initial = _true(query.get("sendInitialEvents"))

@@ -17,7 +17,9 @@ from typing import Any
 from nto.testing._admission import Admission
 from nto.testing._crds import CRD_KEY, Converter, check_schema, crd_to_info
 from nto.testing._errors import ApiError
+from nto.testing._events import check_event
 from nto.testing._gc import CollectingStore
+from nto.testing._names import check_create
 from nto.testing._patch import apply_patch
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import Predicate
@@ -46,10 +48,10 @@ def _check_body(info: ResourceInfo, version: str, namespace: str, body: Any) -> 
         raise ApiError(400, f"metadata of the {info.kind} must be an object, got {meta!r}")
     if info.namespaced:
         if meta.get("namespace") not in (None, "", namespace):
-            raise ApiError(
+            raise ApiError(  # apiserver's EnsureObjectNamespaceMatchesRequestNamespace
                 400,
-                f"the namespace of the provided object {meta['namespace']!r} does not match"
-                f" the namespace sent on the request {namespace!r}",
+                "the namespace of the provided object does not match the namespace sent on the"
+                " request",
             )
         meta["namespace"] = namespace
     return obj
@@ -74,7 +76,7 @@ class Api:
         obj = check_schema(info, version, obj)
         if info.key == CRD_KEY:
             crd_to_info(obj)
-        return await self.converter.one(info, obj, info.storage_version)
+        return await self.converter.to_storage(info, obj)
 
     async def get(self, info: ResourceInfo, version: str, namespace: str, name: str) -> Obj:
         return await self.converter.one(info, self.store.require(info, namespace, name), version)
@@ -102,6 +104,8 @@ class Api:
         meta = obj["metadata"]
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self.store.generate_name(info, namespace, meta["generateName"])
+        check_create(info, obj)
+        check_event(info, obj, create=True)
         admitted = await self.admission.admit(
             info=info,
             version=version,
@@ -126,10 +130,10 @@ class Api:
     ) -> Obj:
         obj = _check_body(info, version, namespace, body)
         if obj["metadata"].get("name") != name:
-            raise ApiError(
+            raise ApiError(  # the apiserver's checkName
                 400,
-                f"the name of the object ({obj['metadata'].get('name')!r}) does not match the"
-                f" name on the URL ({name!r})",
+                f"the name of the object ({obj['metadata'].get('name') or ''}) does not match the"
+                f" name on the URL ({name})",
             )
         return await self._update(
             info, version, namespace=namespace, name=name, obj=obj, subresource=subresource
@@ -165,6 +169,7 @@ class Api:
             namespace=namespace,
             name=name,
         )
+        check_event(info, admitted or effective, create=False)
         final = await self._finish(info, version, admitted or effective)
         stored = self.store.update(info, final, subresource=subresource or None)
         return await self.converter.one(info, stored, version)

@@ -39,11 +39,30 @@ class ResourceInfo:
     custom: bool = False  # served from a CRD: custom-resource rules (no strategic merge, ...)
     schemas: Mapping[str, Mapping[str, Any] | None] = dataclasses.field(default_factory=dict)
     conversion: Mapping[str, Any] | None = None  # CRD spec.conversion when strategy is Webhook
+    # (group, plural, version) of the resource whose stored objects this one serves in another
+    # shape (events.k8s.io/v1 Events are core/v1 Events); see nto.testing._events.
+    storage: tuple[str, str, str] | None = None
+    # CRD versions[].selectableFields, as field labels per version (".spec.color" -> "spec.color")
+    selectable_fields: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    # The key its objects are stored under: its own, or that of the resource it views (computed).
+    store_key: tuple[str, str] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        key = (self.storage[0], self.storage[1]) if self.storage else (self.group, self.plural)
+        object.__setattr__(self, "store_key", key)
 
     @property
     def key(self) -> tuple[str, str]:
         """The store key: (group, plural), the same in every version."""
         return (self.group, self.plural)
+
+    @property
+    def storage_api_version(self) -> str:
+        """The apiVersion of stored objects (the viewed resource's, for a view)."""
+        if self.storage:
+            group, _, version = self.storage
+            return f"{group}/{version}" if group else version
+        return self.api_version(self.storage_version)
 
     @property
     def list_kind(self) -> str:
@@ -70,6 +89,7 @@ def _builtin(
     verbs: tuple[str, ...] = ALL_VERBS,
     custom: bool = False,
     categories: tuple[str, ...] = (),
+    storage: tuple[str, str, str] | None = None,
 ) -> ResourceInfo:
     """Parse ``"group/version plural Kind Namespaced|Cluster"`` into a ResourceInfo."""
     group_version, plural, kind, scope = spec.split()
@@ -88,6 +108,7 @@ def _builtin(
         categories=categories,
         custom=custom,
         schemas={version: PRESERVE_UNKNOWN} if custom else {},
+        storage=storage,
     )
 
 
@@ -113,7 +134,7 @@ BUILTIN: tuple[ResourceInfo, ...] = (
     ),
     _builtin("v1 serviceaccounts ServiceAccount Namespaced", short="sa"),
     _builtin("v1 events Event Namespaced", short="ev"),
-    _builtin("events.k8s.io/v1 events Event Namespaced", short="ev"),
+    _builtin("events.k8s.io/v1 events Event Namespaced", short="ev", storage=("", "events", "v1")),
     _builtin(
         "apps/v1 daemonsets DaemonSet Namespaced", short="ds", sub="status", categories=("all",)
     ),
@@ -149,6 +170,27 @@ BUILTIN: tuple[ResourceInfo, ...] = (
     _builtin("rbac.authorization.k8s.io/v1 clusterroles ClusterRole Cluster"),
     _builtin("rbac.authorization.k8s.io/v1 clusterrolebindings ClusterRoleBinding Cluster"),
     _builtin("networking.k8s.io/v1 networkpolicies NetworkPolicy Namespaced", short="netpol"),
+    # Review kinds: answered, never stored (see nto.testing._authz).
+    _builtin(
+        "authorization.k8s.io/v1 selfsubjectaccessreviews SelfSubjectAccessReview Cluster",
+        verbs=("create",),
+    ),
+    _builtin(
+        "authorization.k8s.io/v1 selfsubjectrulesreviews SelfSubjectRulesReview Cluster",
+        verbs=("create",),
+    ),
+    _builtin(
+        "authorization.k8s.io/v1 subjectaccessreviews SubjectAccessReview Cluster",
+        verbs=("create",),
+    ),
+    _builtin(
+        "authorization.k8s.io/v1 localsubjectaccessreviews LocalSubjectAccessReview Namespaced",
+        verbs=("create",),
+    ),
+    _builtin(
+        "authentication.k8s.io/v1 selfsubjectreviews SelfSubjectReview Cluster",
+        verbs=("create",),
+    ),
     # OpenShift, OLM and monitoring kinds, as if their CRDs were installed (schemaless).
     _builtin(
         "config.openshift.io/v1 clusteroperators ClusterOperator Cluster",

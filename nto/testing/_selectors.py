@@ -1,9 +1,10 @@
-"""Label and field selectors, parsed from query strings or from ``LabelSelector`` objects.
+"""Label selectors, parsed from query strings or from ``LabelSelector`` objects.
 
 Used by the store (:mod:`nto.testing._store`) for lists, watches and deleteCollection, and by
 admission (:mod:`nto.testing._admission`) for webhooks' ``objectSelector``/``namespaceSelector``.
 A selector is a predicate over an object dict; bad syntax raises
-:class:`~nto.testing._errors.ApiError` 400 naming the selector and the bad term.
+:class:`~nto.testing._errors.ApiError` 400 naming the selector and the bad term. Field selectors,
+which depend on the kind, are in :mod:`nto.testing._fields` (it shares the term syntax here).
 """
 
 from __future__ import annotations
@@ -70,39 +71,6 @@ def parse_label_selector(selector: str | None) -> Predicate | None:
     if not selector or not selector.strip():
         return None
     predicates = [_label_term(term, selector) for term in _split_terms(selector)]
-    return lambda obj: all(predicate(obj) for predicate in predicates)
-
-
-_FIELDS: dict[str, Callable[[Mapping[str, Any]], Any]] = {
-    "metadata.name": lambda obj: obj.get("metadata", {}).get("name", ""),
-    "metadata.namespace": lambda obj: obj.get("metadata", {}).get("namespace", ""),
-    "spec.nodeName": lambda obj: (obj.get("spec") or {}).get("nodeName", ""),
-    "status.phase": lambda obj: (obj.get("status") or {}).get("phase", ""),
-    "involvedObject.name": lambda obj: (obj.get("involvedObject") or {}).get("name", ""),
-}
-
-
-def _field_term(
-    getter: Callable[[Mapping[str, Any]], Any], value: str, *, negate: bool
-) -> Predicate:
-    return lambda obj: (getter(obj) == value) != negate
-
-
-def parse_field_selector(selector: str | None) -> Predicate | None:
-    """A predicate for a ``fieldSelector`` query value (metadata.name, metadata.namespace, ...)."""
-    if not selector or not selector.strip():
-        return None
-    predicates: list[Predicate] = []
-    for term in _split_terms(selector):
-        match = _EQ_TERM.match(term)
-        if match is None or match.group(1) not in _FIELDS:
-            raise ApiError(
-                400,
-                f"field selector term {term.strip()!r} in {selector!r} is not supported;"
-                f" use one of {sorted(_FIELDS)} with =, == or !=",
-            )
-        field, op, value = match.groups()
-        predicates.append(_field_term(_FIELDS[field], value, negate=op == "!="))
     return lambda obj: all(predicate(obj) for predicate in predicates)
 
 

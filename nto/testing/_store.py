@@ -14,12 +14,12 @@ from __future__ import annotations
 import builtins
 import copy
 import datetime
-import random
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from nto.testing._errors import ApiError, conflict, not_found
+from nto.testing._errors import ApiError, already_exists, conflict, invalid, not_found
+from nto.testing._names import generate, name_causes
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import Predicate
 from nto.testing._watch import CLOSE, Bookmark, Event, History, ResourceKey, Watcher
@@ -29,7 +29,6 @@ ObjKey = tuple[str, str]  # (namespace, name); namespace "" for cluster-scoped o
 Listener = Callable[[ResourceInfo, Event], None]
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
-_NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 _SERVER_METADATA = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")
 
 
@@ -79,7 +78,9 @@ class Store:
     # --- reads --------------------------------------------------------------------------------
 
     def get(self, info: ResourceInfo, namespace: str, name: str) -> Obj | None:
-        return self._objects.get(info.key, {}).get((namespace if info.namespaced else "", name))
+        return self._objects.get(info.store_key, {}).get(
+            (namespace if info.namespaced else "", name)
+        )
 
     def require(self, info: ResourceInfo, namespace: str, name: str) -> Obj:
         obj = self.get(info, namespace, name)
@@ -93,7 +94,7 @@ class Store:
         namespace: str | None,
         *predicates: Predicate | None,
     ) -> builtins.list[Obj]:
-        objects = self._objects.get(info.key, {})
+        objects = self._objects.get(info.store_key, {})
         if namespace is not None and info.namespaced:
             items = [obj for (ns, _), obj in objects.items() if ns == namespace]
         else:
@@ -108,9 +109,11 @@ class Store:
     def namespaced_keys(self, namespace: str) -> builtins.list[tuple[ResourceInfo, ObjKey]]:
         found = []
         for info in self.registry:
-            if info.namespaced:
+            if info.namespaced and info.storage is None:  # a view's objects are its target's
                 found += [
-                    (info, key) for key in self._objects.get(info.key, {}) if key[0] == namespace
+                    (info, key)
+                    for key in self._objects.get(info.store_key, {})
+                    if key[0] == namespace
                 ]
         return found
 
@@ -123,15 +126,15 @@ class Store:
     def _commit(self, info: ResourceInfo, kind: str, obj: Obj, old: Obj | None) -> Obj:
         rv = self._next_rv()
         obj["metadata"]["resourceVersion"] = str(rv)
-        bucket = self._objects.setdefault(info.key, {})
+        bucket = self._objects.setdefault(info.store_key, {})
         if kind == "DELETED":
             bucket.pop(object_key(info, obj), None)
         else:
             bucket[object_key(info, obj)] = obj
-        event = Event(rv=rv, key=info.key, type=kind, obj=obj, old=old)
+        event = Event(rv=rv, key=info.store_key, type=kind, obj=obj, old=old)
         self.history.append(event)
         self.indexes_changed(info, obj, old, deleted=kind == "DELETED")
-        for watcher in list(self._watchers.get(info.key, ())):
+        for watcher in list(self._watchers.get(info.store_key, ())):
             watcher.offer(event)
         for listener in list(self.listeners):
             listener(info, event)
@@ -143,11 +146,10 @@ class Store:
         """Hook for subclasses that keep extra indexes (owner references)."""
 
     def generate_name(self, info: ResourceInfo, namespace: str, prefix: str) -> str:
-        for _ in range(100):
-            name = prefix + "".join(random.choices(_NAME_CHARS, k=5))
-            if self.get(info, namespace, name) is None:
-                return name
-        raise ApiError(409, f"could not generate a free name from generateName {prefix!r}")
+        name = generate(prefix, lambda name: self.get(info, namespace, name) is not None)
+        if name is None:
+            raise ApiError(409, f"could not generate a free name from generateName {prefix!r}")
+        return name
 
     def create(
         self, info: ResourceInfo, body: Mapping[str, Any], *, keep_status: bool = False
@@ -167,24 +169,15 @@ class Store:
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = self.generate_name(info, namespace, meta["generateName"])
         if not meta.get("name"):
-            raise ApiError(
-                422,
-                f"{info.kind}: metadata.name: Required value; set name or generateName",
-                reason="Invalid",
-            )
+            raise invalid(info.kind, info.group, "", name_causes(info, meta))
         if self.get(info, namespace, meta["name"]) is not None:
-            raise ApiError(
-                409,
-                f'{info.qualified} "{meta["name"]}" already exists',
-                reason="AlreadyExists",
-                details={"name": meta["name"], "group": info.group, "kind": info.plural},
-            )
+            raise already_exists(info.plural, info.group, meta["name"])
         for field in ("deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"):
             meta.pop(field, None)
         meta["uid"] = str(uuid.uuid4())
         meta["creationTimestamp"] = now()
         meta["generation"] = 1
-        obj["apiVersion"] = info.api_version(info.storage_version)
+        obj["apiVersion"] = info.storage_api_version
         obj["kind"] = info.kind
         if info.key == ("", "namespaces"):
             meta.setdefault("labels", {})[NAMESPACE_NAME_LABEL] = meta["name"]
@@ -204,7 +197,7 @@ class Store:
         new = copy.deepcopy(dict(body))
         meta = new.get("metadata")
         if not isinstance(meta, dict) or not meta.get("name"):
-            raise ApiError(422, f"{info.kind}: metadata.name: Required value", reason="Invalid")
+            raise invalid(info.kind, info.group, "", name_causes(info, meta or {}))
         old = self.require(info, meta.get("namespace", ""), meta["name"])
         given_rv = meta.get("resourceVersion")
         if given_rv and given_rv != old["metadata"]["resourceVersion"]:
@@ -274,10 +267,22 @@ class Store:
     ) -> Obj:
         """Delete now, or mark for deletion when finalizers remain."""
         obj = self.require(info, namespace, name)
-        for field in ("uid", "resourceVersion"):
+        for field, label in (("uid", "UID"), ("resourceVersion", "ResourceVersion")):
             wanted = (preconditions or {}).get(field)
-            if wanted and wanted != obj["metadata"].get(field):
-                raise conflict(info.plural, info.group, name)
+            actual = obj["metadata"].get(field)
+            if wanted and wanted != actual:
+                # etcd3's storage.NewInvalidObjError, as the generic registry reports it
+                prefix = f"/registry/{info.group}" if info.custom else "/registry"
+                key = f"{prefix}/{info.plural}"
+                key += f"/{namespace}/{name}" if info.namespaced else f"/{name}"
+                raise conflict(
+                    info.plural,
+                    info.group,
+                    name,
+                    f"StorageError: invalid object, Code: 4, Key: {key}, ResourceVersion: 0,"
+                    f" AdditionalErrorMsg: Precondition failed: {label} in precondition:"
+                    f" {wanted}, {label} in object meta: {actual}",
+                )
         if obj["metadata"].get("finalizers"):
             return self.mark_deleting(info, obj)
         new = copy.deepcopy(obj)
@@ -286,10 +291,10 @@ class Store:
 
     def drop_resource(self, info: ResourceInfo) -> None:
         """Remove every object of a resource (its CRD is gone) and close its watches."""
-        for obj in list(self._objects.get(info.key, {}).values()):
+        for obj in list(self._objects.get(info.store_key, {}).values()):
             self._commit(info, "DELETED", copy.deepcopy(obj), obj)
-        self._objects.pop(info.key, None)
-        for watcher in self._watchers.pop(info.key, set()):
+        self._objects.pop(info.store_key, None)
+        for watcher in self._watchers.pop(info.store_key, set()):
             watcher.queue.put_nowait(CLOSE)
 
     # --- watches ------------------------------------------------------------------------------
@@ -311,18 +316,18 @@ class Store:
                 f"too old resource version: {since} ({self.history.compacted})",
                 reason="Expired",
             )
-        watcher = Watcher(info.key, namespace if info.namespaced else None, label, field)
+        watcher = Watcher(info.store_key, namespace if info.namespaced else None, label, field)
         if since is None:
             for obj in self.list(info, watcher.namespace, watcher.matches):
                 watcher.queue.put_nowait(
-                    Event(int(obj["metadata"]["resourceVersion"]), info.key, "ADDED", obj)
+                    Event(int(obj["metadata"]["resourceVersion"]), info.store_key, "ADDED", obj)
                 )
             if initial_bookmark:
                 watcher.queue.put_nowait(Bookmark(self.rv, initial_end=True))
         else:
-            for event in self.history.since(since, info.key):
+            for event in self.history.since(since, info.store_key):
                 watcher.offer(event)
-        self._watchers.setdefault(info.key, set()).add(watcher)
+        self._watchers.setdefault(info.store_key, set()).add(watcher)
         return watcher
 
     def unwatch(self, watcher: Watcher) -> None:

@@ -111,11 +111,16 @@ def test_default_tuned_profiles_and_owner(cluster, operator):
         "4.99.0,default:"
     )
     assert cluster.get("apps/v1", "DaemonSet", "tuned", NS) is not None
-    co = wait_for(  # written in the same reconcile, just after the Profiles
-        lambda: cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning"),
+    wait_for(  # the ClusterOperator status is written after the Profiles: wait, do not race
+        lambda: (
+            (cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {})
+            .get("status", {})
+            .get("conditions")
+        ),
         timeout=30,
-        message="ClusterOperator node-tuning written",
+        message="ClusterOperator node-tuning conditions",
     )
+    co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning")
     assert {c["type"] for c in co["status"]["conditions"]} == {
         "Available",
         "Progressing",
@@ -188,9 +193,13 @@ def test_removed_state_cleans_up(cluster, operator):
         timeout=20,
         message="Profiles and DaemonSet removed",
     )
-    co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning")
-    available = next(c for c in co["status"]["conditions"] if c["type"] == "Available")
-    assert available["reason"] == "Removed"
+
+    def available_reason() -> str:  # the ClusterOperator is written after the cleanup
+        co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {}
+        conditions = (co.get("status") or {}).get("conditions") or []
+        return next((c["reason"] for c in conditions if c["type"] == "Available"), "")
+
+    wait_for(lambda: available_reason() == "Removed", timeout=20, message="Available: Removed")
 
 
 def test_kernel_argument_machine_config_is_gated_on_every_node(cluster, operator):
