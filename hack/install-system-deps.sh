@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses: a real TuneD (its profile loader checks our TuneD
-# profiles) and shellcheck (checks our node scripts). Installed once; skipped when present or
-# when not root (tests that need them then skip with a reason).
+# profiles), shellcheck (checks our node scripts) and systemd (systemd-analyze verifies our
+# units). Installed once; skipped when present or when not root (tests that need them then skip
+# with a reason).
 set -euo pipefail
 want=()
 [[ -x /usr/sbin/tuned || -x /usr/bin/tuned ]] || want+=(tuned)
 command -v shellcheck >/dev/null || want+=(shellcheck)
+command -v systemd-analyze >/dev/null || want+=(systemd)
 ((${#want[@]})) || exit 0
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
     echo "note: cannot install ${want[*]} (not root or no apt-get); tests needing them will skip" >&2
