@@ -66,6 +66,11 @@ _HOST_MOUNTS: Final = (
     ("host", "/", "/host", False),
 )
 _MEMORY_DIRS: Final = (("etc-tuned", "/etc/tuned"), ("tmp", "/tmp"))
+_MOUNT_ORDER: Final = (
+    *("etc-modprobe-d", "etc-sysconfig", "etc-kubernetes", "etc-sysctl-d", "etc-sysctl-conf"),
+    *("etc-systemd", "etc-tuned", "run", "sys", "tmp", "lib-modules", "var-lib-kubelet", "host"),
+)
+"""The container's mounts in the reference's order (volumes: host paths first, then memory)."""
 
 
 def _env(release_version: str, image: str) -> list[JSONDict]:
@@ -79,11 +84,14 @@ def _env(release_version: str, image: str) -> list[JSONDict]:
 
 
 def _container(release_version: str, image: str) -> JSONDict:
-    mounts: list[JSONDict] = [
-        {"name": name, "mountPath": path, "readOnly": ro, "mountPropagation": "HostToContainer"}
-        for name, _, path, ro in _HOST_MOUNTS
-    ]
-    mounts += [{"name": name, "mountPath": path} for name, path in _MEMORY_DIRS]
+    by_name: dict[str, JSONDict] = {}
+    for name, _, path, read_only in _HOST_MOUNTS:
+        mount: JSONDict = {"name": name, "mountPath": path, "mountPropagation": "HostToContainer"}
+        if read_only:  # false is the default, which the API server leaves out
+            mount["readOnly"] = True
+        by_name[name] = mount
+    by_name.update({name: {"name": name, "mountPath": path} for name, path in _MEMORY_DIRS})
+    mounts = [by_name[name] for name in _MOUNT_ORDER]
     return {
         "name": CONTAINER_NAME,
         "image": image,

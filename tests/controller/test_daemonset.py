@@ -191,3 +191,9 @@ def test_pod_template_labels_and_dns_match_the_reference():
     # volume names as the reference's (they show in `oc describe` and in other tools' patches)
     volumes = {v["name"] for v in template["spec"]["volumes"]}
     assert {"etc-tuned", "tmp", "host", "var-lib-kubelet"} <= volumes
+    mounts = template["spec"]["containers"][0]["volumeMounts"]
+    assert [m["name"] for m in mounts] == [
+        *("etc-modprobe-d", "etc-sysconfig", "etc-kubernetes", "etc-sysctl-d", "etc-sysctl-conf"),
+        *("etc-systemd", "etc-tuned", "run", "sys", "tmp", "lib-modules", "var-lib-kubelet", "host"),
+    ]
+    assert all(m.get("readOnly", True) for m in mounts), "readOnly: false is left out"
