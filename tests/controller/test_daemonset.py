@@ -194,6 +194,7 @@ def test_pod_template_labels_and_dns_match_the_reference():
     mounts = template["spec"]["containers"][0]["volumeMounts"]
     assert [m["name"] for m in mounts] == [
         *("etc-modprobe-d", "etc-sysconfig", "etc-kubernetes", "etc-sysctl-d", "etc-sysctl-conf"),
-        *("etc-systemd", "etc-tuned", "run", "sys", "tmp", "lib-modules", "var-lib-kubelet", "host"),
+        *("etc-systemd", "etc-tuned", "run", "sys", "tmp", "lib-modules", "var-lib-kubelet"),
+        "host",
     ]
     assert all(m.get("readOnly", True) for m in mounts), "readOnly: false is left out"
