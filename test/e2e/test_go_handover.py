@@ -13,7 +13,9 @@ compared with the Go operator's: only the objects docs/upgrade.md lists as rewri
 
 from __future__ import annotations
 
+import fnmatch
 import lzma
+import re
 import socket
 import sys
 import threading
@@ -351,3 +353,33 @@ def test_handover_from_the_go_operator_rewrites_only_what_docs_list(
     assert set(after) == set(before), "objects created or deleted by the handover"
     assert changed - NOT_COMPARED == REWRITTEN | also_rewritten, ours.log[-8000:]
     assert cluster.get(PP_API, "PerformanceProfile", "manual")["spec"] == pp_spec
+
+
+def documented_rows() -> dict[str, str]:
+    """docs/upgrade.md's table: object pattern (``Kind/name``, ``<x>`` as ``*``) -> its cell."""
+    rows = {}
+    text = (Path(__file__).resolve().parents[2] / "docs" / "upgrade.md").read_text()
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) > 2 and cells[0].startswith("`") and "/" in cells[0]:
+            pattern = re.sub(r"<[^>]+>", "*", cells[0].split("`")[1])
+            rows[pattern] = cells[1]
+    return rows
+
+
+def test_docs_list_exactly_what_the_handover_rewrites() -> None:
+    rows = documented_rows()
+    at_upgrade = {("DaemonSet", "tuned")}
+
+    def cell(kind: str, name: str) -> str:
+        [found] = [c for p, c in rows.items() if fnmatch.fnmatchcase(f"{kind}/{name}", p)]
+        return found
+
+    for kind, name in REWRITTEN:
+        assert "**yes**" in cell(kind, name) or cell(kind, name) == "by the operand", (kind, name)
+    for kind, name in at_upgrade:
+        assert "at an upgrade: yes" in cell(kind, name)
+    said_yes = {p for p, c in rows.items() if c.startswith("**yes**")}
+    assert said_yes == {
+        p for p in rows if any(fnmatch.fnmatchcase(f"{k}/{n}", p) for k, n in REWRITTEN)
+    } - {p for p, c in rows.items() if c == "by the operand"}
