@@ -140,8 +140,12 @@ def node(name: str, role: str) -> dict[str, Any]:
 
 def play_operands(cluster: EmulatedCluster) -> None:
     """One pass of what each node's operand reports: the Profile applied, the deps on the Node."""
-    for found in cluster.list(TUNED, "Profile", NS):
-        name = found["metadata"]["name"]
+    for listed in cluster.list(TUNED, "Profile", NS):
+        name = listed["metadata"]["name"]
+        # read again right before writing: the emulator's apply is last-writer-wins
+        found = cluster.get(TUNED, "Profile", name, NS)
+        if found is None:
+            continue
         want = found["spec"]["config"]["tunedProfile"]
         if (found.get("status") or {}).get("tunedProfile") != want:
             condition = {"status": "True", "reason": "AsExpected", "lastTransitionTime": STAMP}
@@ -169,7 +173,10 @@ def operands(cluster: EmulatedCluster) -> Iterator[None]:
 
     def run() -> None:
         while not stop.wait(0.2):
-            play_operands(cluster)
+            try:
+                play_operands(cluster)
+            except Exception as exc:  # a racing delete or a stopping server: play on
+                print(f"operand player: {exc!r}")
 
     thread = threading.Thread(target=run, name="operand-player", daemon=True)
     thread.start()
@@ -178,11 +185,12 @@ def operands(cluster: EmulatedCluster) -> Iterator[None]:
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def go_operator(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def go_operator(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Go reference operator, unpacked once per module (never into the repository)."""
     if not REFERENCE_BIN.is_file():
         pytest.skip(f"the Go reference operator {REFERENCE_BIN} is absent (read-only shared data)")
-    binary = tmp_path / "cluster-node-tuning-operator-go"
+    binary = tmp_path_factory.mktemp("go-operator") / "cluster-node-tuning-operator-go"
     binary.write_bytes(lzma.decompress(REFERENCE_BIN.read_bytes()))
     binary.chmod(0o755)
     return binary
