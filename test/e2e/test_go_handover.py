@@ -9,6 +9,10 @@ Profile's ``bootcmdline-deps`` to its Node and reports the Profile applied). The
 stopped and ours started with the same release version and operand image; once ours has
 reconciled (its reconcile counters moved past its last write), every object's resourceVersion is
 compared with the Go operator's: only the objects docs/upgrade.md lists as rewritten may change.
+
+Without the binary, a second scenario pre-creates the core's objects in the shapes the spec and
+the reference data give (the reference's default Tuned as the Go operator stores it, Profiles,
+Nodes and the DaemonSet as it writes them) and asserts that ours rewrites none of them.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from nto.bundle.generate import DISABLED_BY_DEFAULT
+from nto.controller.daemonset import desired_daemonset
 from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for
 
 from .test_performance_profile import BOOTCMDLINE, DEPS, MCO, NS, PP_API, TUNED, cnf_pool, profile
@@ -391,3 +397,131 @@ def test_docs_list_exactly_what_the_handover_rewrites() -> None:
     assert said_yes == {
         p for p in rows if any(fnmatch.fnmatchcase(f"{k}/{n}", p) for k, n in REWRITTEN)
     } - {p for p, c in rows.items() if c == "by the operand"}
+
+
+# --- the same handover without the Go binary: objects pre-created in the shapes the spec gives ---
+
+REFERENCE_DEFAULT_TUNED = SHARED / "reference" / "tuned" / "default-cr-tuned.yaml"
+
+
+def go_shaped_daemonset(default_uid: str) -> dict[str, Any]:
+    """DaemonSet ``tuned`` as the Go operator stores it: the spec's manifest, typed host paths,
+    no ``runAsUser`` and the pod defaults its client sends (docs/differences.md)."""
+    ds = desired_daemonset(image=IMAGE, release_version=RELEASE, default_uid=default_uid)
+    pod = ds["spec"]["template"]["spec"]
+    pod |= {
+        "restartPolicy": "Always",
+        "schedulerName": "default-scheduler",
+        "securityContext": {},
+        "terminationGracePeriodSeconds": 30,
+    }
+    [container] = pod["containers"]
+    del container["securityContext"]["runAsUser"]
+    container["terminationMessagePath"] = "/dev/termination-log"
+    for env in container["env"]:
+        if "valueFrom" in env:
+            env["valueFrom"]["fieldRef"]["apiVersion"] = "v1"
+    for volume in pod["volumes"]:
+        if "hostPath" in volume:
+            path = volume["hostPath"]["path"]
+            volume["hostPath"]["type"] = "File" if path == "/etc/sysctl.conf" else "Directory"
+    return ds
+
+
+def go_shaped_profile(node: str, tuned_profile: str, default: dict[str, Any]) -> dict[str, Any]:
+    """Profile ``<node>`` as the Go operator writes it and its operand reports it applied."""
+    meta = default["metadata"]
+    stamp = {"status": "True", "reason": "AsExpected", "lastTransitionTime": STAMP}
+    return {
+        "apiVersion": TUNED,
+        "kind": "Profile",
+        "metadata": {
+            "name": node,
+            "namespace": NS,
+            "annotations": {DEPS: f"{RELEASE},default:{meta['generation']}"},
+            "ownerReferences": [
+                {
+                    "apiVersion": TUNED,
+                    "kind": "Tuned",
+                    "name": "default",
+                    "uid": meta["uid"],
+                    "controller": True,
+                    "blockOwnerDeletion": True,
+                }
+            ],
+        },
+        "spec": {
+            "config": {
+                "tunedProfile": tuned_profile,
+                "debug": False,
+                "verbosity": 0,
+                "tunedConfig": {},
+                "providerName": "aws",
+            },
+            "profile": default["spec"]["profile"],
+        },
+        "status": {
+            "tunedProfile": tuned_profile,
+            "conditions": [
+                {**stamp, "type": "Applied", "message": "TuneD profile applied."},
+                {**stamp, "type": "Degraded", "status": "False", "message": "No warnings"},
+            ],
+        },
+    }
+
+
+@pytest.mark.timeout(300)
+def test_handover_of_spec_shaped_objects_rewrites_nothing(
+    cluster: EmulatedCluster,
+    tmp_path: Path,
+) -> None:
+    if not REFERENCE_DEFAULT_TUNED.is_file():
+        pytest.skip(f"{REFERENCE_DEFAULT_TUNED} is absent (read-only shared data)")
+    default = yaml.safe_load(REFERENCE_DEFAULT_TUNED.read_text())
+    for recommend in default["spec"]["recommend"]:
+        recommend["operand"] = {"tunedConfig": {}}  # as the Go operator stores it
+    valid = {"type": "Valid", "status": "True", "reason": "AsExpected", "lastTransitionTime": STAMP}
+    default["status"] = {"conditions": [valid]}
+    cluster.apply([*cluster_config(), node("master-0", "control-plane"), node("w0", "worker")])
+    [default] = cluster.apply(default)
+    nodes = {"master-0": "openshift-control-plane", "w0": "openshift-node"}
+    for name, tuned_profile in nodes.items():
+        cluster.apply(go_shaped_profile(name, tuned_profile, default))
+        current = cluster.get("v1", "Node", name)
+        current["metadata"]["annotations"] = {
+            DEPS: f"{RELEASE},default:{default['metadata']['generation']}",
+            BOOTCMDLINE: "",
+        }
+        cluster.apply(current)
+    cluster.apply(go_shaped_daemonset(default["metadata"]["uid"]))
+    before = versions(cluster)
+
+    port = free_port()
+    assert cluster.kubeconfig_path is not None
+    ours = OperatorProcess(
+        [
+            *(sys.executable, "-m", "nto", "operator"),
+            *("--metrics-insecure", f"--metrics-port={port}", "--enable-leader-election=false"),
+        ],
+        kubeconfig=cluster.kubeconfig_path,
+        env={
+            "WATCH_NAMESPACE": NS,
+            "RELEASE_VERSION": RELEASE,
+            "CLUSTER_NODE_TUNED_IMAGE": IMAGE,
+            "RESYNC_PERIOD": "1",
+            "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT),
+        },
+        log_path=tmp_path / "operator.log",
+    ).start()
+    try:
+        # an observable reconcile: a node joining gets its Profile (so ours has Tuneds, Nodes
+        # and Profiles cached); then two more full reconciles (it resyncs every second)
+        cluster.apply(node("w1", "worker"))
+        waited(lambda: cluster.get(TUNED, "Profile", "w1", NS), ours, "Profile w1 created")
+        core = counters(port)[0]
+        waited(lambda: counters(port)[0] >= core + 2, ours, "two more core reconciles")
+        after = versions(cluster)
+    finally:
+        ours.stop()
+    changed = sorted(key for key in before if after.get(key) != before[key])
+    assert changed == [], ours.log[-8000:]
