@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses: a real TuneD (its profile loader checks our TuneD
-# profiles), shellcheck (checks our node scripts) and kubectl (kubernetes-client, the client of
-# test/e2e/test_kubectl.py). Installed once; skipped when present or
-# when not root (tests that need them then skip with a reason).
+# profiles), shellcheck (checks our node scripts), systemd (systemd-analyze verifies our units),
+# openssl (s_client checks the TLS security profiles) and kubectl (kubernetes-client, the client of
+# test/e2e/test_kubectl.py). Installed once; skipped when present or when not root (tests that
+# need them then skip with a reason).
 set -euo pipefail
 want=()
 [[ -x /usr/sbin/tuned || -x /usr/bin/tuned ]] || want+=(tuned)
 command -v shellcheck >/dev/null || want+=(shellcheck)
 command -v openssl >/dev/null || want+=(openssl)  # s_client checks the TLS security profiles
 command -v kubectl >/dev/null || want+=(kubernetes-client)  # test/e2e/test_kubectl.py
+command -v systemd-analyze >/dev/null || want+=(systemd)
 ((${#want[@]})) || exit 0
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
     echo "note: cannot install ${want[*]} (not root or no apt-get); tests needing them will skip" >&2

@@ -4,7 +4,9 @@ The manifest runs ``ocp-tuned`` on every Linux node with the privileges TuneD ne
 host network/PID/IPC, host paths for modprobe, sysconfig, sysctl, systemd, /run, /sys, kernel
 modules, the kubelet's files and the host root at /host) and memory emptyDirs at /etc/tuned and
 /tmp so the root filesystem can stay read-only. Names, labels, service account, env and mounts are
-what existing clusters and the operand expect.
+what existing clusters and the operand expect; the pod template carries ``name: tuned`` besides
+``openshift-app: tuned``, and ``dnsPolicy`` is ``ClusterFirst`` as in the reference. Deliberate
+differences from the reference's manifest are listed, with their reasons, in docs/differences.md.
 
 An existing DaemonSet is rewritten (its whole ``spec`` replaced) only when its ``RELEASE_VERSION``
 env or its image differ from the operator's (OCPBUGS-18480), or when the stable-generation
@@ -46,6 +48,8 @@ CONTAINER_NAME: Final = "tuned"
 OPERAND_COMMAND: Final = (f"/usr/bin/{OPERATOR_NAME}", "ocp-tuned", "--in-cluster", "-v=0")
 _MANAGEMENT_ANNOTATION: Final = "target.workload.openshift.io/management"
 _SCC_ANNOTATION: Final = "openshift.io/required-scc"
+_POD_NAME_LABEL: Final = "name"
+"""Pod-template-only label ``name: tuned``: other components select the operand pods by it."""
 
 # (volume name, host path, mount path, read-only); no hostPath type: paths differ per OS build
 _HOST_MOUNTS: Final = (
@@ -61,7 +65,12 @@ _HOST_MOUNTS: Final = (
     ("var-lib-kubelet", "/var/lib/kubelet", "/var/lib/kubelet", True),
     ("host", "/", "/host", False),
 )
-_MEMORY_DIRS: Final = (("var-tuned", "/etc/tuned"), ("tmp", "/tmp"))
+_MEMORY_DIRS: Final = (("etc-tuned", "/etc/tuned"), ("tmp", "/tmp"))
+_MOUNT_ORDER: Final = (
+    *("etc-modprobe-d", "etc-sysconfig", "etc-kubernetes", "etc-sysctl-d", "etc-sysctl-conf"),
+    *("etc-systemd", "etc-tuned", "run", "sys", "tmp", "lib-modules", "var-lib-kubelet", "host"),
+)
+"""The container's mounts in the reference's order (volumes: host paths first, then memory)."""
 
 
 def _env(release_version: str, image: str) -> list[JSONDict]:
@@ -75,11 +84,14 @@ def _env(release_version: str, image: str) -> list[JSONDict]:
 
 
 def _container(release_version: str, image: str) -> JSONDict:
-    mounts: list[JSONDict] = [
-        {"name": name, "mountPath": path, "readOnly": ro, "mountPropagation": "HostToContainer"}
-        for name, _, path, ro in _HOST_MOUNTS
-    ]
-    mounts += [{"name": name, "mountPath": path} for name, path in _MEMORY_DIRS]
+    by_name: dict[str, JSONDict] = {}
+    for name, _, path, read_only in _HOST_MOUNTS:
+        mount: JSONDict = {"name": name, "mountPath": path, "mountPropagation": "HostToContainer"}
+        if read_only:  # false is the default, which the API server leaves out
+            mount["readOnly"] = True
+        by_name[name] = mount
+    by_name.update({name: {"name": name, "mountPath": path} for name, path in _MEMORY_DIRS})
+    mounts = [by_name[name] for name in _MOUNT_ORDER]
     return {
         "name": CONTAINER_NAME,
         "image": image,
@@ -123,7 +135,7 @@ def desired_daemonset(
             "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "10%"}},
             "template": {
                 "metadata": {
-                    "labels": dict(labels),
+                    "labels": {**labels, _POD_NAME_LABEL: DAEMONSET_NAME},
                     "annotations": {
                         _SCC_ANNOTATION: "privileged",
                         _MANAGEMENT_ANNOTATION: '{"effect": "PreferredDuringScheduling"}',
@@ -135,7 +147,8 @@ def desired_daemonset(
                     "hostNetwork": True,
                     "hostPID": True,
                     "hostIPC": True,
-                    "dnsPolicy": "ClusterFirstWithHostNet",
+                    # as the reference: the operand resolves names through the node's resolver
+                    "dnsPolicy": "ClusterFirst",
                     "priorityClassName": "system-node-critical",
                     "nodeSelector": {OS_LABEL: "linux"},
                     "tolerations": [{"operator": "Exists"}],

@@ -7,13 +7,18 @@ labelled control-plane or infra (presence only) and the catch-all ``openshift-no
 40. No ``managementState`` is set, which means Managed.
 
 Only ``spec.profile`` and ``spec.recommend`` are ours: a reset keeps the user's
-``managementState``, labels and annotations. Neighbours: `names`, `calculator` (evaluates these
-rules), `management` (reads managementState).
+``managementState``, labels and annotations. An existing default CR that says the same thing in
+other words is left alone, so that a cluster handed over from the Go operator keeps its object
+(no new generation, no Profile rewrite, no TuneD reload on every node; docs/upgrade.md): the
+``summary`` line of a profile's ``[main]`` section is description only, and empty ``operand``
+settings (``operand: {tunedConfig: {}}``, as the Go operator stores them) are the defaults.
+Neighbours: `names`, `calculator` (evaluates these rules), `management` (reads managementState).
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,12 +82,49 @@ def default_tuned(namespace: str = OPERATOR_NAMESPACE) -> JSONDict:
     }
 
 
+_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]*)\]\s*$")
+_SUMMARY = re.compile(r"^\s*summary\s*=")
+
+
+def _without_summary(data: Any) -> Any:
+    """Profile text without the description-only ``summary=`` line of its ``[main]`` section."""
+    if not isinstance(data, str):
+        return data
+    kept, section = [], ""
+    for line in data.splitlines():
+        header = _SECTION.match(line)
+        if header:
+            section = header.group("name").strip()
+        elif section == "main" and _SUMMARY.match(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _pruned(value: Any) -> Any:
+    """`value` without ``None`` values and empty mappings or lists inside mappings."""
+    if isinstance(value, Mapping):
+        items = {k: _pruned(v) for k, v in value.items() if v is not None}
+        return {k: v for k, v in items.items() if v not in ({}, [])}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def _meaning(spec: Mapping[str, Any]) -> tuple[Any, Any]:
+    """What the default CR's profile and recommend mean, wording and defaults aside."""
+    profiles = spec.get("profile")
+    if isinstance(profiles, list):
+        profiles = [
+            {**p, "data": _without_summary(p.get("data"))} if isinstance(p, Mapping) else p
+            for p in profiles
+        ]
+    return _pruned(profiles), _pruned(spec.get("recommend"))
+
+
 def needs_reset(existing: Mapping[str, Any]) -> bool:
-    """Whether the existing default CR's profile or recommend differ from ours."""
-    spec = get_map(existing, "spec")
-    wanted = default_spec()
-    same = spec.get("profile") == wanted["profile"] and spec.get("recommend") == wanted["recommend"]
-    return not same
+    """Whether the existing default CR's profile or recommend mean something other than ours."""
+    return _meaning(get_map(existing, "spec")) != _meaning(default_spec())
 
 
 def reset_default(existing: Mapping[str, Any]) -> JSONDict:

@@ -23,7 +23,7 @@ from nto.kube.config import from_kubeconfig, load_connection
 from nto.operand.daemon import Operand, OperandSettings
 from nto.operand.oneshot import run_one_shot
 from nto.operand.paths import OperandPaths
-from nto.operand.prepare import prepare_tuned_dir, write_image_env
+from nto.operand.prepare import ensure_host_state_dirs, prepare_tuned_dir, write_image_env
 from nto.operand.tuned_process import tuned_executable
 from nto_api.names import OPERATOR_NAMESPACE
 
@@ -71,6 +71,7 @@ async def _node_client(paths: OperandPaths, main: KubeClient) -> AsyncIterator[K
 async def run_in_cluster(env: Mapping[str, str], paths: OperandPaths) -> None:
     """Prepare the node and run the daemon until SIGINT/SIGTERM."""
     settings = settings_from_env(env, paths)
+    ensure_host_state_dirs(paths)
     prepare_tuned_dir(paths)
     write_image_env(paths, env.get("CLUSTER_NODE_TUNED_IMAGE") or DEFAULT_IMAGE)
     paths.run_dir.mkdir(parents=True, exist_ok=True)

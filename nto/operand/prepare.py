@@ -1,6 +1,10 @@
 """Node-side setup: ``/etc/tuned`` from its pristine copy, the operand's directories, the image env
 file, and the two ``tuned-main.conf`` keys the operand changes (``reapply_sysctl``, ``daemon``).
 
+In the image, ``/var/lib/ocp-tuned`` and ``/var/lib/tuned`` link into ``/host`` (the host root
+the DaemonSet mounts), so that profiles, ``image.env`` and TuneD's state reach the node, where
+``ocp-tuned-one-shot.service`` finds them; `ensure_host_state_dirs` creates their targets.
+
 ``/etc/tuned`` is an in-memory emptyDir in the pod; the image keeps TuneD's shipped configuration
 in ``/etc/tuned.orig`` and this module copies it over (``rsync --delete`` semantics). Neighbours:
 `paths`, `files`, `daemon` and `oneshot` (callers).
@@ -33,6 +37,16 @@ def _mirror(source: Path, target: Path) -> None:
             else:
                 entry.unlink()
     shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True)
+
+
+HOST_STATE_DIRS = ("/host/var/lib/ocp-tuned", "/host/var/lib/tuned")
+"""On the node (under the DaemonSet's ``/host``): what the image's state links point to."""
+
+
+def ensure_host_state_dirs(paths: OperandPaths) -> None:
+    """Create the host directories the image's ``/var/lib/{ocp-tuned,tuned}`` links point to."""
+    for directory in HOST_STATE_DIRS:
+        paths.at(directory).mkdir(parents=True, exist_ok=True)
 
 
 def prepare_tuned_dir(paths: OperandPaths) -> None:

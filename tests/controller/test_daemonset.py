@@ -178,3 +178,23 @@ def test_updated_daemonset_replaces_spec_and_sets_stable_generation():
     assert updated["metadata"]["annotations"] == {"keep": "me", STABLE: "2"}
     assert updated["status"] == existing["status"]
     assert existing == before
+
+
+def test_pod_template_labels_and_dns_match_the_reference():
+    ds = desired_daemonset(image=IMAGE, release_version="4.20.0")
+    template = ds["spec"]["template"]
+    # other components select the operand pods by name=tuned; the selector stays openshift-app
+    assert template["metadata"]["labels"] == {"openshift-app": "tuned", "name": "tuned"}
+    assert ds["spec"]["selector"] == {"matchLabels": {"openshift-app": "tuned"}}
+    assert ds["metadata"]["labels"] == {"openshift-app": "tuned"}
+    assert template["spec"]["dnsPolicy"] == "ClusterFirst"
+    # volume names as the reference's (they show in `oc describe` and in other tools' patches)
+    volumes = {v["name"] for v in template["spec"]["volumes"]}
+    assert {"etc-tuned", "tmp", "host", "var-lib-kubelet"} <= volumes
+    mounts = template["spec"]["containers"][0]["volumeMounts"]
+    assert [m["name"] for m in mounts] == [
+        *("etc-modprobe-d", "etc-sysconfig", "etc-kubernetes", "etc-sysctl-d", "etc-sysctl-conf"),
+        *("etc-systemd", "etc-tuned", "run", "sys", "tmp", "lib-modules", "var-lib-kubelet"),
+        "host",
+    ]
+    assert all(m.get("readOnly", True) for m in mounts), "readOnly: false is left out"

@@ -59,3 +59,29 @@ def test_fresh_copies_are_independent():
     one, two = default_tuned(), default_tuned()
     one["spec"]["recommend"][0]["priority"] = 1
     assert two["spec"]["recommend"][0]["priority"] == 30
+
+
+def test_the_go_operators_default_cr_is_kept(reference_dir):
+    """The default CR as the Go operator stores it (the reference's wording, and an empty
+    ``operand`` in every recommend) means the same as ours: it is not rewritten on handover."""
+    stored = load_yaml(reference_dir / "default-cr-tuned.yaml")
+    for recommend in stored["spec"]["recommend"]:
+        recommend["operand"] = {"tunedConfig": {}}
+    assert stored["spec"]["profile"] != default_tuned()["spec"]["profile"], "wording differs"
+    assert not needs_reset(stored)
+
+
+def test_anything_but_the_summary_still_resets():
+    changed = default_tuned()
+    data = changed["spec"]["profile"][0]["data"]
+    changed["spec"]["profile"][0]["data"] = data.replace("include=-provider-", "include=provider-")
+    assert needs_reset(changed)
+    extra = default_tuned()
+    extra["spec"]["profile"][0]["data"] += "[sysctl]\nsummary=not a description here\n"
+    assert needs_reset(extra)
+    operand = default_tuned()
+    operand["spec"]["recommend"][1]["operand"] = {"debug": True}
+    assert needs_reset(operand)
+    reworded = default_tuned()
+    reworded["spec"]["profile"][0]["data"] = data.replace("summary=", "summary = Another; ")
+    assert not needs_reset(reworded)

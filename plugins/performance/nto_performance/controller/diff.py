@@ -2,8 +2,12 @@
 
 The controller writes an object only when it really differs (spec section 3, "Controller
 behaviour"): the content compared as normalized JSON (so the KubeletConfiguration is compared
-decoded, not as text), labels and annotations merged into the existing ones (keys the desired
-object does not set are kept), and our controller owner reference present. Pure. Neighbours:
+decoded, not as text, and without zero values: the Go operator serializes every field of its
+KubeletConfiguration, ``"syncFrequency": "0s"``, ``"logging": {"verbosity": 0}`` and so on, and
+the MCO merges only non-zero values into the node's kubelet configuration, so these mean nothing
+and a KubeletConfig handed over from the Go operator stays as it is), labels and annotations
+merged into the existing ones (keys the desired object does not set are kept), and our controller
+owner reference present. Pure. Neighbours:
 :mod:`.apply` (the writer), :mod:`nto_performance.components.manifestset` (desired objects).
 """
 
@@ -76,8 +80,32 @@ def with_owner(obj: Mapping[str, Any], owner: Mapping[str, Any]) -> dict[str, An
     return result
 
 
+_ZERO_VALUES: Final[tuple[Any, ...]] = ("", "0s", "0", 0, False, None, {}, [])
+
+
+def _without_zero_values(value: Any) -> Any:
+    """`value` without the zero values of mappings (Go's serialized defaults), recursively."""
+    if isinstance(value, Mapping):
+        items = {k: _without_zero_values(v) for k, v in value.items()}
+        return {
+            k: v
+            for k, v in items.items()
+            if not any(v == zero and type(v) is type(zero) for zero in _ZERO_VALUES)
+        }
+    if isinstance(value, list):
+        return [_without_zero_values(v) for v in value]
+    return value
+
+
 def _normalized(value: Any) -> Any:
     return json.loads(json.dumps(prune(value), sort_keys=True))
+
+
+def _content(kind: RenderedKind, obj: Mapping[str, Any], field: str) -> Any:
+    value = _normalized(obj.get(field))
+    if kind == "kubeletconfig" and isinstance(value, dict) and "kubeletConfig" in value:
+        value = {**value, "kubeletConfig": _without_zero_values(value["kubeletConfig"])}
+    return value
 
 
 def _merged_map(
@@ -94,7 +122,7 @@ def differences(
     """What differs between the stored object and the desired one (empty: leave it alone)."""
     found: list[str] = []
     for field in CONTENT_FIELDS[kind]:
-        if _normalized(existing.get(field)) != _normalized(desired.get(field)):
+        if _content(kind, existing, field) != _content(kind, desired, field):
             found.append(field)
     old_meta = existing.get("metadata") or {}
     new_meta = desired.get("metadata") or {}

@@ -159,6 +159,28 @@ def test_component_names():
             ["metadata.ownerReferences"],
             id="owner-missing",
         ),
+        pytest.param(
+            # as the Go operator serializes every KubeletConfiguration field
+            lambda o: o["spec"]["kubeletConfig"].update(
+                syncFrequency="0s",
+                containerRuntimeEndpoint="",
+                authentication={"anonymous": {}, "webhook": {"cacheTTL": "0s"}, "x509": {}},
+                logging={"flushFrequency": 0, "options": {"json": {"infoBufferSize": "0"}}},
+                crashLoopBackOff={},
+            ),
+            [],
+            id="go-zero-values",
+        ),
+        pytest.param(
+            lambda o: o["spec"]["kubeletConfig"].update(syncFrequency="1m0s"),
+            ["spec"],
+            id="non-zero-duration",
+        ),
+        pytest.param(
+            lambda o: o["spec"]["kubeletConfig"].update(maxPods=1),
+            ["spec"],
+            id="non-zero-number",
+        ),
     ],
 )
 def test_differences_kubeletconfig(change, expected):

@@ -4,7 +4,9 @@
 2. one ``hugepages-allocation-<kB>kB-NUMA<n>.service`` per hugepages entry with a NUMA node;
 3. ``cpuset-configure.service`` (reserved CPUs set); 4. ``set-cpus-offline.service``
 (``cpu.offlined`` set); 5. ``clear-irqbalance-banned-cpus.service`` (always);
-6. ``ocp-tuned-one-shot.service`` (always, static text from the package data);
+6. ``ocp-tuned-one-shot.service`` (always, static text from the package data: it pulls the
+operand image with the kubelet's pull secret through the cluster proxy and runs
+``ocp-tuned --one-shot``; ``kubelet-dependencies.target`` requires it);
 7. ``ovs-dpdk-cpus-configure.service`` (OVS-DPDK CPUs set).
 Every unit except the template is enabled. Neighbours: :mod:`._files` installs the scripts these
 units run, :mod:`._settings` holds the inputs, :mod:`._ignition` serializes.
