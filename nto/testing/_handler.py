@@ -23,6 +23,7 @@ from aiohttp import web
 
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
+from nto.testing._options import bookmarks_allowed, check_list_options, initial_events
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import parse_field_selector, parse_label_selector
@@ -185,7 +186,10 @@ class Router:
         ns = t.namespace or ""
         info, version = t.info, t.version
         method = request.method
-        if method == "GET" and (t.watch_path or _true(query.get("watch"))):
+        watching = t.watch_path or _true(query.get("watch"))
+        if method == "GET" and (watching or not t.name):
+            check_list_options(query, watch=watching)
+        if method == "GET" and watching:
             return await self._watch(request, t)
         if method == "GET" and t.name:
             return _json(await self.api.get(info, version, ns, t.name))
@@ -267,17 +271,25 @@ class Router:
             )
         )
         rv_text = query.get("resourceVersion") or ""
-        initial = _true(query.get("sendInitialEvents"))
+        send_initial = initial_events(query)
+        initial = bool(send_initial)
         if rv_text and not rv_text.isdigit():
             raise ApiError(400, f"resourceVersion {rv_text!r} is not a number")
         since = None if initial or rv_text in ("", "0") else int(rv_text)
+        if send_initial is False and since is None:  # explicitly no initial events: start now
+            since = self.api.store.rv
         timeout = float(query.get("timeoutSeconds") or 1800)
-        bookmarks = _true(query.get("allowWatchBookmarks"))
+        bookmarks = bookmarks_allowed(query)
         response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
         response.enable_chunked_encoding()
         try:
             watcher = self.api.store.watch(
-                t.info, t.namespace, label, field, since=since, initial_bookmark=initial
+                t.info,
+                t.namespace,
+                label,
+                field,
+                since=since,
+                initial_bookmark=initial and bookmarks,  # a real server needs both for it
             )
         except ApiError as exc:
             await response.prepare(request)
