@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from nto.testing._content import check_accept, decode_body
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
 from nto.testing._options import bookmarks_allowed, check_list_options, initial_events
@@ -186,6 +187,7 @@ class Router:
         ns = t.namespace or ""
         info, version = t.info, t.version
         method = request.method
+        check_accept(request.headers.get("Accept"))
         watching = t.watch_path or _true(query.get("watch"))
         if method == "GET" and (watching or not t.name):
             check_list_options(query, watch=watching)
@@ -239,10 +241,7 @@ class Router:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge as exc:
             raise ApiError(413, f"the request body is too large: {exc.text}") from None
-        try:
-            return json.loads(raw or b"null")
-        except ValueError as exc:
-            raise ApiError(400, f"the request body is not valid JSON: {exc}") from None
+        return decode_body(raw, request.headers.get("Content-Type"))
 
     async def _delete_options(self, request: web.BaseRequest) -> Mapping[str, Any]:
         body = await self._body(request)
