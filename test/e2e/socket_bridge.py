@@ -6,8 +6,9 @@ on the namespace's loopback) and ``unix-to-tcp`` outside. Used by
 ``test_reference_operator.py`` to give the reference binary, which listens on fixed ports, a
 network of its own. Exits when its parent goes away.
 
-Usage: ``python socket_bridge.py tcp-to-unix HOST:PORT PATH`` or
-``python socket_bridge.py unix-to-tcp PATH HOST:PORT``.
+Usage: ``python socket_bridge.py tcp-to-unix HOST:PORT PATH [READY]`` or
+``python socket_bridge.py unix-to-tcp PATH HOST:PORT [READY]``; READY is a file written once the
+bridge listens.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             writer.close()
 
 
-async def _main(mode: str, listen: str, target: str) -> None:
+async def _main(mode: str, listen: str, target: str, ready: str = "") -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             if mode == "tcp-to-unix":
@@ -48,6 +49,9 @@ async def _main(mode: str, listen: str, target: str) -> None:
         server = await asyncio.start_server(handle, host, int(port))
     else:
         server = await asyncio.start_unix_server(handle, listen)
+    if ready:  # tell whoever waits that connections are accepted now
+        with open(ready, "w") as marker:
+            marker.write("ready\n")
     parent = os.getppid()
     async with server:
         while os.getppid() == parent:
@@ -55,6 +59,6 @@ async def _main(mode: str, listen: str, target: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("tcp-to-unix", "unix-to-tcp"):
+    if len(sys.argv) not in (4, 5) or sys.argv[1] not in ("tcp-to-unix", "unix-to-tcp"):
         sys.exit(__doc__)
     asyncio.run(_main(*sys.argv[1:]))

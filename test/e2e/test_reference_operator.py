@@ -4,9 +4,11 @@ Acceptance for the emulator as a stand-in for a kube-apiserver: the Go operator 
 ``../shared/reference-bin`` (sending JSON with ``DIFF_FORCE_JSON=true``), run with its
 Deployment's environment, a kubeconfig and its webhook certificate, writes the default Tuned, a
 Profile for every Node, the ``tuned`` DaemonSet and the ClusterOperator, and reports Available
-once the node agents (simulated here over HTTP) report in, without panicking. The cluster holds
+once the node agents (simulated here over HTTP) report in, then handles a PerformanceProfile
+(finalizer, rendered Tuned), without panicking. The cluster holds
 what an OpenShift cluster always has and the operator waits for: Nodes, the operator namespace,
-``ClusterVersion/version`` and ``FeatureGate/cluster`` with the gates of the desired version.
+``ClusterVersion/version``, ``FeatureGate/cluster`` with the gates of the desired version, and
+``Infrastructure/cluster``.
 
 The binary listens on fixed ports (webhook 4343, metrics 8080) and reads its certificate from
 ``/apiserver.local.config/certificates``: runs are serialised by a lock file, and the test skips
@@ -52,11 +54,29 @@ NETNS_PORT = 6443
 BRIDGE = pathlib.Path(__file__).with_name("socket_bridge.py")
 NS = "openshift-cluster-node-tuning-operator"
 VERSION = "4.20.0"
+DISABLED_GATES = ("MixedCPUsAllocation",)  # read by its PerformanceProfile controller
 NODES = {
     "master-0": {"node-role.kubernetes.io/master": "", "node-role.kubernetes.io/control-plane": ""},
     "worker-0": {"node-role.kubernetes.io/worker": ""},
     "worker-1": {"node-role.kubernetes.io/worker": ""},
 }
+WORKER_POOL = {
+    "metadata": {"name": "worker", "labels": {"machineconfiguration.openshift.io/role": "worker"}},
+    "spec": {
+        "machineConfigSelector": {
+            "matchLabels": {"machineconfiguration.openshift.io/role": "worker"}
+        },
+        "nodeSelector": {"matchLabels": {"node-role.kubernetes.io/worker": ""}},
+    },
+}
+PROFILE = {
+    "metadata": {"name": "perf"},
+    "spec": {
+        "cpu": {"isolated": "2-3", "reserved": "0-1"},
+        "nodeSelector": {"node-role.kubernetes.io/worker": ""},
+    },
+}
+PP_TUNED = "openshift-node-performance-perf"
 # The operator Deployment's environment (bundle/..._50-operator.yaml), fieldRefs resolved.
 OPERATOR_ENV = {
     "RELEASE_VERSION": "0.0.1-snapshot",
@@ -188,9 +208,11 @@ def launch(tmp_path: pathlib.Path) -> Iterator[Callable[[pathlib.Path, str], Ope
         started.append(outside.start())
         wait_for(sock.exists, timeout=30, message="bridge socket")
         kubeconfig = _kubeconfig(tmp_path / "kubeconfig-netns", f"http://127.0.0.1:{NETNS_PORT}")
+        ready = shlex.quote(str(tmp_path / "bridge-inside.ready"))
         inside = (
             f"ip link set lo up && {shlex.quote(sys.executable)} {shlex.quote(str(BRIDGE))}"
-            f" tcp-to-unix 127.0.0.1:{NETNS_PORT} {shlex.quote(str(sock))} &"
+            f" tcp-to-unix 127.0.0.1:{NETNS_PORT} {shlex.quote(str(sock))} {ready} &"
+            f" while [ ! -e {ready} ]; do sleep 0.05; done;"
             f" exec {shlex.quote(str(binary))} -v=2"
         )
         return _operator(["unshare", "--net", "sh", "-c", inside], kubeconfig)
@@ -268,8 +290,13 @@ def _seed(api: Api) -> None:
     )
     assert status == 200
     api.create(f"{config}/featuregates", {"metadata": {"name": "cluster"}, "spec": {}})
-    gates = {"featureGates": [{"version": VERSION, "enabled": [], "disabled": []}]}
+    disabled = [{"name": name} for name in DISABLED_GATES]
+    gates = {"featureGates": [{"version": VERSION, "enabled": [], "disabled": disabled}]}
     assert api("PATCH", f"{config}/featuregates/cluster/status", {"status": gates})[0] == 200
+    api.create(f"{config}/infrastructures", {"metadata": {"name": "cluster"}, "spec": {}})
+    topology = {"controlPlaneTopology": "HighlyAvailable", "platform": "None"}
+    status, _ = api("PATCH", f"{config}/infrastructures/cluster/status", {"status": topology})
+    assert status == 200
 
 
 def _report_node_agents(api: Api) -> None:
@@ -349,6 +376,21 @@ def test_reference_operator_converges_on_dev_cluster(
             return _available(api)
 
         wait_for(reported_and_available, timeout=120, interval=0.5, message="Available")
+
+        # its PerformanceProfile controller: finalizer on the v2 object, then the rendered Tuned
+        api.create("/apis/machineconfiguration.openshift.io/v1/machineconfigpools", WORKER_POOL)
+        api.create("/apis/performance.openshift.io/v2/performanceprofiles", PROFILE)
+        pp_path = "/apis/performance.openshift.io/v2/performanceprofiles/perf"
+        wait_for(
+            lambda: (api.get(pp_path) or {}).get("metadata", {}).get("finalizers"),
+            timeout=60,
+            message="the PerformanceProfile finalizer",
+        )
+        wait_for(
+            lambda: api.get(f"/apis/tuned.openshift.io/v1/namespaces/{NS}/tuneds/{PP_TUNED}"),
+            timeout=60,
+            message=f"Tuned/{PP_TUNED}",
+        )
         assert operator.running, "the reference operator exited"
     finally:
         log = operator.log
