@@ -24,7 +24,12 @@ from aiohttp import web
 from nto.testing._content import check_accept, decode_body
 from nto.testing._errors import ApiError
 from nto.testing._faults import Faults
-from nto.testing._options import bookmarks_allowed, check_list_options, initial_events
+from nto.testing._options import (
+    bookmarks_allowed,
+    check_list_options,
+    initial_events,
+    timeout_seconds,
+)
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import parse_field_selector, parse_label_selector
@@ -277,7 +282,7 @@ class Router:
         since = None if initial or rv_text in ("", "0") else int(rv_text)
         if send_initial is False and since is None:  # explicitly no initial events: start now
             since = self.api.store.rv
-        timeout = float(query.get("timeoutSeconds") or 1800)
+        timeout = timeout_seconds(query)
         bookmarks = bookmarks_allowed(query)
         response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
         response.enable_chunked_encoding()

@@ -51,6 +51,20 @@ def bookmarks_allowed(query: Mapping[str, str]) -> bool:
     return bool(_flag(query, "allowWatchBookmarks"))
 
 
+def timeout_seconds(query: Mapping[str, str], default: float = 1800) -> float:
+    """``timeoutSeconds`` of a watch: a whole number of seconds (400 otherwise)."""
+    value = query.get("timeoutSeconds")
+    if not value:
+        return default
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise ApiError(
+            400, f"query parameter timeoutSeconds={value!r} is not a whole number of seconds"
+        ) from None
+    return float(max(seconds, 0))
+
+
 def _forbidden(field: str, detail: str) -> tuple[str, str, str]:
     return ("FieldValueForbidden", field, f"Forbidden: {detail}")
 

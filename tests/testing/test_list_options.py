@@ -101,3 +101,9 @@ def test_non_boolean_flag_is_400(http: Http) -> None:
     status, _, body = http("GET", f"{CMS}?watch=1&sendInitialEvents=maybe")
     assert status == 400
     assert "sendInitialEvents='maybe'" in body["message"]
+
+
+def test_non_numeric_timeout_is_400(http: Http) -> None:
+    status, _, body = http("GET", f"{CMS}?watch=1&timeoutSeconds=soon")
+    assert status == 400
+    assert "timeoutSeconds='soon'" in body["message"]
