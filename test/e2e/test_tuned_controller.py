@@ -111,8 +111,16 @@ def test_default_tuned_profiles_and_owner(cluster, operator):
         "4.99.0,default:"
     )
     assert cluster.get("apps/v1", "DaemonSet", "tuned", NS) is not None
-    co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning")
-    assert {c["type"] for c in co["status"]["conditions"]} == {
+    co = wait_for(  # written after the Profiles, in the same reconcile
+        lambda: (
+            (cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {})
+            .get("status", {})
+            .get("conditions")
+        ),
+        timeout=30,
+        message="ClusterOperator conditions",
+    )
+    assert {c["type"] for c in co} == {
         "Available",
         "Progressing",
         "Degraded",
