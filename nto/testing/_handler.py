@@ -217,7 +217,7 @@ class Router:
             )
         if method == "PATCH" and t.name:
             content_type = request.headers.get("Content-Type", "")
-            body = await self._body(request)
+            body = await self._body(request, patch=True)
             return _json(
                 await self.api.patch(
                     info,
@@ -241,12 +241,12 @@ class Router:
         )
 
     @staticmethod
-    async def _body(request: web.BaseRequest) -> Any:
+    async def _body(request: web.BaseRequest, *, patch: bool = False) -> Any:
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge as exc:
             raise ApiError(413, f"the request body is too large: {exc.text}") from None
-        return decode_body(raw, request.headers.get("Content-Type"))
+        return decode_body(raw, request.headers.get("Content-Type"), patch=patch)
 
     async def _delete_options(self, request: web.BaseRequest) -> Mapping[str, Any]:
         body = await self._body(request)

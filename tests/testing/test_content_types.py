@@ -102,3 +102,18 @@ def test_protobuf_only_accept_is_406_but_a_json_fallback_is_served(emulated_clus
     )
     assert status == 200
     assert obj["kind"] == "ConfigMapList"
+
+
+def test_unknown_patch_type_names_the_patch_types(emulated_cluster):
+    _send(
+        emulated_cluster.url,
+        "POST",
+        CMS,
+        b'{"metadata": {"name": "t"}}',
+        {"Content-Type": "application/json"},
+    )
+    status, obj = _send(
+        emulated_cluster.url, "PATCH", f"{CMS}/t", b"{}", {"Content-Type": "text/plain"}
+    )
+    assert status == 415
+    assert "application/merge-patch+json" in obj["message"]
