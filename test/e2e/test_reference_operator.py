@@ -29,6 +29,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -199,7 +200,8 @@ def launch(tmp_path: pathlib.Path) -> Iterator[Callable[[pathlib.Path, str], Ope
     started: list[OperatorProcess] = []
 
     def netns(binary: pathlib.Path, url: str) -> OperatorProcess:
-        sock = tmp_path / "apiserver.sock"
+        # a short path: a Unix socket's path is capped at 107 bytes
+        sock = pathlib.Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nto-"))) / "s"
         outside = OperatorProcess(
             [sys.executable, str(BRIDGE), "unix-to-tcp", str(sock), url.split("//", 1)[1]],
             kubeconfig=os.devnull,
@@ -212,7 +214,7 @@ def launch(tmp_path: pathlib.Path) -> Iterator[Callable[[pathlib.Path, str], Ope
         inside = (
             f"ip link set lo up && {shlex.quote(sys.executable)} {shlex.quote(str(BRIDGE))}"
             f" tcp-to-unix 127.0.0.1:{NETNS_PORT} {shlex.quote(str(sock))} {ready} &"
-            f" while [ ! -e {ready} ]; do sleep 0.05; done;"
+            f" i=0; while [ ! -e {ready} ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done;"
             f" exec {shlex.quote(str(binary))} -v=2"
         )
         return _operator(["unshare", "--net", "sh", "-c", inside], kubeconfig)
