@@ -55,7 +55,11 @@ def simulate_node_agents(cluster: EmulatedCluster, *, namespace: str = NAMESPACE
             }
             cluster.apply(profile)
     daemonset = cluster.get("apps/v1", "DaemonSet", "tuned", namespace)
-    if daemonset is not None and not daemonset.get("status", {}).get("numberAvailable"):
+    status = (daemonset or {}).get("status") or {}
+    if daemonset is not None and (
+        not status.get("numberAvailable")
+        or status.get("observedGeneration") != daemonset["metadata"].get("generation", 1)
+    ):  # the DaemonSet controller rolls every spec change out to every node
         count = len(cluster.list("v1", "Node"))
         daemonset["status"] = {
             "observedGeneration": daemonset["metadata"].get("generation", 1),

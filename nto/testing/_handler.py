@@ -26,12 +26,19 @@ from aiohttp import web
 
 from nto.testing._apply import is_apply, server_side_apply
 from nto.testing._authz import REVIEW_KEYS, Authorizer, user_from_headers
+from nto.testing._content import check_accept, decode_body
 from nto.testing._errors import ApiError
 from nto.testing._faults import Access, Faults
 from nto.testing._field_validation import scope, warning_header
 from nto.testing._fields import field_selector
 from nto.testing._names import path_segment
 from nto.testing._openapi import OpenApi
+from nto.testing._options import (
+    bookmarks_allowed,
+    check_list_options,
+    initial_events,
+    timeout_seconds,
+)
 from nto.testing._paging import list_page
 from nto.testing._pipeline import Api
 from nto.testing._resources import Registry, ResourceInfo
@@ -270,10 +277,14 @@ class Router:
         ns = t.namespace or ""
         info, version = t.info, t.version
         method = request.method
+        check_accept(request.headers.get("Accept"))
         table = (
             self.tables.negotiate(request.headers.get("Accept", "")) if method == "GET" else None
         )
-        if method == "GET" and (t.watch_path or _true(query.get("watch"))):
+        watching = t.watch_path or _true(query.get("watch"))
+        if method == "GET" and (watching or not t.name):
+            check_list_options(query, watch=watching)
+        if method == "GET" and watching:
             return await self._watch(request, t, table)
         if method == "GET" and t.name:
             obj = await self.api.get(info, version, ns, t.name)
@@ -319,7 +330,7 @@ class Router:
                     query=query,
                 )
                 return _json(obj, status)
-            body = await self._body(request)
+            body = await self._body(request, patch=True)
             return _json(
                 await self.api.patch(
                     info,
@@ -343,15 +354,12 @@ class Router:
         )
 
     @staticmethod
-    async def _body(request: web.BaseRequest) -> Any:
+    async def _body(request: web.BaseRequest, *, patch: bool = False) -> Any:
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge as exc:
             raise ApiError(413, f"the request body is too large: {exc.text}") from None
-        try:
-            return json.loads(raw or b"null")
-        except ValueError as exc:
-            raise ApiError(400, f"the request body is not valid JSON: {exc}") from None
+        return decode_body(raw, request.headers.get("Content-Type"), patch=patch)
 
     async def _delete_options(self, request: web.BaseRequest) -> Mapping[str, Any]:
         body = await self._body(request)
@@ -406,17 +414,25 @@ class Router:
             t.version,
         )
         rv_text = query.get("resourceVersion") or ""
-        initial = _true(query.get("sendInitialEvents"))
+        send_initial = initial_events(query)
+        initial = bool(send_initial)
         if rv_text and not rv_text.isdigit():
             raise ApiError(400, f"resourceVersion {rv_text!r} is not a number")
         since = None if initial or rv_text in ("", "0") else int(rv_text)
-        timeout = float(query.get("timeoutSeconds") or 1800)
-        bookmarks = _true(query.get("allowWatchBookmarks"))
+        if send_initial is False and since is None:  # explicitly no initial events: start now
+            since = self.api.store.rv
+        timeout = timeout_seconds(query)
+        bookmarks = bookmarks_allowed(query)
         response = web.StreamResponse(status=200, headers={"Content-Type": JSON})
         response.enable_chunked_encoding()
         try:
             watcher = self.api.store.watch(
-                t.info, t.namespace, label, field, since=since, initial_bookmark=initial
+                t.info,
+                t.namespace,
+                label,
+                field,
+                since=since,
+                initial_bookmark=initial and bookmarks,  # a real server needs both for it
             )
         except ApiError as exc:
             await response.prepare(request)

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from nto.testing._defaults import ServiceAddresses, on_create, on_update
 from nto.testing._errors import ApiError, already_exists, conflict, invalid, not_found
 from nto.testing._names import generate, name_causes
 from nto.testing._resources import Registry, ResourceInfo
@@ -74,6 +75,7 @@ class Store:
         self.listeners: builtins.list[Listener] = []
         self._objects: dict[ResourceKey, dict[ObjKey, Obj]] = {}
         self._watchers: dict[ResourceKey, set[Watcher]] = {}
+        self.addresses = ServiceAddresses()
 
     # --- reads --------------------------------------------------------------------------------
 
@@ -183,6 +185,7 @@ class Store:
             meta.setdefault("labels", {})[NAMESPACE_NAME_LABEL] = meta["name"]
         if info.custom and info.has_status and not keep_status:
             obj.pop("status", None)
+        on_create(info, obj, keep_status=keep_status, addresses=self.addresses)
         return self._commit(info, "ADDED", obj, None)
 
     def update(
@@ -223,6 +226,7 @@ class Store:
         new["kind"] = info.kind
         if info.key == ("", "namespaces"):
             new["metadata"].setdefault("labels", {})[NAMESPACE_NAME_LABEL] = meta["name"]
+        on_update(info, new, old, addresses=self.addresses)
         generation = old["metadata"].get("generation", 1)
         if spec_part(new) != spec_part(old):
             generation += 1
