@@ -18,10 +18,10 @@ normal pipeline (:mod:`nto.testing._pipeline`) as a create or an update.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from nto.testing._content import decode_body
 from nto.testing._errors import ApiError
 from nto.testing._patch import merge_patch
 from nto.testing._pipeline import Api
@@ -41,20 +41,11 @@ def is_apply(content_type: str) -> bool:
 
 
 def decode(raw: bytes) -> dict[str, Any]:
-    """The apply configuration: JSON, or YAML (a single document) as kubectl may send."""
-    try:
-        body = json.loads(raw or b"null")
-    except ValueError:
-        import yaml
-
-        try:
-            body = yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            raise ApiError(
-                400, f"the apply configuration is neither JSON nor YAML: {exc}"
-            ) from None
+    """The apply configuration: JSON, or YAML (a single document, through the bounded safe
+    loader of `._content`) as kubectl may send."""
+    body = decode_body(raw, APPLY_PATCH)
     if not isinstance(body, dict):
-        raise ApiError(400, f"the apply configuration must be an object, got {body!r}")
+        raise ApiError(400, f"the apply configuration must be an object, got {str(body)[:80]!r}")
     return body
 
 

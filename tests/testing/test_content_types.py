@@ -75,8 +75,8 @@ def test_apply_patch_yaml_body_is_decoded(emulated_cluster):
     status, obj = _send(
         emulated_cluster.url,
         "PATCH",
-        f"{CMS}/p",
-        b"data:\n  k: v\n",
+        f"{CMS}/p?fieldManager=test",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p\ndata:\n  k: v\n",
         {"Content-Type": "application/apply-patch+yaml"},
     )
     assert status == 200
@@ -117,3 +117,22 @@ def test_unknown_patch_type_names_the_patch_types(emulated_cluster):
     )
     assert status == 415
     assert "application/merge-patch+json" in obj["message"]
+
+
+def test_server_side_apply_refuses_an_alias_bomb(emulated_cluster):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    body = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\nx:\n"
+        + "\n".join(f"  {line}" for line in lines)
+    ).encode()
+    status, obj = _send(
+        emulated_cluster.url,
+        "PATCH",
+        f"{CMS}/bomb?fieldManager=test",
+        body,
+        {"Content-Type": "application/apply-patch+yaml"},
+    )
+    assert status == 400
+    assert "aliases" in obj["message"]
+    assert emulated_cluster.get("v1", "ConfigMap", "bomb", "default") is None
