@@ -94,6 +94,10 @@ def wait_profiles(cluster, expected: dict[str, str], operator, timeout=30):
 
 
 def test_default_tuned_profiles_and_owner(cluster, operator):
+    # A slow status write, as on a busy machine: the test must wait for it, not race it.
+    cluster.inject_fault(
+        None, method="PUT", path_contains="/clusteroperators/node-tuning/status", delay=3.0
+    )
     wait_profiles(
         cluster,
         {
@@ -111,12 +115,13 @@ def test_default_tuned_profiles_and_owner(cluster, operator):
         "4.99.0,default:"
     )
     assert cluster.get("apps/v1", "DaemonSet", "tuned", NS) is not None
-    co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning")
-    assert {c["type"] for c in co["status"]["conditions"]} == {
-        "Available",
-        "Progressing",
-        "Degraded",
-    }
+    # The ClusterOperator is created first and given its status in a second write: wait for it.
+    def co_condition_types() -> set[str]:
+        co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {}
+        return {c["type"] for c in (co.get("status") or {}).get("conditions") or []}
+
+    wait_for(co_condition_types, timeout=30, message="ClusterOperator status written")
+    assert co_condition_types() == {"Available", "Progressing", "Degraded"}
 
 
 def test_labels_and_custom_tuned_are_followed(cluster, operator):
