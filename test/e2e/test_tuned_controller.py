@@ -115,6 +115,7 @@ def test_default_tuned_profiles_and_owner(cluster, operator):
         "4.99.0,default:"
     )
     assert cluster.get("apps/v1", "DaemonSet", "tuned", NS) is not None
+
     # The ClusterOperator is created first and given its status in a second write: wait for it.
     def co_condition_types() -> set[str]:
         co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {}
