@@ -12,6 +12,8 @@
     ├── TLSMaterialError           nto.operator.tls: unreadable or mismatched certificate/key
     ├── RenderError                nto.operand.bootcmd: render-bootcmd-mc inputs cannot work
     ├── OperandError               nto.operand.daemon: the operand gives up (too many failures)
+    ├── RetryLater                 nto.reconciler.failures: some Profile writes failed
+    │                              transiently; the rest went through, the loop backs off
     └── ValueError
         ├── InvalidProfileError    nto.operand.files: a TuneD profile name or data is unsafe
         ├── DuplicateRouteError    nto.operator.webhook_server: two webhook routes, one path
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from nto.operand.files import InvalidProfileError
     from nto.operator.tls import TLSMaterialError
     from nto.operator.webhook_server import DuplicateRouteError
+    from nto.reconciler.failures import RetryLater
 
 
 _HOMES = {
@@ -56,6 +59,7 @@ _HOMES = {
     "OperandError": "nto.operand.daemon",
     "OperandUsageError": "nto.cli.commands.operand",
     "RenderError": "nto.operand.bootcmd",
+    "RetryLater": "nto.reconciler.failures",
     "TLSMaterialError": "nto.operator.tls",
     "UsageError": "nto.cli.main",
     "WildcardRuleError": "nto.bundle.rbac",
@@ -73,6 +77,7 @@ __all__ = [
     "OperandError",
     "OperandUsageError",
     "RenderError",
+    "RetryLater",
     "TLSMaterialError",
     "UsageError",
     "WildcardRuleError",

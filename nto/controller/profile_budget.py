@@ -29,6 +29,7 @@ from typing import Any, Final
 from nto.controller._objects import get_list, get_map, name_of
 from nto.controller.names import DEFAULT_TUNED_NAME
 from nto.controller.validation import ValidCondition, go_quote
+from nto_api.tuned import MAX_PROFILE_DATA_CHARS
 
 __all__ = [
     "MAX_PROFILE_DATA_CHARS",
@@ -40,10 +41,8 @@ __all__ = [
     "entry_bytes",
 ]
 
-PROFILE_DATA_BUDGET: Final = 1024 * 1024
+PROFILE_DATA_BUDGET: Final = MAX_PROFILE_DATA_CHARS
 """JSON bytes of ``spec.profile`` one Profile may carry (etcd stores objects up to 1.5 MiB)."""
-MAX_PROFILE_DATA_CHARS: Final = PROFILE_DATA_BUDGET
-"""CRD ``maxLength`` of ``spec.profile[].data``: a longer profile can never fit the budget."""
 PROFILES_TOO_LARGE: Final = "ProfilesTooLarge"
 """Reason of ``Valid=False`` on a Tuned left out of the Profiles for size."""
 

@@ -7,8 +7,9 @@ status. Every step is level-triggered: it recomputes from the cache, so a restar
 or a failed write only delays convergence. Containment: Tuneds whose TuneD profiles would make
 Profiles too large to store are left out (`nto.controller.profile_budget`), and each Profile is
 written on its own, so a failed write fails that Profile alone (`.failures` classifies it) and
-shows in the ClusterOperator status and ``nto_profile_write_errors_total``. Neighbours: :mod:`.cache`, :mod:`.writes`,
-:mod:`nto.controller` (all decisions), :mod:`.handlers` (kopf wiring).
+shows in the ClusterOperator status and ``nto_profile_write_errors_total``.
+Neighbours: :mod:`.cache`, :mod:`.writes`, :mod:`nto.controller` (all decisions),
+:mod:`.handlers` (kopf wiring).
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@ write fails that Profile alone.
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 import urllib.error
 import urllib.request
 from typing import Any
@@ -125,3 +128,22 @@ def test_a_failing_profile_write_fails_that_profile_alone(cluster, operator):
     cluster.apply(node("worker-0", **WORKER, touched="yes"))  # any event retries the node
     waited(lambda: tuned_profile_of(cluster, "worker-0") == "custom-profile", operator, "worker-0")
     waited(lambda: degraded(cluster).get("status") == "False", operator, "Degraded cleared")
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_admission_refuses_a_profile_that_can_never_fit(cluster, tmp_path):
+    obj = tuned("huge", "huge-profile", {"priority": 5})
+    obj["spec"]["profile"][0]["data"] = "#" * (1024 * 1024 + 1)
+    manifest = tmp_path / "huge.json"
+    manifest.write_text(json.dumps(obj))
+    kubectl = ["kubectl", "--kubeconfig", str(cluster.kubeconfig_path)]
+    done = subprocess.run(
+        [*kubectl, "create", "--validate=false", "-f", str(manifest)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "spec.profile[0].data: Too long: may not be longer than 1048576" in done.stderr
+    assert cluster.get(TUNED, "Tuned", "huge", NS) is None

@@ -125,9 +125,9 @@ def test_render_refuses_alias_bombs_fast(tmp_path, levels):
     inputs = write_inputs(tmp_path / "in", POOL)
     (inputs / "bomb.yaml").write_text(alias_bomb_tuned(levels))
     out = tmp_path / "out"
+    args = ["--asset-input-dir", str(inputs), "--asset-output-dir", str(out)]
     done = run_limited(
-        ["-m", "nto", "render-bootcmd-mc", "--asset-input-dir", str(inputs)]
-        + ["--asset-output-dir", str(out), "--mcp-name", "worker-cnf"],
+        ["-m", "nto", "render-bootcmd-mc", *args, "--mcp-name", "worker-cnf"],
         env={"CLUSTER_NODE_TUNED_BOOTSTRAP_SAFE_ENV": "1"},
         memory_bytes=1024 * 1024 * 1024,
         cpu_seconds=30,
