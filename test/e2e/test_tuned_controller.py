@@ -181,6 +181,9 @@ def test_removed_state_cleans_up(cluster, operator):
     wait_profiles(cluster, {"worker-0": "openshift-node"}, operator)
     default = cluster.get(TUNED, "Tuned", "default", NS)
     default["spec"]["managementState"] = "Removed"
+    cluster.inject_fault(  # a slow status write, as on a busy machine
+        None, method="PUT", path_contains="/clusteroperators/node-tuning/status", delay=3.0
+    )
     cluster.apply(default)
     wait_for(
         lambda: (
@@ -190,9 +193,17 @@ def test_removed_state_cleans_up(cluster, operator):
         timeout=20,
         message="Profiles and DaemonSet removed",
     )
-    co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning")
-    available = next(c for c in co["status"]["conditions"] if c["type"] == "Available")
-    assert available["reason"] == "Removed"
+
+    # The status is the reconcile's last write, after the deletions: wait for it.
+    def available_reason() -> str | None:
+        co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {}
+        found = [
+            c for c in (co.get("status") or {}).get("conditions") or [] if c["type"] == "Available"
+        ]
+        return found[0]["reason"] if found else None
+
+    wait_for(lambda: available_reason() == "Removed", timeout=30, message="Available: Removed")
+    assert not cluster.list(TUNED, "Profile", NS)
 
 
 def test_kernel_argument_machine_config_is_gated_on_every_node(cluster, operator):
