@@ -85,7 +85,7 @@ def components(cluster: EmulatedCluster, name: str = "manual") -> dict[str, Any]
     }
 
 
-def waited(predicate, operator, message: str, timeout: float = 20.0):
+def waited(predicate, operator, message: str, timeout: float = 90.0):
     try:
         return wait_for(predicate, timeout=timeout, message=message)
     except TimeoutError:
