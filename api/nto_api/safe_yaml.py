@@ -102,7 +102,7 @@ class _Counter:
             self.from_aliases += size
             self._add(size, None)
             if self.from_aliases > 100 * self.max_alias_nodes:
-                self._check_aliases(event)  # stop early: the count only grows
+                self._check_aliases(event, early=True)  # stop early: the count only grows
         elif isinstance(event, yaml.CollectionStartEvent):
             self.written += 1
             self.open.append((1, event.anchor))
@@ -115,12 +115,13 @@ class _Counter:
             size, anchor = self.open.pop()
             self._add(size, anchor)
 
-    def _check_aliases(self, event: Any) -> None:
+    def _check_aliases(self, event: Any, *, early: bool = False) -> None:
         extra = self.from_aliases
         if extra > self.max_alias_nodes and extra > self.written:
+            counted = f"at least {extra}" if early else str(extra)
             raise UnsafeYAMLError(
                 f"document {self.document} uses excessive aliasing{_where(event)}: its aliases "
-                f"(*name) expand to {extra} nodes from {self.written} written, over the limit of "
+                f"(*name) expand to {counted} nodes from {self.written} written, over the limit of "
                 f"{self.max_alias_nodes}; write the values out instead of repeating anchors "
                 "(&name) inside each other"
             )
