@@ -39,7 +39,7 @@ MAX_OBJECT_BYTES = 1536 * 1024
 
 
 def _check_object_size(obj: Obj) -> None:
-    size = len(json.dumps(obj, separators=(",", ":")).encode())
+    size = len(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
     if size > MAX_OBJECT_BYTES:
         # Servers answer 413 (older ones 500) with etcd's own words; clients key on both.
         raise ApiError(

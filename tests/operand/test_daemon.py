@@ -166,9 +166,11 @@ async def test_tuned_output_to_degraded(cluster, fake_tuned, paths, data, degrad
     [
         ({"profiles": {"../escape": "[main]\n"}}, "spec.profile[0].name '../escape'"),
         ({"recommended": "/etc/passwd"}, "spec.config.tunedProfile '/etc/passwd'"),
-        ({"profiles": {"big": "#" * (10 * 1024 * 1024)}}, "bytes; keep TuneD profiles under"),
+        # 600 Ki characters (under the CRD's 1 MiB of text), 1.2 MB of UTF-8: over the operand's
+        # 1 MiB, yet storable (etcd takes 1.5 MiB)
+        ({"profiles": {"big": "\u00e9" * (600 * 1024)}}, "bytes; keep TuneD profiles under"),
     ],
-    ids=["traversal", "absolute-recommended", "10MB-data"],
+    ids=["traversal", "absolute-recommended", "1.2MB-data"],
 )
 async def test_bad_profile_is_degraded_and_writes_nothing(
     cluster, fake_tuned, paths, overrides, fragment
@@ -214,8 +216,10 @@ async def test_crash_loop_backs_off_and_degrades(cluster, fake_tuned, paths):
         await until(lambda: run.conditions().get("Degraded") == ("True", "TunedError"))
         await until(lambda: len(run.operand.restarts_after_crash) >= 3, message="3 restarts")
         first, second, third = run.operand.restarts_after_crash[:3]
-        assert second - first >= 0.4  # the backoff doubles: no busy loop
-        assert third - second >= 0.8
+        # Each restart waits at least crash_backoff (0.2 s): no busy loop. (The delay doubles
+        # only while TuneD never reports an applied profile, so no upper bound is asserted.)
+        assert second - first >= 0.2
+        assert third - second >= 0.2
         status = run.profile()["status"]
         message = next(c["message"] for c in status["conditions"] if c["type"] == "Degraded")
         assert "exited unexpectedly with code 2" in message
