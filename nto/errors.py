@@ -14,6 +14,8 @@
     │   └── TLSMaterialPending     the client CA is not known yet; the server waits
     ├── RenderError                nto.operand.bootcmd: render-bootcmd-mc inputs cannot work
     ├── OperandError               nto.operand.daemon: the operand gives up (too many failures)
+    ├── RetryLater                 nto.reconciler.failures: some Profile writes failed
+    │                              transiently; the rest went through, the loop backs off
     └── ValueError
         ├── InvalidProfileError    nto.operand.files: a TuneD profile name or data is unsafe
         ├── DuplicateRouteError    nto.operator.webhook_server: two webhook routes, one path
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from nto.operand.files import InvalidProfileError
     from nto.operator.tls import TLSMaterialError, TLSMaterialPending
     from nto.operator.webhook_server import DuplicateRouteError
+    from nto.reconciler.failures import RetryLater
 
 
 _HOMES = {
@@ -59,6 +62,7 @@ _HOMES = {
     "OperandError": "nto.operand.daemon",
     "OperandUsageError": "nto.cli.commands.operand",
     "RenderError": "nto.operand.bootcmd",
+    "RetryLater": "nto.reconciler.failures",
     "TLSMaterialError": "nto.operator.tls",
     "TLSMaterialPending": "nto.operator.tls",
     "UsageError": "nto.cli.flags",
@@ -78,6 +82,7 @@ __all__ = [
     "OperandError",
     "OperandUsageError",
     "RenderError",
+    "RetryLater",
     "TLSMaterialError",
     "TLSMaterialPending",
     "UsageError",

@@ -58,6 +58,18 @@ class CoreMetrics:
             "Does any Tuned custom resource have Valid=False (1) or not (0)?",
             registry=registry,
         )
+        self.tuned_oversized = Gauge(
+            "nto_tuned_oversized_info",
+            "Is this Tuned left out of every Profile because its TuneD profiles do not fit (1)?",
+            ["tuned"],
+            registry=registry,
+        )
+        self.profile_write_errors = Counter(
+            "nto_profile_write_errors",
+            "Profile writes that failed, by HTTP status code ('network' without an answer).",
+            ["code"],
+            registry=registry,
+        )
         self.reconcile_total = Counter(
             "nto_reconcile",
             "Reconciles by controller and result.",

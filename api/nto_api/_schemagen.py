@@ -158,6 +158,8 @@ def _apply_metadata(schema: Schema, metadata: list[Any]) -> None:
             schema["default"] = item.value
         elif isinstance(item, annotated_types.MinLen):
             schema["minItems" if schema["type"] == "array" else "minLength"] = item.min_length
+        elif isinstance(item, annotated_types.MaxLen):
+            schema["maxItems" if schema["type"] == "array" else "maxLength"] = item.max_length
         elif isinstance(item, annotated_types.Ge) and item.ge != bounds[0]:
             schema["minimum"] = item.ge
         elif isinstance(item, annotated_types.Le) and item.le != bounds[1]:

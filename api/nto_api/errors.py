@@ -15,6 +15,10 @@ an object::
           └── SchemaGenerationError  a model cannot be expressed as a structural CRD schema
                                       (a programming error in the models, found by tests)
 
+`nto_api.safe_yaml` raises ``UnsafeYAMLError``, a ``yaml.YAMLError`` (so every caller's existing
+YAML error handling reports it), when user YAML exceeds a size limit (alias expansion, nesting,
+scalar length).
+
 All of them are permanent: retrying with the same input gives the same error.
 """
 

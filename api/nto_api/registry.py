@@ -8,6 +8,7 @@ render command, tests, and anything reading YAML written by people.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
@@ -93,8 +94,15 @@ def _path(loc: tuple[int | str, ...]) -> str:
     return path or "<object>"
 
 
+_QUOTE = reprlib.Repr()  # keyword arguments need Python 3.12
+_QUOTE.maxlevel = 2
+_QUOTE.maxdict = _QUOTE.maxlist = _QUOTE.maxtuple = _QUOTE.maxset = 4
+_QUOTE.maxstring = _QUOTE.maxother = 60
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    """A bounded quote of `value`: never formats more than a few elements of user input."""
+    text = _QUOTE.repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

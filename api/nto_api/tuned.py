@@ -26,6 +26,7 @@ __all__ = [
     "DEFERRED_ANNOTATION",
     "GENERATED_BY_CONTROLLER_VERSION_ANNOTATION",
     "LAST_STABLE_DAEMONSET_GENERATION_ANNOTATION",
+    "MAX_PROFILE_DATA_CHARS",
     "OPERAND_NAME",
     "RENDERED_TUNED_NAME",
     "OperandConfig",
@@ -49,6 +50,11 @@ RENDERED_TUNED_NAME: Final = "rendered"
 CLUSTER_OPERATOR_NAME: Final = "node-tuning"
 OPERAND_NAME: Final = "ocp-tuned"
 
+MAX_PROFILE_DATA_CHARS: Final = 1024 * 1024
+"""Longest ``spec.profile[].data`` the CRD accepts: every Profile carries every TuneD profile and
+the operator keeps those under 1 MiB per Profile (etcd stores objects up to 1.5 MiB), so a longer
+profile could never be delivered to any node. Real ``tuned.conf`` files are a few KB."""
+
 BOOTCMDLINE_ANNOTATION: Final = "tuned.openshift.io/bootcmdline"
 BOOTCMDLINE_DEPS_ANNOTATION: Final = "tuned.openshift.io/bootcmdline-deps"
 DEFERRED_ANNOTATION: Final = "tuned.openshift.io/deferred"
@@ -67,8 +73,8 @@ class TunedProfile(ApiModel):
 
     name: str = Field(min_length=1)
     """Name of the TuneD profile, used by recommend entries and ``include=`` lines."""
-    data: str
-    """The TuneD profile in TuneD's INI format (``tuned.conf``)."""
+    data: str = Field(max_length=MAX_PROFILE_DATA_CHARS)
+    """The TuneD profile in TuneD's INI format (``tuned.conf``), at most 1 MiB of text."""
 
 
 class TunedNestedMatch(OpenModel):

@@ -333,6 +333,8 @@ STRUCTURAL_KEYS = {
     "enum",
     "pattern",
     "minLength",
+    "maxLength",
+    "maxItems",
     "minItems",
     "minimum",
     "maximum",

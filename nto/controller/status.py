@@ -14,6 +14,10 @@ see (the ``NTODegraded`` alert fires after 2 h), while the core keeps tuning nod
 keeps failing (passed in as strings) makes Degraded True with reason ``WatchFailing`` the same way,
 until the watch works again.
 
+Tuneds left out of the Profiles for size and Profiles whose last write failed make Degraded True
+with reason ``ProfilesTooLarge`` or ``ProfileWriteFailed`` (one bad Tuned or node is contained,
+not hidden); like plugin failures they are appended when a core reason already degrades.
+
 Neighbours: `conditions` (merging), `daemonset` (`progressing_message`), `names`.
 """
 
@@ -77,6 +81,10 @@ class StatusInputs:
     plugin_failures: Sequence[str] = ()
     watch_failures: Sequence[str] = ()
     """Resources whose list/watch keeps failing (kopf retries them forever)."""
+    oversized_tuneds: Sequence[str] = ()
+    """Tuneds left out of every Profile for size (`profile_budget`)."""
+    profile_write_failures: Sequence[str] = ()
+    """One ``"<node>: <error>"`` per Profile whose last write failed."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,40 @@ def _watch_degraded(wanted: dict[str, _Triple], failures: Sequence[str]) -> None
         wanted[DEGRADED] = ("True", WATCH_FAILING, text)
 
 
+def _listed(items: Sequence[str], limit: int = 5) -> str:
+    shown = "; ".join(item[:200] for item in items[:limit])
+    return shown + (f"; and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _contained_degraded(wanted: dict[str, _Triple], inputs: StatusInputs) -> None:
+    """Oversized Tuneds and failed Profile writes: Degraded, unless a core reason already is."""
+    found: list[tuple[str, str]] = []
+    if inputs.oversized_tuneds:
+        names = ", ".join(sorted(inputs.oversized_tuneds))
+        found.append(
+            (
+                "ProfilesTooLarge",
+                f"Tuned(s) {names} left out of every Profile: their TuneD profiles would make "
+                "Profiles too large to store; see their Valid condition",
+            )
+        )
+    if inputs.profile_write_failures:
+        count, total = len(inputs.profile_write_failures), len(inputs.profiles)
+        found.append(
+            (
+                "ProfileWriteFailed",
+                f"{count} Profile(s) could not be written ({total} exist): "
+                + _listed(inputs.profile_write_failures),
+            )
+        )
+    for reason, message in found:
+        status, old_reason, old_message = wanted[DEGRADED]
+        if status == "True":
+            wanted[DEGRADED] = (status, old_reason, f"{old_message}; {message}")
+        else:
+            wanted[DEGRADED] = ("True", reason, message)
+
+
 def _plugin_degraded(wanted: dict[str, _Triple], failures: Sequence[str]) -> None:
     if not failures:
         return
@@ -249,6 +291,7 @@ def compute_status(
         message = f"{_DS} unavailable for more than {UNAVAILABLE_DEGRADED_AFTER.seconds} seconds"
         wanted[DEGRADED] = ("True", "TunedUnavailable", message)
     _watch_degraded(wanted, inputs.watch_failures)
+    _contained_degraded(wanted, inputs)
     _plugin_degraded(wanted, inputs.plugin_failures)
     return StatusResult(_merge(merged, wanted, now), operand_version)
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from nto_api import safe_yaml
+
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
 
 
@@ -86,7 +88,7 @@ def in_cluster(env: Mapping[str, str]) -> Connection:
 def from_kubeconfig(path: Path, *, context: str | None = None) -> Connection:
     """Parse a kubeconfig file and return its current (or the named) context's connection."""
     try:
-        document = yaml.safe_load(path.read_text())
+        document = safe_yaml.load(path.read_text())
     except OSError as exc:
         raise KubeConfigError(f"cannot read kubeconfig {str(path)!r}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

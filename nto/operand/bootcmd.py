@@ -38,6 +38,7 @@ from nto.operand.files import (
     unpack_profiles,
 )
 from nto.operand.paths import SYSTEM_PROFILES_DIR
+from nto_api import safe_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def read_manifests(directories: Iterable[Path]) -> dict[str, list[JSONDict]]:
             if path.suffix not in {".yaml", ".yml", ".json"} or not path.is_file():
                 continue
             try:
-                documents = list(yaml.safe_load_all(path.read_text()))
+                documents = safe_yaml.load_all(path.read_text())
             except yaml.YAMLError as exc:
                 raise RenderError(f"manifest {str(path)!r} is not valid YAML: {exc}") from exc
             for document in documents:

@@ -103,6 +103,17 @@ class Operand:
         self._bootcmdline_mtime: float | None = None
         self._seen_own_profile = False
         self._change: Change | None = None
+        self.steps = 0
+        """Main-loop passes finished (tests wait on it instead of sleeping)."""
+        self.lists = 0
+        """Profile lists received and processed (each watch start and re-list)."""
+        self.restarts_after_crash: list[float] = []
+        """Monotonic times at which TuneD was started again after a crash."""
+
+    @property
+    def settled(self) -> bool:
+        """Whether the latest Profile seen is processed and the status is written."""
+        return self.profile is not None and not self._profile_dirty and not self._status_dirty
 
     # --- TuneD callbacks ----------------------------------------------------------------------
 
@@ -161,6 +172,7 @@ class Operand:
             if not self.state.deferred and self._change is not None:
                 self.report.reset_for_reload()
                 self._reload_started = time.monotonic()
+                self.restarts_after_crash.append(self._reload_started)
                 await self.tuned.start(debug=self._change.debug)
         reloading = self.report.reloading and (
             time.monotonic() - self._reload_started < self.settings.reload_timeout
@@ -175,6 +187,7 @@ class Operand:
                 self._status_dirty = False
             except _TRANSIENT as exc:
                 logger.warning("cannot update Profile %r status: %s", self.settings.node_name, exc)
+        self.steps += 1
 
     def _poll_bootcmdline(self) -> None:
         try:
@@ -338,6 +351,7 @@ class Operand:
         version = str((listing.get("metadata") or {}).get("resourceVersion") or "")
         for item in listing.get("items") or []:
             self._accept(item)
+        self.lists += 1
         while True:
             async for event in self.client.watch(
                 TUNED_V1,

@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 
 PROFILE_FILE: Final = "tuned.conf"
 MAX_NAME_LENGTH: Final = 255
-MAX_PROFILE_BYTES: Final = 4 * 1024 * 1024
+MAX_PROFILE_BYTES: Final = 1024 * 1024
+"""The CRDs cap spec.profile[].data at 1 MiB of text and the operator keeps whole Profiles under
+that budget; anything larger did not come from the operator."""
 """Larger ``data`` is rejected: far beyond any real TuneD profile, and above etcd's object cap."""
 _NAME_RE: Final = re.compile(r"[a-zA-Z0-9_.-]+")
 

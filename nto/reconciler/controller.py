@@ -4,8 +4,12 @@ Events mark work (a node, or everything); one loop drains the marks after a shor
 runs the reference's sync in order: the default Tuned, managementState, the operand DaemonSet,
 Tuned validation, per-node Profiles, kernel-argument MachineConfigs, and the ClusterOperator
 status. Every step is level-triggered: it recomputes from the cache, so a restart, a lost event
-or a failed write only delays convergence. Neighbours: :mod:`.cache`, :mod:`.writes`,
-:mod:`nto.controller` (all decisions), :mod:`.handlers` (kopf wiring).
+or a failed write only delays convergence. Containment: Tuneds whose TuneD profiles would make
+Profiles too large to store are left out (`nto.controller.profile_budget`), and each Profile is
+written on its own, so a failed write fails that Profile alone (`.failures` classifies it) and
+shows in the ClusterOperator status and ``nto_profile_write_errors_total``.
+Neighbours: :mod:`.cache`, :mod:`.writes`, :mod:`nto.controller` (all decisions),
+:mod:`.handlers` (kopf wiring).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from nto.controller.kargs import (
 )
 from nto.controller.management import ignored_management_state_warning, management_plan
 from nto.controller.names import DEFAULT_TUNED_NAME, RENDERED_TUNED_NAME
+from nto.controller.profile_budget import Oversized, admit_tuneds
 from nto.controller.profile_diff import desired_profile, profile_differences, updated_profile
 from nto.controller.status import (
     StatusInputs,
@@ -39,6 +44,7 @@ from nto.controller.status import (
     status_changed,
 )
 from nto.controller.validation import (
+    ValidCondition,
     any_invalid,
     has_conflicting_duplicate,
     valid_conditions,
@@ -48,6 +54,7 @@ from nto.kube.client import ApiError, KubeClient
 from nto.metrics import CoreMetrics
 from nto.operator.settings import OperatorSettings
 from nto.reconciler.cache import ClusterCache, JSONDict, name_of
+from nto.reconciler.failures import RetryLater, classify
 from nto.reconciler.pods import PodWatch
 from nto.reconciler.writes import Writer
 
@@ -101,6 +108,9 @@ class TunedController:
         self._computed: dict[str, ComputedProfile] = {}
         self._tracker = KargTracker()
         self._rendered_checked = False
+        self._write_failures: dict[str, str] = {}
+        self._retry: set[str] = set()
+        self._oversized: set[str] = set()
         self.reconciles = 0
         self.pod_watch: PodWatch | None = None
 
@@ -122,7 +132,7 @@ class TunedController:
             started = asyncio.get_running_loop().time()
             try:
                 await self.reconcile(batch)
-            except (ApiError, OSError, TimeoutError) as exc:
+            except (ApiError, OSError, TimeoutError, RetryLater) as exc:
                 logger.warning("Reconcile failed, retrying in %.1f s: %s", backoff, exc)
                 self.metrics.reconcile_total.labels("tuned", "error").inc()
                 self.mark(*batch)
@@ -165,6 +175,10 @@ class TunedController:
         elif self.pod_watch is not None:
             await self.pod_watch.ensure(False)
         await self._sync_status(plan.state)
+        if self._retry:
+            retry, self._retry = self._retry, set()
+            self.mark(*(f"node/{name}" for name in sorted(retry)))
+            raise RetryLater(f"Profile writes of {len(retry)} node(s) failed; retrying them")
 
     async def _reconcile_managed(self, batch: set[str], default: JSONDict | None) -> None:
         default_uid = str(((default or {}).get("metadata") or {}).get("uid") or "")
@@ -173,8 +187,10 @@ class TunedController:
             self._rendered_checked = True
         await self._sync_daemonset(default_uid)
         tuneds = sorted(self.cache.tuneds.values(), key=name_of)
-        blocked = await self._sync_validation(tuneds)
-        calculator, rebuilt = self._current_calculator(tuneds)
+        budget = admit_tuneds(tuneds)
+        self._set_oversized(set(budget.oversized))
+        blocked = await self._sync_validation(tuneds, budget.oversized)
+        calculator, rebuilt = self._current_calculator(tuneds, budget.admitted)
         self.metrics.pod_labels_used.set(1 if calculator.uses_pod_labels else 0)
         if self.pod_watch is not None:
             await self.pod_watch.ensure(calculator.uses_pod_labels)
@@ -192,12 +208,23 @@ class TunedController:
             return set(self.cache.nodes) | set(self.cache.profiles)
         return {key.removeprefix("node/") for key in batch if key.startswith("node/")}
 
-    def _current_calculator(self, tuneds: list[JSONDict]) -> tuple[Calculator, bool]:
+    def _set_oversized(self, names: set[str]) -> None:
+        for name in self._oversized - names:
+            self.metrics.tuned_oversized.remove(name)
+        for name in names - self._oversized:
+            logger.error("Tuned %s is left out of every Profile: its profiles do not fit", name)
+        for name in names:
+            self.metrics.tuned_oversized.labels(tuned=name).set(1)
+        self._oversized = names
+
+    def _current_calculator(
+        self, tuneds: list[JSONDict], admitted: Sequence[Mapping[str, Any]]
+    ) -> tuple[Calculator, bool]:
         key = (_version_key(tuneds), _version_key(self.cache.pools.values()))
         if self._calculator is not None and key == self._calculator_key:
             return self._calculator, False
         self._calculator = Calculator(
-            tuneds,
+            admitted,
             pools=list(self.cache.pools.values()),
             release_version=self.settings.release_version,
         )
@@ -224,6 +251,7 @@ class TunedController:
         for name in machine_configs_to_prune(self.cache.machine_configs.values(), set()):
             await self.writer.delete_machine_config(name)
         self._computed.clear()
+        self._write_failures.clear()
 
     async def _sync_daemonset(self, default_uid: str) -> None:
         settings = self.settings
@@ -244,8 +272,17 @@ class TunedController:
             logger.info("Updating DaemonSet tuned: %s", "; ".join(reasons))
             await self.writer.replace_daemonset(updated_daemonset(existing, desired))
 
-    async def _sync_validation(self, tuneds: list[JSONDict]) -> bool:
+    async def _sync_validation(
+        self, tuneds: list[JSONDict], oversized: Mapping[str, Oversized]
+    ) -> bool:
         verdicts = validate_all(tuneds)
+        for name, too_large in oversized.items():
+            other, size = verdicts[name], too_large.verdict
+            verdicts[name] = (
+                size
+                if other.valid
+                else ValidCondition("False", other.reason, f"{other.message} {size.message}")
+            )
         self.metrics.invalid_tuned_exist.set(1 if any_invalid(verdicts) else 0)
         now = self._clock()
         for tuned in tuneds:
@@ -270,6 +307,7 @@ class TunedController:
         if facts is None or not is_linux_node(facts.labels):
             self._computed.pop(name, None)
             self._tracker.forget(name)
+            self._write_failures.pop(name, None)
             if existing is not None:
                 await self.writer.delete_profile(name)
             return
@@ -280,17 +318,34 @@ class TunedController:
         if computed.error:
             logger.error("Node %s: %s", name, computed.error)
             return
-        if existing is None:
-            profile = desired_profile(
-                computed, default_uid=default_uid, namespace=self.settings.namespace
-            )
-            await self.writer.create_profile(profile)
-        elif differences := profile_differences(existing, computed):
-            logger.info("Updating Profile %s: %s", name, ", ".join(differences))
-            await self.writer.replace_profile(updated_profile(existing, computed))
-        else:
+        try:
+            if existing is None:
+                profile = desired_profile(
+                    computed, default_uid=default_uid, namespace=self.settings.namespace
+                )
+                await self.writer.create_profile(profile)
+            elif differences := profile_differences(existing, computed):
+                logger.info("Updating Profile %s: %s", name, ", ".join(differences))
+                await self.writer.replace_profile(updated_profile(existing, computed))
+            else:
+                self._write_failures.pop(name, None)
+                return
+        except (ApiError, OSError, TimeoutError) as exc:
+            self._write_failed(name, exc)
             return
+        self._write_failures.pop(name, None)
         self.metrics.profile_calculated.labels(node=name, profile=computed.tuned_profile).inc()
+
+    def _write_failed(self, name: str, exc: ApiError | OSError | TimeoutError) -> None:
+        """Record a failed Profile write: this node alone waits; the others go on."""
+        failure = classify(exc)
+        self.metrics.profile_write_errors.labels(code=failure.code).inc()
+        self._write_failures[name] = failure.text
+        if failure.transient:
+            self._retry.add(name)
+            logger.warning("Profile %s not written, will retry: %s", name, failure.text)
+        else:
+            logger.error("Profile %s not written: %s", name, failure.text)
 
     async def _sync_machine_configs(self, tuneds: list[JSONDict]) -> None:
         pools = list(self.cache.pools.values())
@@ -341,6 +396,10 @@ class TunedController:
             mc_labels_across_mcps=len(self._tracker.mc_labels_across_mcps),
             plugin_failures=list(self._plugin_failures()),
             watch_failures=list(self._watch_failures()),
+            oversized_tuneds=sorted(self._oversized),
+            profile_write_failures=[
+                f"{node}: {text}" for node, text in sorted(self._write_failures.items())
+            ],
         )
         current = self.cache.cluster_operator
         old_status = (current or {}).get("status") or {}

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from nto.testing._cluster import EmulatedCluster
     from nto.testing._errors import ApiError
     from nto.testing._faults import Fault
+    from nto.testing._limits import run_limited
     from nto.testing._process import OperatorProcess, free_port, wait_for
     from nto.testing._resources import ResourceInfo
 
@@ -38,6 +39,7 @@ __all__ = [
     "OperatorProcess",
     "ResourceInfo",
     "free_port",
+    "run_limited",
     "simulate_node_agents",
     "wait_for",
 ]
@@ -49,6 +51,7 @@ _HOMES = {
     "OperatorProcess": "nto.testing._process",
     "ResourceInfo": "nto.testing._resources",
     "free_port": "nto.testing._process",
+    "run_limited": "nto.testing._limits",
     "simulate_node_agents": "nto.testing._agents",
     "wait_for": "nto.testing._process",
 }

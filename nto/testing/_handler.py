@@ -49,6 +49,8 @@ from nto.testing._watch import CLOSE, INITIAL_EVENTS_END, Bookmark, Event
 logger = logging.getLogger(__name__)
 
 JSON = "application/json"
+MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024
+"""kube-apiserver's limit on a write request's body (twice etcd's 1.5 MiB object limit)."""
 VERSION = {
     "major": "1",
     "minor": "31",
@@ -355,11 +357,19 @@ class Router:
 
     @staticmethod
     async def _body(request: web.BaseRequest, *, patch: bool = False) -> Any:
-        try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge as exc:
-            raise ApiError(413, f"the request body is too large: {exc.text}") from None
-        return decode_body(raw, request.headers.get("Content-Type"), patch=patch)
+        too_large = ApiError(
+            413,
+            f"Request entity too large: limit is {MAX_REQUEST_BODY_BYTES}",
+            reason="RequestEntityTooLarge",
+        )
+        if (request.content_length or 0) > MAX_REQUEST_BODY_BYTES:
+            raise too_large
+        raw = bytearray()
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            raw.extend(chunk)
+            if len(raw) > MAX_REQUEST_BODY_BYTES:
+                raise too_large
+        return decode_body(bytes(raw), request.headers.get("Content-Type"), patch=patch)
 
     async def _delete_options(self, request: web.BaseRequest) -> Mapping[str, Any]:
         body = await self._body(request)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import copy
 import datetime
+import json
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -31,6 +32,26 @@ Listener = Callable[[ResourceInfo, Event], None]
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 _SERVER_METADATA = ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")
+
+
+MAX_OBJECT_BYTES = 1536 * 1024
+"""etcd's default ``--max-request-bytes`` (1.5 MiB): a larger object cannot be stored."""
+
+
+def _check_object_size(obj: Obj) -> None:
+    size = len(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > MAX_OBJECT_BYTES:
+        # Servers answer 413 (older ones 500) with etcd's own words; clients key on both.
+        raise ApiError(
+            413,
+            "etcdserver: request is too large",
+            reason="RequestEntityTooLarge",
+            details={
+                "causes": [
+                    {"message": f"object is {size} bytes; etcd stores at most {MAX_OBJECT_BYTES}"}
+                ]
+            },
+        )
 
 
 def now() -> str:
@@ -126,6 +147,8 @@ class Store:
         return self.rv
 
     def _commit(self, info: ResourceInfo, kind: str, obj: Obj, old: Obj | None) -> Obj:
+        if kind != "DELETED":
+            _check_object_size(obj)
         rv = self._next_rv()
         obj["metadata"]["resourceVersion"] = str(rv)
         bucket = self._objects.setdefault(info.store_key, {})

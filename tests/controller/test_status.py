@@ -445,3 +445,44 @@ def test_cluster_operator_status_and_change_detection():
     )
     assert status_changed(status, moved)
     assert status_changed(None, status)
+
+
+def _degraded(inputs: StatusInputs) -> tuple[str, str, str]:
+    result = compute_status(inputs, None, now=NOW)
+    found = next(c for c in result.conditions if c["type"] == "Degraded")
+    return found["status"], found["reason"], found["message"]
+
+
+def test_oversized_tuneds_degrade_with_their_names():
+    status, reason, message = _degraded(
+        StatusInputs(release_version=RV, daemonset=_ds(), oversized_tuneds=["big-b", "big-a"])
+    )
+    assert (status, reason) == ("True", "ProfilesTooLarge")
+    assert "Tuned(s) big-a, big-b left out of every Profile" in message
+
+
+def test_failed_profile_writes_degrade_with_a_bounded_list():
+    failures = [f"worker-{i}: 422 Invalid: {'x' * 1000}" for i in range(12)]
+    status, reason, message = _degraded(
+        StatusInputs(release_version=RV, daemonset=_ds(), profile_write_failures=failures)
+    )
+    assert (status, reason) == ("True", "ProfileWriteFailed")
+    assert message.startswith("12 Profile(s) could not be written")
+    assert "worker-4:" in message
+    assert "worker-5:" not in message
+    assert message.endswith("; and 7 more")
+    assert len(message) < 1200
+
+
+def test_contained_failures_are_appended_to_a_core_reason():
+    inputs = StatusInputs(
+        release_version=RV,
+        daemonset=_ds(),
+        bootcmdline_conflicts=1,
+        oversized_tuneds=["big"],
+        plugin_failures=["performance: boom"],
+    )
+    status, reason, message = _degraded(inputs)
+    assert (status, reason) == ("True", "ProfileConflict")
+    assert "Tuned(s) big left out" in message
+    assert message.endswith("plugin failures: performance: boom")

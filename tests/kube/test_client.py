@@ -121,15 +121,18 @@ async def test_errors_by_status(client, emulated_cluster):
 async def test_watch_streams_events(client):
     events = []
 
-    async def consume():
-        async for event in client.watch("v1", "configmaps", "default", timeout_seconds=5):
+    async def consume(version):
+        watch = client.watch("v1", "configmaps", "default", resource_version=version)
+        async for event in watch:
             events.append((event["type"], event["object"]["metadata"]["name"]))
             if len(events) == 2:
                 return
 
-    task = asyncio.create_task(consume())
-    await asyncio.sleep(0.2)
+    # Watch from the list's resourceVersion: the events are delivered however late the watch
+    # starts (no sleep to "let it connect").
+    listing = await client.request("GET", "/api/v1/namespaces/default/configmaps")
+    version = listing["metadata"]["resourceVersion"]
     await client.create("v1", "configmaps", config_map("w1"), "default")
     await client.delete("v1", "configmaps", "w1", "default")
-    await asyncio.wait_for(task, timeout=5)
+    await asyncio.wait_for(consume(version), timeout=5)
     assert events == [("ADDED", "w1"), ("DELETED", "w1")]

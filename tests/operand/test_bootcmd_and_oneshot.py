@@ -15,6 +15,7 @@ from nto.cli.main import main
 from nto.operand.bootcmd import RenderError, machine_config, render_bootcmd_mc, top_recommend
 from nto.operand.oneshot import run_one_shot
 from nto.operand.prepare import read_main_option
+from nto.testing import run_limited
 
 from .conftest import events
 
@@ -109,6 +110,33 @@ def test_render_rejects_malformed_yaml(tmp_path):
     (inputs / "broken.yaml").write_text("kind: [unclosed\n")
     with pytest.raises(RenderError, match="is not valid YAML"):
         render_bootcmd_mc([inputs], tmp_path, "worker-cnf", environ={})
+
+
+def alias_bomb_tuned(levels: int) -> str:
+    lines = ["apiVersion: tuned.openshift.io/v1", "kind: Tuned", "metadata: {name: bomb}"]
+    lines += ["spec:", "  unknownField:", '    l0: &l0 "lol"']
+    for level in range(1, levels + 1):
+        lines.append(f"    l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [6, 10])
+def test_render_refuses_alias_bombs_fast(tmp_path, levels):
+    inputs = write_inputs(tmp_path / "in", POOL)
+    (inputs / "bomb.yaml").write_text(alias_bomb_tuned(levels))
+    out = tmp_path / "out"
+    args = ["--asset-input-dir", str(inputs), "--asset-output-dir", str(out)]
+    done = run_limited(
+        ["-m", "nto", "render-bootcmd-mc", *args, "--mcp-name", "worker-cnf"],
+        env={"CLUSTER_NODE_TUNED_BOOTSTRAP_SAFE_ENV": "1"},
+        memory_bytes=1024 * 1024 * 1024,
+        cpu_seconds=30,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "bomb.yaml' is not valid YAML" in done.stderr
+    assert "excessive aliasing" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
 
 
 @pytest.mark.skipif(

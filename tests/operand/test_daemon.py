@@ -135,9 +135,10 @@ async def test_status_is_written_only_on_change(cluster, fake_tuned, paths):
     async with Running(cluster, fake_tuned, paths) as run:
         await until(applied(run))
         version = run.profile()["metadata"]["resourceVersion"]
+        steps = run.operand.steps
         run.operand._status_dirty = True
         run.operand._wake.set()
-        await asyncio.sleep(0.3)
+        await until(lambda: run.operand.steps > steps and run.operand.settled, message="a pass")
         assert run.profile()["metadata"]["resourceVersion"] == version
 
 
@@ -165,9 +166,11 @@ async def test_tuned_output_to_degraded(cluster, fake_tuned, paths, data, degrad
     [
         ({"profiles": {"../escape": "[main]\n"}}, "spec.profile[0].name '../escape'"),
         ({"recommended": "/etc/passwd"}, "spec.config.tunedProfile '/etc/passwd'"),
-        ({"profiles": {"big": "#" * (10 * 1024 * 1024)}}, "bytes; keep TuneD profiles under"),
+        # 600 Ki characters (under the CRD's 1 MiB of text), 1.2 MB of UTF-8: over the operand's
+        # 1 MiB, yet storable (etcd takes 1.5 MiB)
+        ({"profiles": {"big": "\u00e9" * (600 * 1024)}}, "bytes; keep TuneD profiles under"),
     ],
-    ids=["traversal", "absolute-recommended", "10MB-data"],
+    ids=["traversal", "absolute-recommended", "1.2MB-data"],
 )
 async def test_bad_profile_is_degraded_and_writes_nothing(
     cluster, fake_tuned, paths, overrides, fragment
@@ -187,8 +190,11 @@ async def test_bad_profile_is_degraded_and_writes_nothing(
 
 async def test_profile_of_another_node_is_ignored(cluster, fake_tuned, paths):
     cluster.apply(make_profile("worker-1"))
-    async with Running(cluster, fake_tuned, paths):
-        await asyncio.sleep(0.5)
+    async with Running(cluster, fake_tuned, paths) as run:
+        await until(lambda: run.operand.lists >= 1, message="the Profile list")
+        steps = run.operand.steps
+        await until(lambda: run.operand.steps > steps, message="a pass after the list")
+        assert run.operand.profile is None
     assert not paths.profiles_dir.exists()
     assert kinds(paths) == []
     assert "status" not in cluster.get(TUNED, "Profile", "worker-1", NAMESPACE)
@@ -208,9 +214,12 @@ async def test_crash_loop_backs_off_and_degrades(cluster, fake_tuned, paths):
     edit(cluster, profiles={"openshift-node": "[main]\n[fake]\ncrash=2\n"})
     async with Running(cluster, fake_tuned, paths) as run:
         await until(lambda: run.conditions().get("Degraded") == ("True", "TunedError"))
-        await asyncio.sleep(1.5)
-        starts = kinds(paths).count("start")
-        assert 2 <= starts <= 5, starts  # backoff 0.2, 0.4, 0.8 s: no busy loop
+        await until(lambda: len(run.operand.restarts_after_crash) >= 3, message="3 restarts")
+        first, second, third = run.operand.restarts_after_crash[:3]
+        # Each restart waits at least crash_backoff (0.2 s): no busy loop. (The delay doubles
+        # only while TuneD never reports an applied profile, so no upper bound is asserted.)
+        assert second - first >= 0.2
+        assert third - second >= 0.2
         status = run.profile()["status"]
         message = next(c["message"] for c in status["conditions"] if c["type"] == "Degraded")
         assert "exited unexpectedly with code 2" in message
@@ -254,7 +263,7 @@ async def test_deferred_across_daemon_restart_and_reboot(cluster, fake_tuned, pa
     starts = kinds(paths).count("start")
 
     async with Running(cluster, fake_tuned, paths) as run:  # tuned pod restart
-        await asyncio.sleep(0.5)
+        await until(lambda: run.operand.settled, message="the Profile processed")
         assert run.conditions().get("Applied") == ("False", "Deferred")
         assert kinds(paths).count("start") == starts
 

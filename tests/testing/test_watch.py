@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
-import time
 import urllib.request
 
+from nto.testing import wait_for
 from tests.testing.conftest import MERGE, configmap
 
 CMS = "/api/v1/namespaces/default/configmaps"
@@ -98,13 +98,14 @@ def test_live_events_and_break_watches(emulated_cluster, http):
         with urllib.request.urlopen(
             f"{http.url}{CMS}?watch=1&resourceVersion={rv}", timeout=10
         ) as r:
-            received.extend(line for line in r if line.strip())
+            for line in r:
+                if line.strip():
+                    received.append(line)
 
     reader = threading.Thread(target=read)
     reader.start()
-    time.sleep(0.2)
-    http("POST", CMS, configmap("live"))
-    time.sleep(0.2)
+    http("POST", CMS, configmap("live"))  # replayed from rv even if the watch opens later
+    wait_for(lambda: received, timeout=10, message="the event arrived")
     assert emulated_cluster.break_watches() == 1
     reader.join(timeout=5)
     assert not reader.is_alive()

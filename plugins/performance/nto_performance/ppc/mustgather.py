@@ -28,6 +28,7 @@ from typing import Any, TypeVar, overload
 import yaml
 from pydantic import ValidationError
 
+from nto_api import safe_yaml
 from nto_api.foreign import Infrastructure, MachineConfigPool, Node
 
 __all__ = [
@@ -226,8 +227,7 @@ def _load_yaml(path: Path) -> Any:
         size = path.stat().st_size
         if size > _MAX_YAML_BYTES:
             raise MustGatherError(f"{str(path)!r} is {size} bytes, over {_MAX_YAML_BYTES}")
-        with path.open("rb") as stream:
-            return yaml.load(stream, Loader=yaml.CSafeLoader)
+        return safe_yaml.load(path.read_bytes())
     except OSError as error:
         raise MustGatherError(f"cannot read {str(path)!r}: {error}") from error
     except yaml.YAMLError as error:

@@ -22,6 +22,7 @@ from typing import Any, Final, TypeVar
 import pydantic
 import yaml
 
+from nto_api import safe_yaml
 from nto_api.foreign.config import Infrastructure
 from nto_api.foreign.mco import MachineConfigPool
 from nto_api.performance.v2 import PerformanceProfile
@@ -114,8 +115,12 @@ def load_documents(path: Path) -> list[Any]:
             return [json.loads(text)]
         except json.JSONDecodeError:
             pass  # maybe YAML flow style; the YAML parser reports the position
+        except RecursionError:
+            raise InputError(
+                f"cannot parse {str(path)!r}: the JSON nests too deeply; flatten the document"
+            ) from None
     try:
-        return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
+        return [doc for doc in safe_yaml.load_all(text, loader=_Loader) if doc is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"

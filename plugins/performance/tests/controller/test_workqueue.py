@@ -8,12 +8,17 @@ import contextlib
 from nto_performance.controller.workqueue import WorkQueue
 
 
-async def run_for(queue: WorkQueue, worker, seconds: float) -> None:
+async def run_until(queue: WorkQueue, worker, done, timeout: float = 10.0) -> None:
+    """Run the queue until `done()` holds (checked as work finishes), not for a fixed time."""
     task = asyncio.create_task(queue.run(worker, workers=4))
-    await asyncio.sleep(seconds)
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    try:
+        async with asyncio.timeout(timeout):
+            while not done():
+                await asyncio.sleep(0.005)
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def test_deduplicates_and_orders_by_due_time():
@@ -27,7 +32,7 @@ async def test_deduplicates_and_orders_by_due_time():
     queue.add("a")
     queue.add("a")
     queue.add("b")
-    await run_for(queue, worker, 0.15)
+    await run_until(queue, worker, lambda: len(seen) == 3 and len(queue) == 0)
     assert seen == ["a", "b", "late"]
 
 
@@ -48,7 +53,7 @@ async def test_one_worker_per_name_and_re_add_while_running():
         running.discard(name)
 
     queue.add("x")
-    await run_for(queue, worker, 0.15)
+    await run_until(queue, worker, lambda: len(runs) == 2 and len(queue) == 0)
     assert runs == ["x", "x"]
     assert overlaps == []
 
@@ -65,9 +70,13 @@ async def test_requeue_delay_and_error_backoff():
 
     queue.add("ok")
     queue.add("boom")
-    await run_for(queue, worker, 0.3)
-    assert runs.count("ok") == 3
-    assert runs.count("boom") >= 2
+
+    def settled() -> bool:
+        ok_idle = "ok" not in queue._due and "ok" not in queue._active
+        return runs.count("ok") == 3 and ok_idle and runs.count("boom") >= 2
+
+    await run_until(queue, worker, settled)
+    assert runs.count("ok") == 3  # requeued twice after 0.03 s, then done
     queue.forget("boom")
 
 
@@ -80,6 +89,7 @@ async def test_forget_drops_pending_work():
 
     queue.add("gone", 0.02)
     queue.forget("gone")
-    await run_for(queue, worker, 0.06)
-    assert runs == []
     assert len(queue) == 0
+    queue.add("after", 0.05)  # due after "gone" was: had it stayed, it would have run first
+    await run_until(queue, worker, lambda: runs)
+    assert runs == ["after"]

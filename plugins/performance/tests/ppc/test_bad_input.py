@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from nto.testing import run_limited
 from nto_performance.ppc import cli
 
 from .conftest import CNF_LABELS, GATHER_DIR, INFRA_FILE, NODES_DIR, POOLS_DIR, write_tgz
@@ -275,3 +276,28 @@ def test_info_reports_a_bad_snapshot(
     captured = capsys.readouterr()
     assert (code, captured.out) == (1, "")
     assert "outside the archive" in captured.err
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ["apiVersion: v1", "kind: Node", "metadata:", "  name: w1", "  labels: {}", "extra:"]
+    lines.append('  l0: &l0 "lol"')
+    for level in range(1, levels + 1):
+        lines.append(f"  l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [6, 10])
+def test_alias_bomb_in_must_gather_is_refused_fast(
+    make_must_gather: MakeMustGather, levels: int
+) -> None:
+    root = make_must_gather(NODES)
+    (root / NODES_DIR / "w1.yaml").write_text(_alias_bomb(levels))
+    done = run_limited(
+        ["-m", "nto", "performance-profile-creator", f"--must-gather-dir-path={root}", *ARGS],
+        memory_bytes=1024 * 1024 * 1024,
+        cpu_seconds=30,
+    )
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr[-2000:]
+    assert "w1.yaml' is not valid YAML" in done.stderr
+    assert "excessive aliasing" in done.stderr
+    assert "Traceback" not in done.stderr
