@@ -13,8 +13,8 @@ import logging
 import re
 from typing import Any, Final
 
-from nto.kube.client import KubeClient
-from nto.kube.config import load_connection
+from nto.plugins import KubeClient
+from nto.plugins import load_connection
 from nto.plugins import JSONDict
 
 logger = logging.getLogger(__name__)
