@@ -1,16 +1,17 @@
 """The Tuned controller loop: reconcile the cluster from the cache, writing only differences.
 
 Events mark work (a node, or everything); the controller runtime's batch queue
-(:mod:`nto.runtime.queue`) drains the marks after a short debounce, retries with backoff, and
-the controller runs the reference's sync in order: the default Tuned, managementState, the operand DaemonSet,
-Tuned validation, per-node Profiles, kernel-argument MachineConfigs, and the ClusterOperator
-status. Every step is level-triggered: it recomputes from the cache, so a restart, a lost event
-or a failed write only delays convergence. Containment: Tuneds whose TuneD profiles would make
-Profiles too large to store are left out (`nto.controller.profile_budget`), and each Profile is
-written on its own, so a failed write fails that Profile alone (`.failures` classifies it) and
-shows in the ClusterOperator status and ``nto_profile_write_errors_total``.
+(:mod:`nto.runtime.queue`) drains the marks after a short debounce and retries with backoff;
+each batch runs the reference's sync in order: the default Tuned, managementState, the operand
+DaemonSet, Tuned validation, per-node Profiles, kernel-argument MachineConfigs, and the
+ClusterOperator status. Every step is level-triggered: it recomputes from the cache, so a
+restart, a lost event or a failed write only delays convergence. Containment: Tuneds whose
+TuneD profiles would make Profiles too large to store are left out
+(`nto.controller.profile_budget`), and each Profile is written on its own, so a failed write
+fails that Profile alone (`.failures` classifies it) and shows in the ClusterOperator status
+and ``nto_profile_write_errors_total``.
 Neighbours: :mod:`.cache`, :mod:`.writes`, :mod:`nto.controller` (all decisions),
-:mod:`.handlers` (kopf wiring).
+:mod:`.handlers` (its wiring on :mod:`nto.runtime`).
 """
 
 from __future__ import annotations

@@ -102,6 +102,7 @@ def register(
 
     for store in (cache.tuneds, cache.pools, cache.daemonsets, cache.cluster_operators):
         store.subscribe(everything)
+
     def machine_config(event: WatchEvent) -> None:
         if event.deleted:  # someone deleted ours (or a re-list found it gone): write it again
             handle.mark(EVERYTHING)

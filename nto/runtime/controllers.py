@@ -39,7 +39,7 @@ from nto.kube.client import KubeClient, NotFoundError
 from nto.kube.config import Connection, load_connection
 from nto.kube.retry import until_it_works
 from nto.runtime.errors import to_kopf
-from nto.runtime.queue import BatchWorker, WorkQueue, Worker
+from nto.runtime.queue import BatchWorker, Worker, WorkQueue
 from nto.runtime.store import JSONDict, Resource, Store
 from nto.runtime.watch_health import WatchHealth
 

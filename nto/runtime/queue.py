@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import math
 from collections.abc import Awaitable, Callable, Iterable
@@ -172,8 +173,7 @@ class WorkQueue:
             keys = self._take_due(None)
             if not keys:
                 continue
-            batch = frozenset(keys)
-            requeue, failed = await self._call(_BATCH, lambda: worker(batch))
+            requeue, failed = await self._call(_BATCH, functools.partial(worker, frozenset(keys)))
             if failed and requeue is not None:
                 self._paused_until = self._now() + requeue  # the whole controller backs off
                 requeue = 0.0

@@ -62,7 +62,8 @@ def test_plugin_objects_report_per_operator(make_host):
     first = build_operator(OperatorSettings(), host)
     second = build_operator(OperatorSettings(), host)
     one, two = plugin.objects
-    assert one.context is first.context and two.context is second.context
+    assert one.context is first.context
+    assert two.context is second.context
     one.messages = ["standing down"]
     assert "plugin 'standing': standing down" in _plugin_problems(host, first.context)
     assert not any("standing" in p for p in _plugin_problems(host, second.context))

@@ -182,8 +182,7 @@ class StandDown:
 async def remove_standalone_with_new_client() -> list[str]:
     """:func:`remove_standalone` with a client of its own (hook ``nto_startup``); API errors
     are logged, not raised: the operator must start anyway and retries on the next start."""
-    from nto.plugins import ApiError
-    from nto.plugins import load_connection
+    from nto.plugins import ApiError, load_connection
 
     try:
         async with KubeClient(load_connection()) as client:

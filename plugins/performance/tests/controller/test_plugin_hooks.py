@@ -3,9 +3,8 @@ operator's registry, one controller object per operator (status messages include
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, generate_latest
-
 import kopf
+from prometheus_client import generate_latest
 
 from nto.plugins import OperatorContext
 from nto_performance import plugin
@@ -67,9 +66,44 @@ def test_two_operators_in_one_process_share_no_controller_state():
     assert first.metrics is not second.metrics
     assert first.queue is not second.queue
     first.stand_down = StandDown(present=("pao/pao.v4.11",))
-    assert first.status_messages() and second.status_messages() == []
+    assert first.status_messages()
+    assert second.status_messages() == []
     first.metrics.conditions("manual", [("Available", "True")])
     sample = "nto_performance_profile_condition"
     labels = {"name": "manual", "type": "Available"}
     assert first_context.metrics_registry.get_sample_value(sample, labels) == 1
     assert second_context.metrics_registry.get_sample_value(sample, labels) is None
+
+
+def test_two_operators_in_one_process_count_webhook_requests_apart():
+    """Each operator's webhook routes report to that operator's registry (a module-global
+    observer reported every operator's requests to the last registry installed)."""
+    import asyncio
+
+    from nto.operator.runtime import build_operator
+    from nto.operator.settings import OperatorSettings
+    from nto.plugins import build_plugin_host
+
+    operators = [
+        build_operator(
+            OperatorSettings(),
+            build_plugin_host(load_entry_points=False, plugins=[("performance", plugin)]),
+        )
+        for _ in range(2)
+    ]
+    routes = [
+        {
+            route.path: route
+            for _, route in op.host.collect("nto_webhook_routes", context=op.context)
+        }
+        for op in operators
+    ]
+    asyncio.run(routes[0]["/convert"].handler(b"{}", "application/json"))
+
+    def requests(index: int) -> float:
+        value = operators[index].prometheus_registry.get_sample_value(
+            "nto_performance_webhook_requests_total", {"path": "/convert", "result": "bad_request"}
+        )
+        return value or 0.0
+
+    assert (requests(0), requests(1)) == (1.0, 0.0)
