@@ -135,8 +135,11 @@ def test_plugin_controller_runs_on_the_runtime(emulated_cluster, running_operato
         )
         return value or 0.0
 
-    assert sample("error") >= 2
-    assert sample("ok") >= 2
+    wait_for(
+        lambda: sample("error") >= 2 and sample("ok") >= 2,
+        timeout=30,
+        message="reconciles counted per controller",
+    )
     problems = _plugin_problems(running_operator.host, running_operator.context)
     assert any("plugin 'broken' failed to start: RuntimeError: cannot start" in p for p in problems)
 
@@ -195,6 +198,9 @@ def test_two_operators_share_no_runtime_state():
     assert "only-in-first" not in b
     applied: list[str] = []
     first.on_pool_applied(applied.append)
-    assert second.pool_applied("worker", "t:1") is False
+    first._pool_signals.signal_ready("worker", ",tuned-a:1")  # what the Tuned controller calls
+    assert applied == ["worker"]
+    assert first.pool_applied("worker", "tuned-a:1")
+    assert not second.pool_applied("worker", "tuned-a:1")
     with pytest.raises(RuntimeError, match="opens when the operator starts"):
         _ = first.client
