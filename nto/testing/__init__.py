@@ -11,6 +11,7 @@ Public surface (everything else is private):
   ``docs/testing.md`` lists what it does not serve;
 - :class:`OperatorProcess` runs an operator command against it as a subprocess;
 - :func:`wait_for` polls a predicate with a timeout;
+- :func:`unpack_reference_binary` unpacks a Go reference binary for side-by-side tests;
 - :class:`ApiError`, :class:`Fault`, :class:`ResourceInfo` appear in their signatures.
 
 Names are imported lazily, so that the pytest plugin (:mod:`nto.testing.pytest_plugin`), loaded
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from nto.testing._faults import Fault
     from nto.testing._limits import run_limited
     from nto.testing._process import OperatorProcess, free_port, wait_for
+    from nto.testing._reference_bin import ReferenceBinaryMissing, unpack_reference_binary
     from nto.testing._resources import ResourceInfo
 
 __all__ = [
@@ -37,10 +39,12 @@ __all__ = [
     "EmulatedCluster",
     "Fault",
     "OperatorProcess",
+    "ReferenceBinaryMissing",
     "ResourceInfo",
     "free_port",
     "run_limited",
     "simulate_node_agents",
+    "unpack_reference_binary",
     "wait_for",
 ]
 
@@ -49,10 +53,12 @@ _HOMES = {
     "EmulatedCluster": "nto.testing._cluster",
     "Fault": "nto.testing._faults",
     "OperatorProcess": "nto.testing._process",
+    "ReferenceBinaryMissing": "nto.testing._reference_bin",
     "ResourceInfo": "nto.testing._resources",
     "free_port": "nto.testing._process",
     "run_limited": "nto.testing._limits",
     "simulate_node_agents": "nto.testing._agents",
+    "unpack_reference_binary": "nto.testing._reference_bin",
     "wait_for": "nto.testing._process",
 }
 
