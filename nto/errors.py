@@ -14,8 +14,10 @@
     │   └── TLSMaterialPending     the client CA is not known yet; the server waits
     ├── RenderError                nto.operand.bootcmd: render-bootcmd-mc inputs cannot work
     ├── OperandError               nto.operand.daemon: the operand gives up (too many failures)
-    ├── RetryLater                 nto.reconciler.failures: some Profile writes failed
-    │                              transiently; the rest went through, the loop backs off
+    ├── PermanentError             nto.runtime.errors: do not retry until something changes
+    ├── TemporaryError             nto.runtime.errors: retry after a delay or the backoff
+    │   └── RetryLater             nto.reconciler.failures: some Profile writes failed
+    │                              transiently; the rest went through, the queue backs off
     └── ValueError
         ├── InvalidProfileError    nto.operand.files: a TuneD profile name or data is unsafe
         ├── DuplicateRouteError    nto.operator.webhook_server: two webhook routes, one path
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from nto.operator.tls import TLSMaterialError, TLSMaterialPending
     from nto.operator.webhook_server import DuplicateRouteError
     from nto.reconciler.failures import RetryLater
+    from nto.runtime.errors import PermanentError, TemporaryError
 
 
 _HOMES = {
@@ -61,10 +64,12 @@ _HOMES = {
     "NotFoundError": "nto.kube.client",
     "OperandError": "nto.operand.daemon",
     "OperandUsageError": "nto.cli.commands.operand",
+    "PermanentError": "nto.runtime.errors",
     "RenderError": "nto.operand.bootcmd",
     "RetryLater": "nto.reconciler.failures",
     "TLSMaterialError": "nto.operator.tls",
     "TLSMaterialPending": "nto.operator.tls",
+    "TemporaryError": "nto.runtime.errors",
     "UsageError": "nto.cli.flags",
     "WildcardRuleError": "nto.bundle.rbac",
 }
@@ -81,10 +86,12 @@ __all__ = [
     "NotFoundError",
     "OperandError",
     "OperandUsageError",
+    "PermanentError",
     "RenderError",
     "RetryLater",
     "TLSMaterialError",
     "TLSMaterialPending",
+    "TemporaryError",
     "UsageError",
     "WildcardRuleError",
 ]

@@ -16,7 +16,7 @@ each. Neighbours: `kargs` (the MachineConfig itself), `pools`, `computed` (`Node
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -177,12 +177,16 @@ class BootcmdlineSignals:
     """Per pool, the deps of the kernel arguments last written to its MachineConfig."""
 
     by_pool: dict[str, str] = field(default_factory=dict)
+    listeners: list[Callable[[str], None]] = field(default_factory=list)
+    """Called with the pool's name on each piece of news (``OperatorContext.on_pool_applied``)."""
 
     def signal_ready(self, pool: str, deps: str) -> bool:
         """Record that `pool` applied `deps`; True when that is news (de-duplicated per pool)."""
         if self.by_pool.get(pool) == deps:
             return False
         self.by_pool[pool] = deps
+        for listener in self.listeners:
+            listener(pool)
         return True
 
     def is_ready(self, pool: str, dep: str, release_version: str) -> bool:

@@ -8,7 +8,8 @@ recorded by the host and the operator keeps running.
 SIGINT and SIGTERM (any number of them) set one stop flag: the servers stop, kopf's watchers
 end, the Lease is released, exit code 0. kopf logs in with our session (:mod:`.kopf_session`),
 which re-reads a rotating token and reports to :class:`~.watch_health.WatchHealth`: failing
-watches degrade the ClusterOperator, re-lists refresh the Tuned controller's cache.
+watches degrade the ClusterOperator, re-lists refresh the caches of the one controller runtime
+(:mod:`nto.runtime`) that the Tuned controller and every plugin's controllers run on.
 Neighbours: :mod:`nto.operator.kopf_config`, :mod:`nto.operator.webhook_server`,
 :mod:`nto.operator.metrics_server`, :mod:`nto.metrics`.
 """
@@ -39,16 +40,13 @@ from nto.operator.metrics_server import metrics_server
 from nto.operator.settings import OperatorSettings
 from nto.operator.tls import TLSFiles
 from nto.operator.tls_profile import TLSProfileSource
-from nto.operator.watch_health import WatchHealth
 from nto.operator.webhook_server import webhook_app
 from nto.plugins.host import PluginHost
-from nto.plugins.types import (
-    BOOTCMDLINE_SIGNALS,
-    STATUS_REFRESH,
-    OperatorContext,
-    WebhookRoute,
-)
+from nto.plugins.types import OperatorContext, WebhookRoute
 from nto.reconciler import handlers as tuned_controller
+from nto.reconciler.handlers import TunedControllerHandle
+from nto.runtime.controllers import ControllerRuntime
+from nto.runtime.watch_health import WatchHealth
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +71,8 @@ class Operator:
     _login: tuple[str | None, Iterator[float]] | None = None
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _clients: list[KubeClient] = field(default_factory=list)
+    tuned: TunedControllerHandle | None = None
+    """The Tuned controller (its queue and, once started, its controller)."""
     kopf_stop: asyncio.Event | None = None
     """Set to stop kopf; also set on clean-up, since kopf leaves its waiter on it pending."""
 
@@ -305,18 +305,31 @@ async def _timings_from_cluster(client: KubeClient) -> LeaseTimings:
 
 
 def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
-    """Assemble the registry, metrics and hooks of one operator process."""
+    """Assemble the registry, metrics, controller runtime and hooks of one operator process."""
     registry = kopf.OperatorRegistry()
+    prometheus_registry, metrics = build_registry(host)
+
+    def observe(controller: str, result: str, seconds: float) -> None:
+        metrics.reconcile_total.labels(controller, result).inc()
+        metrics.reconcile_seconds.labels(controller).observe(seconds)
+
+    runtime = ControllerRuntime(registry, observe=observe)
     signals = BootcmdlineSignals()
-    extras: dict[str, Any] = {BOOTCMDLINE_SIGNALS: signals}
+    first, cap = settings.api_retry_backoff
+    tuned: TunedControllerHandle | None = None
+
+    def status_sync() -> None:
+        if tuned is not None:
+            tuned.mark()
+
     context = OperatorContext(
         namespace=settings.namespace,
         release_version=settings.release_version,
-        settings=settings.as_mapping(),
-        extras=extras,
+        runtime=runtime,
+        metrics_registry=prometheus_registry,
+        pool_signals=signals,
+        status_sync=status_sync,
     )
-    prometheus_registry, metrics = build_registry(host)
-    first, cap = settings.api_retry_backoff
     operator = Operator(
         settings,
         host,
@@ -325,10 +338,12 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
         metrics,
         prometheus_registry,
         kopf_settings=kopf_config.operator_settings(backoff=kopf_config.Backoff(first, cap)),
+        watch_health=runtime.watch_health,
     )
     _register_runtime_handlers(operator)
+    runtime.install()
     tuned = tuned_controller.register(
-        registry,
+        runtime,
         settings=settings,
         metrics=metrics,
         signals=signals,
@@ -336,23 +351,23 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
         related_objects=lambda: [
             related.to_manifest() for _, related in host.collect("nto_related_objects")
         ],
-        watch_failures=operator.watch_health.failing,
     )
-    extras[STATUS_REFRESH] = tuned.mark
-    operator.watch_health.on_change = tuned.mark
-    operator.watch_health.on_relist = tuned.relist
-    host.call("nto_register_handlers", registry=registry, context=context)
+    operator.tuned = tuned
+    for plugin, obj in host.call("nto_register_handlers", registry=registry, context=context):
+        runtime.adopt(plugin, obj)
     return operator
 
 
 def _plugin_problems(host: PluginHost, context: OperatorContext) -> list[str]:
-    """Plugin failures (each once), then what plugins report through ``nto_status_messages``."""
-    messages = [
-        f"plugin {plugin!r}: {message}"
-        for plugin, message in host.collect("nto_status_messages", context=context)
+    """Plugin failures (each once), then what plugins report: through their per-operator
+    objects (:class:`~nto.plugins.types.OperatorPlugin`) and hook ``nto_status_messages``."""
+    reported = [
+        *context.runtime.plugin_messages(),
+        *host.collect("nto_status_messages", context=context),
     ]
+    messages = [f"plugin {plugin!r}: {message}" for plugin, message in reported]
     failures = list(dict.fromkeys(failure.describe() for failure in host.failures))
-    return failures + messages
+    return failures + context.runtime.problems + messages
 
 
 def _register_runtime_handlers(operator: Operator) -> None:

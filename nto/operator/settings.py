@@ -72,10 +72,6 @@ class OperatorSettings:
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
-    def as_mapping(self) -> dict[str, Any]:
-        """A plain view for plugins (:class:`~nto.plugins.types.OperatorContext`)."""
-        return {field: getattr(self, field) for field in self.__dataclass_fields__}
-
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     raw = environ.get(name)

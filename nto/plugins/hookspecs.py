@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         JSONDict,
         MustGatherStep,
         OperatorContext,
+        OperatorPlugin,
         PolicyRule,
         RelatedObject,
         WebhookRoute,
@@ -170,18 +171,21 @@ def nto_metrics_collectors(registry: Any) -> None:
 
 
 @hookspec
-def nto_register_handlers(registry: Any, context: OperatorContext) -> None:
-    """Register the plugin's kopf handlers (its controllers).
+def nto_register_handlers(registry: Any, context: OperatorContext) -> OperatorPlugin | None:
+    """Build the plugin's controllers for one operator.
 
     Parameters:
-        registry: the ``kopf.OperatorRegistry`` the operator runs; pass it as
-            ``registry=registry`` to ``kopf.on.*`` decorators.
-        context: the :class:`~nto.plugins.types.OperatorContext`.
+        registry: the ``kopf.OperatorRegistry`` the operator runs, for plain kopf handlers
+            (``registry=registry`` in ``kopf.on.*``); controllers use ``context.runtime``.
+        context: the :class:`~nto.plugins.types.OperatorContext` of this operator: its
+            controller runtime (watches, work queues, finalizers), shared client and metrics.
 
     Returns:
-        nothing.
+        ``None``, or a per-operator object (:class:`~nto.plugins.types.OperatorPlugin`) whose
+        ``start()``, ``stop()`` and ``status_messages()`` the core calls: ``start()`` on the
+        leader once the runtime listed every watched resource, ``stop()`` on clean-up.
 
-    Since: 0.1
+    Since: 0.1 (the return value since 0.2)
     """
     raise NotImplementedError
 
@@ -226,8 +230,7 @@ def nto_status_messages(context: OperatorContext) -> list[str]:
     Returns:
         A list of messages (empty when all is well). The core lists them with plugin failures
         (``Degraded``, reason ``PluginFailed``) each time it syncs ``ClusterOperator/node-tuning``;
-        call ``context.extras[STATUS_REFRESH]()`` (:data:`nto.plugins.types.STATUS_REFRESH`) when
-        they change. Keep it cheap: no I/O.
+        call ``context.request_status_sync()`` when they change. Keep it cheap: no I/O.
 
     Since: 0.1
     """

@@ -9,9 +9,15 @@ heavy.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+if TYPE_CHECKING:
+    from prometheus_client import CollectorRegistry
+
+    from nto.kube.client import KubeClient
+    from nto.runtime.controllers import ControllerRuntime
 
 JSONDict = dict[str, Any]
 
@@ -102,32 +108,115 @@ class MustGatherStep:
     script: str
 
 
-@dataclass(frozen=True)
-class OperatorContext:
-    """What the operator runtime hands to plugins when it starts.
+class PoolSignals(Protocol):
+    """The core's record of which kernel arguments each MachineConfigPool applied."""
 
-    ``settings`` are the parsed operator settings (namespace, release version, ...); ``extras``
-    lets a plugin find shared services by name (for example the core's pool-signal registry)
-    without the core importing the plugin or the plugin importing core internals.
+    listeners: list[Callable[[str], None]]
+
+    def is_ready(self, pool: str, dep: str, release_version: str, /) -> bool: ...
+
+
+class OperatorPlugin(Protocol):
+    """What hook ``nto_register_handlers`` may return: a plugin's per-operator object.
+
+    The core owns its lifecycle: ``start()`` runs on the leader after the runtime listed every
+    watched resource and before any queue drains; ``stop()`` on clean-up, after the queues
+    stopped. ``status_messages()`` is read on each ClusterOperator sync (cheap, no I/O; call
+    :meth:`OperatorContext.request_status_sync` when it changes). Each method is optional.
     """
 
-    namespace: str
-    release_version: str
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    extras: Mapping[str, Any] = field(default_factory=dict)
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def status_messages(self) -> list[str]: ...
 
 
-BOOTCMDLINE_SIGNALS = "bootcmdline_signals"
-"""Key of :attr:`OperatorContext.extras` holding the core's ``BootcmdlineSignals``: call
-``is_ready(pool, "<tuned>:<generation>", release_version)`` to learn whether every node of a
-pool computed its kernel command line from that Tuned generation (the performance plugin waits
-on it before writing its MachineConfig)."""
+_T = TypeVar("_T")
 
-STATUS_REFRESH = "status_refresh"
-"""Key of :attr:`OperatorContext.extras` holding a callable (no arguments) that asks the core to
-sync ``ClusterOperator/node-tuning`` soon, e.g. after hook ``nto_status_messages`` changed."""
 
-StartupCallback = Callable[[OperatorContext], Awaitable[None] | None]
+class OperatorContext:
+    """What one operator hands to its plugins: typed services, one object per operator.
+
+    - :attr:`namespace`, :attr:`release_version`: the settings plugins need;
+    - :attr:`runtime`: the :class:`~nto.runtime.controllers.ControllerRuntime` (watches, work
+      queues, finalizers) every controller of this operator runs on;
+    - :attr:`client`: the operator's shared async API client (open once the operator started);
+    - :meth:`metrics`: a plugin's metrics, created once in this operator's registry;
+    - :meth:`request_status_sync`: ask the core to sync ``ClusterOperator/node-tuning`` soon;
+    - :meth:`pool_applied` / :meth:`on_pool_applied`: the core's kernel-argument signal.
+
+    The core builds it in :func:`nto.operator.runtime.build_operator`; tests and tools build a
+    detached one with :meth:`standalone`. Nothing here is global: two operators in one process
+    (tests run several) share no state.
+    """
+
+    def __init__(
+        self,
+        *,
+        namespace: str,
+        release_version: str,
+        runtime: ControllerRuntime,
+        metrics_registry: CollectorRegistry,
+        pool_signals: PoolSignals,
+        status_sync: Callable[[], None],
+    ) -> None:
+        self.namespace = namespace
+        self.release_version = release_version
+        self.runtime = runtime
+        self.metrics_registry = metrics_registry
+        self._pool_signals = pool_signals
+        self._status_sync = status_sync
+        self._metrics: dict[Callable[[CollectorRegistry], Any], Any] = {}
+
+    @classmethod
+    def standalone(
+        cls,
+        *,
+        namespace: str = "openshift-cluster-node-tuning-operator",
+        release_version: str = "",
+        status_sync: Callable[[], None] = lambda: None,
+    ) -> OperatorContext:
+        """A context of its own (fresh kopf registry, runtime, metrics registry and signals)."""
+        import kopf
+        from prometheus_client import CollectorRegistry
+
+        from nto.controller.bootcmdline import BootcmdlineSignals
+        from nto.runtime.controllers import ControllerRuntime
+
+        return cls(
+            namespace=namespace,
+            release_version=release_version,
+            runtime=ControllerRuntime(kopf.OperatorRegistry()),
+            metrics_registry=CollectorRegistry(auto_describe=True),
+            pool_signals=BootcmdlineSignals(),
+            status_sync=status_sync,
+        )
+
+    @property
+    def client(self) -> KubeClient:
+        """The shared API client; raises before the operator started."""
+        return self.runtime.client
+
+    def metrics(self, factory: Callable[[CollectorRegistry], _T]) -> _T:
+        """``factory(registry)`` for this operator's registry, created once per ``factory``."""
+        made = self._metrics.get(factory)
+        if made is None:
+            made = self._metrics[factory] = factory(self.metrics_registry)
+        return cast(_T, made)
+
+    def request_status_sync(self) -> None:
+        """Ask the core to sync ``ClusterOperator/node-tuning`` soon (after a status change)."""
+        self._status_sync()
+
+    def pool_applied(self, pool: str, dep: str) -> bool:
+        """Whether every node of ``pool`` computed its kernel command line from ``dep``
+        (``<tuned>:<generation>``) under this operator's release."""
+        return self._pool_signals.is_ready(pool, dep, self.release_version)
+
+    def on_pool_applied(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(pool)`` each time a pool applies new kernel arguments (no polling)."""
+        self._pool_signals.listeners.append(callback)
 
 
 @dataclass(frozen=True)

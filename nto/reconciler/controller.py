@@ -1,15 +1,17 @@
 """The Tuned controller loop: reconcile the cluster from the cache, writing only differences.
 
-Events mark work (a node, or everything); one loop drains the marks after a short debounce and
-runs the reference's sync in order: the default Tuned, managementState, the operand DaemonSet,
-Tuned validation, per-node Profiles, kernel-argument MachineConfigs, and the ClusterOperator
-status. Every step is level-triggered: it recomputes from the cache, so a restart, a lost event
-or a failed write only delays convergence. Containment: Tuneds whose TuneD profiles would make
-Profiles too large to store are left out (`nto.controller.profile_budget`), and each Profile is
-written on its own, so a failed write fails that Profile alone (`.failures` classifies it) and
-shows in the ClusterOperator status and ``nto_profile_write_errors_total``.
+Events mark work (a node, or everything); the controller runtime's batch queue
+(:mod:`nto.runtime.queue`) drains the marks after a short debounce and retries with backoff;
+each batch runs the reference's sync in order: the default Tuned, managementState, the operand
+DaemonSet, Tuned validation, per-node Profiles, kernel-argument MachineConfigs, and the
+ClusterOperator status. Every step is level-triggered: it recomputes from the cache, so a
+restart, a lost event or a failed write only delays convergence. Containment: Tuneds whose
+TuneD profiles would make Profiles too large to store are left out
+(`nto.controller.profile_budget`), and each Profile is written on its own, so a failed write
+fails that Profile alone (`.failures` classifies it) and shows in the ClusterOperator status
+and ``nto_profile_write_errors_total``.
 Neighbours: :mod:`.cache`, :mod:`.writes`, :mod:`nto.controller` (all decisions),
-:mod:`.handlers` (kopf wiring).
+:mod:`.handlers` (its wiring on :mod:`nto.runtime`).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from nto.reconciler.cache import ClusterCache, JSONDict, name_of
 from nto.reconciler.failures import RetryLater, classify
 from nto.reconciler.pods import PodWatch
 from nto.reconciler.writes import Writer
+from nto.runtime.queue import WorkQueue
 
 logger = logging.getLogger(__name__)
 
@@ -74,23 +77,24 @@ def _version_key(objects: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, str],
 
 
 class TunedController:
-    """Owns the reconcile loop; feed it with :meth:`mark`."""
+    """Reconciles batches of marks; the runtime's batch queue (``queue``) schedules them."""
 
     def __init__(
         self,
         client: KubeClient,
         cache: ClusterCache,
         *,
+        queue: WorkQueue,
         settings: OperatorSettings,
         metrics: CoreMetrics,
         signals: BootcmdlineSignals,
         plugin_failures: Callable[[], Sequence[str]] = list,
         watch_failures: Callable[[], Sequence[str]] = list,
         related_objects: Callable[[], Sequence[Mapping[str, Any]]] = list,
-        debounce: float = 0.05,
         clock: Callable[[], datetime.datetime] = _now,
     ) -> None:
         self.cache = cache
+        self.queue = queue
         self.settings = settings
         self.metrics = metrics
         self.signals = signals
@@ -98,11 +102,7 @@ class TunedController:
         self._plugin_failures = plugin_failures
         self._watch_failures = watch_failures
         self._related_objects = related_objects
-        self._debounce = debounce
         self._clock = clock
-        self._dirty: set[str] = {EVERYTHING}
-        self._wake = asyncio.Event()
-        self._wake.set()
         self._calculator: Calculator | None = None
         self._calculator_key: object = None
         self._computed: dict[str, ComputedProfile] = {}
@@ -111,49 +111,15 @@ class TunedController:
         self._write_failures: dict[str, str] = {}
         self._retry: set[str] = set()
         self._oversized: set[str] = set()
-        self.reconciles = 0
         self.pod_watch: PodWatch | None = None
-
-    # --- scheduling ---------------------------------------------------------------------------
 
     def mark(self, *keys: str) -> None:
         """Ask for a reconcile of these nodes (``node/<name>``) or of everything (``*``)."""
-        self._dirty.update(keys or (EVERYTHING,))
-        self._wake.set()
-
-    async def run(self) -> None:
-        """Reconcile forever; failures back off and retry the same work."""
-        backoff = 0.1
-        while True:
-            await self._wake.wait()
-            await asyncio.sleep(self._debounce)
-            self._wake.clear()
-            batch, self._dirty = self._dirty, set()
-            started = asyncio.get_running_loop().time()
-            try:
-                await self.reconcile(batch)
-            except (ApiError, OSError, TimeoutError, RetryLater) as exc:
-                logger.warning("Reconcile failed, retrying in %.1f s: %s", backoff, exc)
-                self.metrics.reconcile_total.labels("tuned", "error").inc()
-                self.mark(*batch)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            backoff = 0.1
-            self.reconciles += 1
-            self.metrics.reconcile_total.labels("tuned", "ok").inc()
-            elapsed = asyncio.get_running_loop().time() - started
-            self.metrics.reconcile_seconds.labels("tuned").observe(elapsed)
-
-    async def resync_every(self, seconds: float) -> None:
-        """Mark everything periodically, like the reference's informer resync."""
-        while True:
-            await asyncio.sleep(seconds)
-            self.mark(EVERYTHING)
+        self.queue.add_all(keys or (EVERYTHING,))
 
     # --- one reconcile ------------------------------------------------------------------------
 
-    async def reconcile(self, batch: set[str]) -> None:
+    async def reconcile(self, batch: frozenset[str]) -> None:
         default = await self._ensure_default()
         plan = management_plan(default)
         if plan.warning:
@@ -180,7 +146,7 @@ class TunedController:
             self.mark(*(f"node/{name}" for name in sorted(retry)))
             raise RetryLater(f"Profile writes of {len(retry)} node(s) failed; retrying them")
 
-    async def _reconcile_managed(self, batch: set[str], default: JSONDict | None) -> None:
+    async def _reconcile_managed(self, batch: frozenset[str], default: JSONDict | None) -> None:
         default_uid = str(((default or {}).get("metadata") or {}).get("uid") or "")
         if not self._rendered_checked:
             await self.writer.delete_tuned(RENDERED_TUNED_NAME)
@@ -203,7 +169,7 @@ class TunedController:
             )
         await self._sync_machine_configs(tuneds)
 
-    def _nodes_to_sync(self, batch: set[str], everything: bool) -> set[str]:
+    def _nodes_to_sync(self, batch: frozenset[str], everything: bool) -> set[str]:
         if everything:
             return set(self.cache.nodes) | set(self.cache.profiles)
         return {key.removeprefix("node/") for key in batch if key.startswith("node/")}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from nto.kube.client import ApiError, ConflictError
+from nto.runtime.errors import TemporaryError
 
 __all__ = ["RetryLater", "WriteFailure", "classify"]
 
@@ -20,8 +21,9 @@ _TOO_LARGE_WORDS: Final = ("request is too large", "entity too large")
 _QUOTED: Final = 200
 
 
-class RetryLater(Exception):
-    """Some writes failed transiently; the rest of the reconcile went through."""
+class RetryLater(TemporaryError):
+    """Some writes failed transiently; the rest of the reconcile went through (the runtime's
+    queue retries the batch after its backoff)."""
 
 
 @dataclass(frozen=True)

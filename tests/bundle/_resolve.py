@@ -149,6 +149,9 @@ class Resolver:
         if isinstance(expr, ast.Call):
             func = expr.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name == "Resource" and len(expr.args) == 3 and not expr.keywords:
+                # nto.runtime's Resource(group, version, plural): a row of three strings
+                return [tuple(v) for v in self._sequence(module, expr.args, scope, depth)]
             returns = [
                 node.value
                 for function in module.functions.get(name, [])

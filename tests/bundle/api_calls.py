@@ -4,6 +4,10 @@ Two kinds of call sites are found:
 
 - :class:`~nto.kube.client.KubeClient` calls, ``<...client...>.get|list|watch|create|replace|
   patch|delete(api_version, plural, ...)``, with ``subresource=`` when given;
+- the controller runtime's declarations, ``<...runtime...>.watch(resource)`` (kopf lists and
+  watches it, the runtime lists it at start-up and on re-lists) and ``.finalizer(resource)``
+  (a kopf deletion handler: list, watch and patch), ``resource`` being a
+  ``Resource(group, version, plural)``;
 - kopf resource handlers, ``@kopf.on.<event>(group, version, plural)`` (and the one- and
   two-argument spellings, and ``kopf.daemon/timer/index``): kopf lists, watches and, for change
   handlers, patches the resource (``<plural>/status`` too when the handler writes
@@ -43,6 +47,7 @@ CLIENT_VERBS = {
     "patch": "patch",
     "delete": "delete",
 }
+RUNTIME_VERBS = {"watch": ("list", "watch"), "finalizer": ("list", "watch", "patch")}
 KOPF_SKIPPED = {"login", "startup", "cleanup", "probe", "mutate", "validate"}
 KOPF_READ_ONLY = {"event", "index"}
 KOPF_RUNTIME = (
@@ -107,6 +112,12 @@ class Scanner:
                 text.startswith("kopf.on.") or text in ("kopf.daemon", "kopf.timer", "kopf.index")
             ):
                 self._kopf(module, node, text.rpartition(".")[2])
+            elif (
+                isinstance(func, ast.Attribute)
+                and func.attr in RUNTIME_VERBS
+                and "runtime" in ast.unparse(func.value).lower()
+            ):
+                self._runtime(module, node, RUNTIME_VERBS[func.attr])
             elif isinstance(func, ast.Attribute) and func.attr in CLIENT_VERBS:
                 receiver = ast.unparse(func.value).lower()
                 if "client" in receiver and "session" not in receiver:
@@ -203,6 +214,17 @@ class Scanner:
                 rows += itertools.product(left, right)
             return rows
         return []
+
+    def _runtime(self, module: Module, node: ast.Call, verbs: tuple[str, ...]) -> None:
+        if not node.args:
+            raise CannotResolve(ast.unparse(node))
+        scope = self.resolver.scope_of(module, node)
+        where = f"{self._where(module, node)} (runtime)"
+        for resource in self.resolver.values(module, node.args[0], scope):
+            if UNKNOWN in resource or len(resource) != 3:
+                raise CannotResolve(ast.unparse(node))
+            group, _, plural = resource
+            self.calls += [Call(str(group), str(plural), verb, where) for verb in verbs]
 
     def _kopf(self, module: Module, node: ast.Call, event: str) -> None:
         if event in KOPF_SKIPPED:

@@ -1,12 +1,12 @@
 """Hook ``nto_status_messages``: plugin messages reach the ClusterOperator like failures, and
-plugins get a way to ask for a status sync (``STATUS_REFRESH``)."""
+plugins get a way to ask for a status sync (``OperatorContext.request_status_sync``); the
+per-operator object ``nto_register_handlers`` returns reports through ``status_messages()``."""
 
 from __future__ import annotations
 
 from nto.operator.runtime import _plugin_problems, build_operator
 from nto.operator.settings import OperatorSettings
 from nto.plugins import hookimpl
-from nto.plugins.types import STATUS_REFRESH
 
 
 class Talking:
@@ -35,8 +35,45 @@ def test_messages_join_failures_and_follow_the_plugin(make_host):
     assert not any("talking" in p for p in _plugin_problems(host, operator.context))
 
 
-def test_status_refresh_is_offered_to_plugins(make_host):
+class Standing:
+    """A per-operator object: its messages belong to the operator that built it."""
+
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        self.context = context
+        self.messages: list[str] = []
+
+    def status_messages(self) -> list[str]:
+        return list(self.messages)
+
+
+class Registering:
+    def __init__(self) -> None:
+        self.objects: list[Standing] = []
+
+    @hookimpl
+    def nto_register_handlers(self, registry, context):  # type: ignore[no-untyped-def]
+        self.objects.append(Standing(context))
+        return self.objects[-1]
+
+
+def test_plugin_objects_report_per_operator(make_host):
+    plugin = Registering()
+    host = make_host(("standing", plugin))
+    first = build_operator(OperatorSettings(), host)
+    second = build_operator(OperatorSettings(), host)
+    one, two = plugin.objects
+    assert one.context is first.context
+    assert two.context is second.context
+    one.messages = ["standing down"]
+    assert "plugin 'standing': standing down" in _plugin_problems(host, first.context)
+    assert not any("standing" in p for p in _plugin_problems(host, second.context))
+
+
+def test_status_sync_request_marks_the_tuned_controller(make_host):
     operator = build_operator(OperatorSettings(), make_host())
-    refresh = operator.context.extras[STATUS_REFRESH]
-    assert callable(refresh)
-    refresh()  # before the controller starts: a no-op
+    assert operator.tuned is not None
+    queue = operator.tuned.queue
+    queue.forget("*")
+    assert "*" not in queue
+    operator.context.request_status_sync()  # before the controller starts: queued for it
+    assert "*" in queue

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from yarl import URL
 
-from nto.operator.watch_health import WatchHealth, collection_of
+from nto.runtime.watch_health import WatchHealth, collection_of
 
 BASE = "http://127.0.0.1:6443"
 WATCH = URL(f"{BASE}/apis/tuned.openshift.io/v1/profiles?watch=true")

@@ -13,9 +13,7 @@ import logging
 import re
 from typing import Any, Final
 
-from nto.kube.client import KubeClient
-from nto.kube.config import load_connection
-from nto.plugins import JSONDict
+from nto.plugins import JSONDict, KubeClient, load_connection
 
 logger = logging.getLogger(__name__)
 

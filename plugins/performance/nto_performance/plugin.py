@@ -13,6 +13,7 @@ from nto.plugins import (
     JSONDict,
     MustGatherStep,
     OperatorContext,
+    OperatorPlugin,
     PolicyRule,
     RelatedObject,
     WebhookRoute,
@@ -103,11 +104,10 @@ def nto_cli_commands() -> list[CliCommand]:
 
 @hookimpl
 def nto_webhook_routes(context: OperatorContext) -> list[WebhookRoute]:
-    del context
     from nto_performance.webhooks import KubeClusterDataProvider, routes
-    from nto_performance.webhooks.metrics import OBSERVER
+    from nto_performance.webhooks.metrics import WebhookMetrics
 
-    return routes(provider=KubeClusterDataProvider(), observer=OBSERVER)
+    return routes(provider=KubeClusterDataProvider(), observer=context.metrics(WebhookMetrics))
 
 
 @hookimpl
@@ -119,24 +119,15 @@ def nto_bundle_manifests() -> list[tuple[str, JSONDict]]:
 
 
 @hookimpl
-def nto_metrics_collectors(registry: Any) -> None:
-    from nto_performance.controller import metrics as controller_metrics
-    from nto_performance.webhooks import metrics
+def nto_register_handlers(registry: Any, context: OperatorContext) -> OperatorPlugin:
+    """The PerformanceProfile controller of this operator; the core starts and stops it."""
+    del registry  # every watch goes through the context's controller runtime
+    from nto_performance import upgrade
+    from nto_performance.controller.handlers import PerformanceController
 
-    metrics.install(registry)
-    controller_metrics.install(registry)
-
-
-_CONTROLLERS: dict[int, Any] = {}
-"""The PerformanceProfile controller of each operator context (by ``id``), for the hooks
-that run after ``nto_register_handlers``."""
-
-
-@hookimpl
-def nto_register_handlers(registry: Any, context: OperatorContext) -> None:
-    from nto_performance.controller import handlers
-
-    _CONTROLLERS[id(context)] = handlers.register(registry, context)
+    return PerformanceController(
+        context, mode=upgrade.mode_from_env(), check_interval=upgrade.check_interval_from_env()
+    )
 
 
 @hookimpl
@@ -145,12 +136,6 @@ async def nto_startup(context: OperatorContext) -> None:
 
     if upgrade.mode_from_env() == "remove":
         await upgrade.remove_standalone_with_new_client()
-
-
-@hookimpl
-def nto_status_messages(context: OperatorContext) -> list[str]:
-    controller = _CONTROLLERS.get(id(context))
-    return list(controller.status_messages()) if controller is not None else []
 
 
 @hookimpl

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from nto.kube.client import KubeClient, NotFoundError
+from nto.plugins import KubeClient, NotFoundError
 
 __all__ = [
     "CHECK_INTERVAL_ENV",
@@ -182,8 +182,7 @@ class StandDown:
 async def remove_standalone_with_new_client() -> list[str]:
     """:func:`remove_standalone` with a client of its own (hook ``nto_startup``); API errors
     are logged, not raised: the operator must start anyway and retries on the next start."""
-    from nto.kube.client import ApiError
-    from nto.kube.config import load_connection
+    from nto.plugins import ApiError, load_connection
 
     try:
         async with KubeClient(load_connection()) as client:

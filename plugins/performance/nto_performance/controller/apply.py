@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
-from nto.kube.client import KubeClient
+from nto.plugins import KubeClient
 from nto_performance.components import names
 from nto_performance.components.manifestset import ManifestSet
 from nto_performance.components.names import RenderedKind

@@ -1,62 +1,72 @@
-"""What the PerformanceProfile controller knows of the cluster, filled by watch events.
+"""What the PerformanceProfile controller reads: its stores in the core's controller runtime.
 
-PerformanceProfiles, MachineConfigPools (with parsed models), node labels, TuneD Profiles of
-the operator namespace and KubeletConfigs. :attr:`ProfileCache.synced` turns true once the
-start-up list (:func:`.handlers.prime`) filled every table, so a reconcile never judges from a
-partial view. No I/O. Neighbours: :mod:`.handlers` (writes), :mod:`.reconciler` (reads).
+PerformanceProfiles, MachineConfigPools (with parsed models), Nodes and TuneD Profiles of the
+operator namespace, each a :class:`~nto.plugins.Store` the runtime fills from
+the one watch of its resource (Nodes, Profiles and pools are shared with the Tuned controller).
+:attr:`ProfileCache.synced` is true once the runtime's start-up list filled every store, so a
+reconcile never judges from a partial view. No I/O. Neighbours: :mod:`.handlers` (declares the
+watches), :mod:`.reconciler` (reads).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final
 
 from pydantic import ValidationError
 
+from nto.plugins import JSONDict, Resource, Store
 from nto_api.foreign.mco import MachineConfigPool
 
-__all__ = ["JSONDict", "ProfileCache", "Table", "name_of"]
+__all__ = [
+    "KUBELET_CONFIGS",
+    "NODES",
+    "POOLS",
+    "PROFILES",
+    "TUNED_PROFILES",
+    "JSONDict",
+    "ProfileCache",
+    "labels_of",
+    "name_of",
+]
 
-JSONDict = dict[str, Any]
-Table = Literal["profiles", "pools", "tuned_profiles", "kubelet_configs"]
+PROFILES: Final = Resource("performance.openshift.io", "v2", "performanceprofiles")
+POOLS: Final = Resource("machineconfiguration.openshift.io", "v1", "machineconfigpools")
+KUBELET_CONFIGS: Final = Resource("machineconfiguration.openshift.io", "v1", "kubeletconfigs")
+TUNED_PROFILES: Final = Resource("tuned.openshift.io", "v1", "profiles")
+NODES: Final = Resource("", "v1", "nodes")
 
 
 def name_of(obj: Mapping[str, Any]) -> str:
     return str((obj.get("metadata") or {}).get("name") or "")
 
 
+def labels_of(obj: Mapping[str, Any] | None) -> dict[str, str]:
+    """An object's labels as strings (``{}`` for None)."""
+    labels = ((obj or {}).get("metadata") or {}).get("labels") or {}
+    return {str(k): str(v) for k, v in labels.items()}
+
+
 @dataclass
 class ProfileCache:
-    """Tables by object name; see the module docstring."""
+    """The stores by role; see the module docstring."""
 
-    profiles: dict[str, JSONDict] = field(default_factory=dict)
-    pools: dict[str, JSONDict] = field(default_factory=dict)
-    tuned_profiles: dict[str, JSONDict] = field(default_factory=dict)
-    kubelet_configs: dict[str, JSONDict] = field(default_factory=dict)
-    nodes: dict[str, dict[str, str]] = field(default_factory=dict)
-    synced: bool = False
+    profiles: Store = field(default_factory=lambda: Store(PROFILES))
+    pools: Store = field(default_factory=lambda: Store(POOLS))
+    tuned_profiles: Store = field(default_factory=lambda: Store(TUNED_PROFILES))
+    nodes: Store = field(default_factory=lambda: Store(NODES))
     _pool_models: dict[str, tuple[str, MachineConfigPool | None]] = field(default_factory=dict)
 
-    def store(self, table: Table, obj: JSONDict, *, deleted: bool = False) -> JSONDict | None:
-        """Record (or drop) `obj`; return the previous version."""
-        rows: dict[str, JSONDict] = getattr(self, table)
-        name = name_of(obj)
-        if deleted:
-            return rows.pop(name, None)
-        previous = rows.get(name)
-        rows[name] = obj
-        return previous
+    @property
+    def synced(self) -> bool:
+        """Whether the start-up list filled every store."""
+        stores = (self.profiles, self.pools, self.tuned_profiles, self.nodes)
+        return all(store.synced for store in stores)
 
-    def store_node(self, obj: Mapping[str, Any], *, deleted: bool = False) -> dict[str, str] | None:
-        """Record (or drop) a node's labels; return the previous labels."""
-        name = name_of(obj)
-        if deleted:
-            return self.nodes.pop(name, None)
-        previous = self.nodes.get(name)
-        labels = (obj.get("metadata") or {}).get("labels") or {}
-        self.nodes[name] = {str(k): str(v) for k, v in labels.items()}
-        return previous
+    def node_labels(self) -> dict[str, dict[str, str]]:
+        """Node name -> its labels."""
+        return {name: labels_of(node) for name, node in self.nodes.items()}
 
     def pool_models(self) -> list[MachineConfigPool]:
         """The pools as models (parsed once per resourceVersion; unparsable pools skipped)."""

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Final, Literal, Protocol
 
-from nto.kube.client import ApiError, KubeClient
+from nto.plugins import ApiError, KubeClient
 from nto_performance.controller.diff import PROFILE_API_VERSION, PROFILE_KIND
 
 __all__ = [

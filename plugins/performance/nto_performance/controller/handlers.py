@@ -1,19 +1,25 @@
-"""kopf wiring of the PerformanceProfile controller: watches feed the cache and the queue.
+"""The PerformanceProfile controller of one operator, on the core's controller runtime.
 
-- ``on.event`` (async: kopf runs sync handlers in threads) for PerformanceProfiles (reconcile
-  on any change but status-only ones), MachineConfigPools, Nodes, TuneD Profiles, and the
-  four owned kinds (KubeletConfig updates included), each mapped to the profiles it concerns
-  (:mod:`.mapping`) and put on the :class:`~.workqueue.WorkQueue`; nothing is written on
-  watched objects to trigger anything;
-- ``on.delete`` for PerformanceProfiles: kopf's finalizer is ``foreground-deletion`` (the core
-  configures it), so kopf adds it and removes it once this handler deleted the four objects
-  (in order; retried every 10 s while any still exists);
-- start-up lists everything once (the cache is then ``synced``), starts the queue's workers,
-  a poller of the core's bootcmdline signal for waiting profiles and, in stand-down mode, the
-  standalone-PAO presence check; clean-up stops them.
+:class:`PerformanceController` is the per-operator object hook ``nto_register_handlers``
+returns; the core owns its lifecycle (``start``/``stop``). Built against an
+:class:`~nto.plugins.OperatorContext`, it declares on the context's runtime:
 
+- stores (:class:`.cache.ProfileCache`) of PerformanceProfiles, MachineConfigPools, Nodes and
+  TuneD Profiles of the operator namespace, plus the objects a profile owns
+  (KubeletConfigs, MachineConfigs, RuntimeClasses, Tuneds carrying its controller reference);
+  each change is mapped to the profiles it concerns (:mod:`.mapping`) and put on the queue,
+  and nothing is written on watched objects to trigger anything;
+- a per-key work queue (at most :data:`WORKERS` profiles at once), whose retries are the
+  runtime's;
+- the deletion finalizer: kopf's finalizer is ``foreground-deletion`` (the core configures it),
+  so kopf adds it and removes it once :meth:`PerformanceController.finalize` deleted the four
+  objects (in order; retried every 10 s while any still exists).
+
+Profiles waiting for their pool to apply their Tuned are re-queued when the core signals that
+pool (:meth:`~nto.plugins.OperatorContext.on_pool_applied`), not by polling. In stand-down
+mode a task checks for a standalone Performance Addon Operator.
 Neighbours: :mod:`.reconciler`, :mod:`.apply`, :mod:`.cache`, :mod:`nto_performance.upgrade`,
-:mod:`nto_performance.plugin` (calls :func:`register`).
+:mod:`nto_performance.plugin` (builds it).
 """
 
 from __future__ import annotations
@@ -21,20 +27,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Final
 
-import kopf
-
-from nto.kube.client import ApiError, KubeClient, NotFoundError
-from nto.kube.config import load_connection
-from nto.kube.retry import until_it_works
-from nto.plugins.types import BOOTCMDLINE_SIGNALS, STATUS_REFRESH, OperatorContext
+from nto.plugins import (
+    ApiError,
+    JSONDict,
+    OperatorContext,
+    Resource,
+    Store,
+    TemporaryError,
+    WatchEvent,
+)
 from nto_performance import upgrade
 from nto_performance.controller import events
 from nto_performance.controller.apply import KubeObjectWriter, delete_components
-from nto_performance.controller.cache import JSONDict, ProfileCache, Table
+from nto_performance.controller.cache import (
+    KUBELET_CONFIGS,
+    NODES,
+    POOLS,
+    PROFILES,
+    TUNED_PROFILES,
+    ProfileCache,
+    labels_of,
+)
 from nto_performance.controller.diff import owned_by
 from nto_performance.controller.events import KubeEventRecorder
 from nto_performance.controller.mapping import (
@@ -43,59 +58,22 @@ from nto_performance.controller.mapping import (
     profiles_for_node,
     profiles_for_pool,
 )
-from nto_performance.controller.metrics import CONTROLLER
+from nto_performance.controller.metrics import ControllerMetrics
 from nto_performance.controller.reconciler import ProfileReconciler
-from nto_performance.controller.workqueue import WorkQueue
 
-__all__ = ["PerformanceController", "prime", "register"]
+__all__ = ["WORKERS", "PerformanceController"]
 
 logger = logging.getLogger(__name__)
 
-GROUP: Final = "performance.openshift.io"
-MCO: Final = "machineconfiguration.openshift.io"
-TUNED: Final = "tuned.openshift.io"
 DELETION_REQUEUE: Final = 10.0
-SIGNAL_POLL: Final = 0.25
 WORKERS: Final = 8
-
-
-@dataclass
-class PerformanceController:
-    """The running controller (its services exist between start-up and clean-up)."""
-
-    context: OperatorContext
-    cache: ProfileCache = field(default_factory=ProfileCache)
-    queue: WorkQueue | None = None
-    reconciler: ProfileReconciler | None = None
-    client: KubeClient | None = None
-    mode: upgrade.Mode = "remove"
-    stand_down: upgrade.StandDown = field(default_factory=upgrade.StandDown)
-    check_interval: float = 60.0
-    tasks: list[asyncio.Task[None]] = field(default_factory=list)
-
-    def enqueue(self, *names: str, delay: float = 0.0) -> None:
-        if self.queue is not None:
-            for name in names:
-                self.queue.add(name, delay)
-
-    def status_messages(self) -> list[str]:
-        """What the ClusterOperator should say about this controller."""
-        message = self.stand_down.message()
-        return [message] if message else []
-
-    async def work(self, name: str) -> float | None:
-        if self.stand_down.active or self.reconciler is None:
-            return None
-        return await self.reconciler(name)
-
-    def _refresh_operator_status(self) -> None:
-        refresh = self.context.extras.get(STATUS_REFRESH)
-        if callable(refresh):
-            refresh()
-
-
-def _raw(event: Mapping[str, Any]) -> tuple[JSONDict, bool]:
-    return dict(event.get("object") or {}), event.get("type") == "DELETED"
+OWNED: Final = (
+    KUBELET_CONFIGS,
+    Resource("machineconfiguration.openshift.io", "v1", "machineconfigs"),
+    Resource("node.k8s.io", "v1", "runtimeclasses"),
+    Resource("tuned.openshift.io", "v1", "tuneds"),
+)
+"""Kinds a profile owns; a change of an owned object re-queues its owner."""
 
 
 def _meaningful(old: JSONDict | None, new: JSONDict) -> bool:
@@ -118,207 +96,175 @@ def _meaningful(old: JSONDict | None, new: JSONDict) -> bool:
     return essence(old) != essence(new)
 
 
-def register(registry: kopf.OperatorRegistry, context: OperatorContext) -> PerformanceController:
-    """Register the controller's kopf handlers on `registry`; return its handle."""
-    controller = PerformanceController(
-        context=context,
-        mode=upgrade.mode_from_env(),
-        check_interval=upgrade.check_interval_from_env(),
-    )
-    cache = controller.cache
-    namespace = context.namespace
+class PerformanceController:
+    """See the module docstring; one per operator context."""
 
-    def ours(obj: JSONDict) -> bool:
-        return (obj.get("metadata") or {}).get("namespace") == namespace
+    def __init__(
+        self,
+        context: OperatorContext,
+        *,
+        mode: upgrade.Mode = "remove",
+        check_interval: float = 60.0,
+    ) -> None:
+        self.context = context
+        self.mode = mode
+        self.check_interval = check_interval
+        self.stand_down = upgrade.StandDown()
+        self.metrics = context.metrics(ControllerMetrics)
+        self.reconciler: ProfileReconciler | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        runtime = context.runtime
+        self.cache = ProfileCache(
+            profiles=runtime.watch(PROFILES),
+            pools=runtime.watch(POOLS),
+            tuned_profiles=runtime.watch(TUNED_PROFILES, namespace=context.namespace),
+            nodes=runtime.watch(NODES),
+        )
+        self.queue = runtime.controller("performanceprofile", self.work, workers=WORKERS)
+        self.cache.profiles.subscribe(self._profile_changed)
+        self.cache.pools.subscribe(self._pool_changed)
+        self.cache.nodes.subscribe(self._node_changed)
+        self.cache.tuned_profiles.subscribe(self._tuned_profile_changed)
+        self.owned: list[Store] = []
+        for resource in OWNED:
+            store = runtime.watch(resource, where=lambda obj: owned_by(obj) is not None)
+            store.subscribe(self._owned_changed)
+            self.owned.append(store)
+        runtime.finalizer(PROFILES, self.finalize, retry_delay=DELETION_REQUEUE)
+        context.on_pool_applied(self._pool_applied)
 
-    @kopf.on.event(GROUP, "v2", "performanceprofiles", registry=registry)
-    async def profile_event(event: Mapping[str, Any], name: str, **_: Any) -> None:
-        obj, deleted = _raw(event)
-        previous = cache.store("profiles", obj, deleted=deleted)
-        if deleted:
-            CONTROLLER.forget(name)
-            if controller.queue is not None:
-                controller.queue.forget(name)
-            if controller.reconciler is not None:
-                controller.reconciler.waiting.pop(name, None)
-                controller.reconciler.locks.pop(name, None)
-        elif _meaningful(previous, obj):
-            controller.enqueue(name)
+    # --- lifecycle (the core calls these) -----------------------------------------------------
 
-    @kopf.on.delete(GROUP, "v2", "performanceprofiles", registry=registry)
-    async def profile_deleted(name: str, body: kopf.Body, **_: Any) -> None:
-        reconciler = controller.reconciler
+    async def start(self) -> None:
+        """Build the reconciler on the shared client and queue every profile."""
+        context = self.context
+        client = context.client
+        self.reconciler = ProfileReconciler(
+            client=client,
+            cache=self.cache,
+            writer=KubeObjectWriter(client, namespace=context.namespace),
+            record=KubeEventRecorder(client),
+            pool_signal=context.pool_applied,
+            namespace=context.namespace,
+            release_version=context.release_version,
+            metrics=self.metrics,
+        )
+        if self.mode == "stand-down":
+            await self.check_stand_down()
+            self._tasks.append(asyncio.create_task(self._stand_down_loop()))
+        self.enqueue(*sorted(self.cache.profiles))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+        self.reconciler = None
+
+    def status_messages(self) -> list[str]:
+        """What the ClusterOperator should say about this controller."""
+        message = self.stand_down.message()
+        return [message] if message else []
+
+    # --- work ---------------------------------------------------------------------------------
+
+    def enqueue(self, *names: str, delay: float = 0.0) -> None:
+        for name in names:
+            self.queue.add(name, delay)
+
+    async def work(self, name: str) -> float | None:
+        if self.stand_down.active or self.reconciler is None:
+            return None
+        return await self.reconciler(name)
+
+    async def finalize(self, name: str, body: JSONDict) -> None:
+        """Delete the profile's four objects; raise (kopf retries) while any remains."""
+        reconciler = self.reconciler
         if reconciler is None:
-            raise kopf.TemporaryError("the controller is starting", delay=1)
+            raise TemporaryError("the controller is starting", delay=1)
         async with reconciler.lock(name):
             try:
                 remaining = await delete_components(reconciler.writer, name)
             except ApiError as exc:
                 await reconciler.record(
-                    dict(body), "Warning", events.DELETION_FAILED, f"Failed to delete: {exc}"
+                    body, "Warning", events.DELETION_FAILED, f"Failed to delete: {exc}"
                 )
-                raise kopf.TemporaryError(str(exc), delay=DELETION_REQUEUE) from exc
+                raise TemporaryError(str(exc), delay=DELETION_REQUEUE) from exc
         if remaining:
-            raise kopf.TemporaryError(
+            raise TemporaryError(
                 f"waiting for {', '.join(remaining)} to be deleted", delay=DELETION_REQUEUE
             )
-        await reconciler.record(
-            dict(body), "Normal", events.DELETION_SUCCEEDED, "Deleted all components"
-        )
+        await reconciler.record(body, "Normal", events.DELETION_SUCCEEDED, "Deleted all components")
 
-    @kopf.on.event(MCO, "v1", "machineconfigpools", registry=registry)
-    async def pool_event(event: Mapping[str, Any], **_: Any) -> None:
-        obj, deleted = _raw(event)
-        previous = cache.store("pools", obj, deleted=deleted)
-        if cache.profiles and pool_changed(previous, None if deleted else obj):
-            profiles = cache.profiles.values()
-            touched = set(profiles_for_pool(obj, profiles))
-            if previous is not None:
-                touched.update(profiles_for_pool(previous, profiles))
-            controller.enqueue(*sorted(touched))
+    # --- what changes concern which profiles -------------------------------------------------
 
-    @kopf.on.event("", "v1", "nodes", registry=registry)
-    async def node_event(event: Mapping[str, Any], **_: Any) -> None:
-        obj, deleted = _raw(event)
-        previous = cache.store_node(obj, deleted=deleted)
-        current = None if deleted else cache.nodes.get(str(obj["metadata"]["name"]))
-        if cache.profiles and previous != current:
-            touched = set(profiles_for_node(previous or {}, cache.profiles.values()))
-            touched.update(profiles_for_node(current or {}, cache.profiles.values()))
-            controller.enqueue(*sorted(touched))
+    def _profile_changed(self, event: WatchEvent) -> None:
+        name = event.name
+        if event.deleted:
+            self.metrics.forget(name)
+            self.queue.forget(name)
+            if self.reconciler is not None:
+                self.reconciler.waiting.pop(name, None)
+                self.reconciler.locks.pop(name, None)
+        elif _meaningful(event.previous, event.object):
+            self.enqueue(name)
 
-    @kopf.on.event(TUNED, "v1", "profiles", registry=registry)
-    async def tuned_profile_event(event: Mapping[str, Any], name: str, **_: Any) -> None:
-        obj, deleted = _raw(event)
-        if not ours(obj):
+    def _pool_changed(self, event: WatchEvent) -> None:
+        current = None if event.deleted else event.object
+        if not self.cache.profiles or not pool_changed(event.previous, current):
             return
-        previous = cache.store("tuned_profiles", obj, deleted=deleted)
-        if cache.profiles and conditions_changed(previous, None if deleted else obj):
-            labels = cache.nodes.get(name, {})
-            controller.enqueue(*profiles_for_node(labels, cache.profiles.values()))
+        profiles = self.cache.profiles.values()
+        touched = set(profiles_for_pool(event.object, profiles))
+        if event.previous is not None:
+            touched.update(profiles_for_pool(event.previous, profiles))
+        self.enqueue(*sorted(touched))
 
-    def owned(table: Table | None) -> Callable[..., Awaitable[None]]:
-        async def handler(event: Mapping[str, Any], **_: Any) -> None:
-            obj, deleted = _raw(event)
-            if table is not None:
-                cache.store(table, obj, deleted=deleted)
-            owner = owned_by(obj)
-            if owner is not None and owner in cache.profiles:
-                controller.enqueue(owner)
+    def _node_changed(self, event: WatchEvent) -> None:
+        before = labels_of(event.previous) if event.previous is not None else None
+        after = None if event.deleted else labels_of(event.object)
+        if not self.cache.profiles or before == after:
+            return
+        profiles = self.cache.profiles.values()
+        touched = set(profiles_for_node(before or {}, profiles))
+        touched.update(profiles_for_node(after or {}, profiles))
+        self.enqueue(*sorted(touched))
 
-        return handler
+    def _tuned_profile_changed(self, event: WatchEvent) -> None:
+        current = None if event.deleted else event.object
+        if self.cache.profiles and conditions_changed(event.previous, current):
+            labels = labels_of(self.cache.nodes.get(event.name))
+            self.enqueue(*profiles_for_node(labels, self.cache.profiles.values()))
 
-    kopf.on.event(MCO, "v1", "kubeletconfigs", registry=registry)(owned("kubelet_configs"))
-    kopf.on.event(MCO, "v1", "machineconfigs", registry=registry)(owned(None))
-    kopf.on.event("node.k8s.io", "v1", "runtimeclasses", registry=registry)(owned(None))
-    kopf.on.event(TUNED, "v1", "tuneds", registry=registry)(owned(None))
+    def _owned_changed(self, event: WatchEvent) -> None:
+        owner = owned_by(event.object)
+        if owner is not None and owner in self.cache.profiles:
+            self.enqueue(owner)
 
-    @kopf.on.startup(registry=registry)
-    async def start_performance_controller(**_: Any) -> None:
-        await _start(controller)
+    def _pool_applied(self, pool: str) -> None:
+        """The core signalled that ``pool`` applied new kernel arguments."""
+        del pool
+        if self.reconciler is not None:
+            self.enqueue(*self.reconciler.ready_again())
 
-    @kopf.on.cleanup(registry=registry)
-    async def stop_performance_controller(**_: Any) -> None:
-        await _stop(controller)
+    # --- stand-down ---------------------------------------------------------------------------
 
-    return controller
-
-
-async def _start(controller: PerformanceController) -> None:
-    context = controller.context
-    client = KubeClient(load_connection())
-    await client.__aenter__()
-    controller.client = client
-    await until_it_works(
-        lambda: prime(client, controller.cache, context.namespace),
-        what="Listing for the PerformanceProfile controller",
-    )
-    signals = context.extras.get(BOOTCMDLINE_SIGNALS)
-
-    def pool_signal(pool: str, dep: str) -> bool:
-        return bool(signals is not None and signals.is_ready(pool, dep, context.release_version))
-
-    controller.reconciler = ProfileReconciler(
-        client=client,
-        cache=controller.cache,
-        writer=KubeObjectWriter(client, namespace=context.namespace),
-        record=KubeEventRecorder(client),
-        pool_signal=pool_signal,
-        namespace=context.namespace,
-        release_version=context.release_version,
-    )
-    if controller.mode == "stand-down":
-        await _check_stand_down(controller)
-        controller.tasks.append(asyncio.create_task(_stand_down_loop(controller)))
-    queue = controller.queue = WorkQueue()
-    controller.enqueue(*sorted(controller.cache.profiles))
-    controller.tasks.append(
-        asyncio.create_task(queue.run(controller.work, workers=WORKERS), name="nto-pp-queue")
-    )
-    controller.tasks.append(asyncio.create_task(_poll_signals(controller), name="nto-pp-signal"))
-
-
-async def _stop(controller: PerformanceController) -> None:
-    for task in controller.tasks:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-    controller.tasks.clear()
-    if controller.client is not None:
-        await controller.client.__aexit__(None, None, None)
-        controller.client = None
-
-
-async def _poll_signals(controller: PerformanceController) -> None:
-    """Re-queue profiles as soon as their pool applied their Tuned (the reference's channel
-    source); an in-memory check, no API calls."""
-    while True:
-        await asyncio.sleep(SIGNAL_POLL)
-        if controller.reconciler is not None:
-            controller.enqueue(*controller.reconciler.ready_again())
-
-
-async def _check_stand_down(controller: PerformanceController) -> None:
-    assert controller.client is not None
-    try:
-        changed = await controller.stand_down.refresh(controller.client)
-    except (ApiError, OSError, TimeoutError) as exc:
-        logger.warning("Checking for a standalone Performance Addon Operator failed: %s", exc)
-        return
-    if not changed:
-        return
-    if controller.stand_down.active:
-        logger.warning("%s", controller.stand_down.message())
-    else:
-        logger.info("No standalone Performance Addon Operator left; the controller resumes")
-        controller.enqueue(*sorted(controller.cache.profiles))
-    controller._refresh_operator_status()
-
-
-async def _stand_down_loop(controller: PerformanceController) -> None:
-    while True:
-        await asyncio.sleep(controller.check_interval)
-        await _check_stand_down(controller)
-
-
-async def prime(client: KubeClient, cache: ProfileCache, namespace: str) -> None:
-    """List every watched kind once (missing OpenShift kinds count as empty); then the cache
-    is ``synced``."""
-    tables: list[tuple[Table | None, str, str, str | None]] = [
-        ("profiles", f"{GROUP}/v2", "performanceprofiles", None),
-        ("pools", f"{MCO}/v1", "machineconfigpools", None),
-        ("tuned_profiles", f"{TUNED}/v1", "profiles", namespace),
-        ("kubelet_configs", f"{MCO}/v1", "kubeletconfigs", None),
-        (None, "v1", "nodes", None),
-    ]
-    for table, api_version, plural, ns in tables:
+    async def check_stand_down(self) -> None:
         try:
-            items = await client.list(api_version, plural, ns)
-        except NotFoundError:
-            items = []
-        for item in items:
-            if table is None:
-                cache.store_node(item)
-            elif table != "profiles" or item["metadata"]["name"] not in cache.profiles:
-                cache.store(table, item)
-    cache.synced = True
+            changed = await self.stand_down.refresh(self.context.client)
+        except (ApiError, OSError, TimeoutError) as exc:
+            logger.warning("Checking for a standalone Performance Addon Operator failed: %s", exc)
+            return
+        if not changed:
+            return
+        if self.stand_down.active:
+            logger.warning("%s", self.stand_down.message())
+        else:
+            logger.info("No standalone Performance Addon Operator left; the controller resumes")
+            self.enqueue(*sorted(self.cache.profiles))
+        self.context.request_status_sync()
+
+    async def _stand_down_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.check_interval)
+            await self.check_stand_down()

@@ -21,7 +21,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
-from nto.kube.client import ApiError, ConflictError, InvalidNameError, KubeClient
+from nto.plugins import ApiError, ConflictError, InvalidNameError, KubeClient
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components import manifestset, names
 from nto_performance.components._common import RenderError, reconcile_paused
@@ -38,7 +38,7 @@ from nto_performance.controller.derive import render_options
 from nto_performance.controller.diff import controller_owner
 from nto_performance.controller.events import EventRecorder
 from nto_performance.controller.mapping import nodes_for_profile
-from nto_performance.controller.metrics import CONTROLLER
+from nto_performance.controller.metrics import ControllerMetrics
 from nto_performance.controller.pools import PoolError, select_pool, validate_pool
 
 __all__ = ["FINALIZER", "NOT_READY_REQUEUE", "ProfileReconciler"]
@@ -79,10 +79,11 @@ class ProfileReconciler:
     pool_signal: PoolSignal
     namespace: str
     release_version: str
+    metrics: ControllerMetrics
     clock: Callable[[], datetime.datetime] = _now
     waiting: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Profiles waiting for their pool's bootcmdline signal: name -> (pool, tuned:generation);
-    the handlers poll :meth:`ready_again`."""
+    the controller asks :meth:`ready_again` when the core signals a pool."""
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def lock(self, name: str) -> asyncio.Lock:
@@ -99,7 +100,7 @@ class ProfileReconciler:
             logger.warning("PerformanceProfile %r is not reconciled: %s", name, exc.message)
             return None
         finally:
-            CONTROLLER.reconciled(loop.time() - started)
+            self.metrics.reconciled(loop.time() - started)
 
     async def _reconcile(self, name: str) -> float | None:
         self.waiting.pop(name, None)
@@ -115,7 +116,7 @@ class ProfileReconciler:
         try:
             profile = PerformanceProfile.model_validate(raw)
         except ValidationError as exc:
-            CONTROLLER.render_error()
+            self.metrics.render_error()
             message = f"PerformanceProfile {name!r} cannot be read: {_first_error(exc)}"
             return await self._fail(raw, status.COMPONENT_CREATION_FAILED, message, None)
         try:
@@ -138,7 +139,7 @@ class ProfileReconciler:
         try:
             manifests = manifestset.render(profile, options)
         except RenderError as exc:
-            CONTROLLER.render_error()
+            self.metrics.render_error()
             return await self._fail(raw, status.COMPONENT_CREATION_FAILED, str(exc), None)
         kubelet = manifests.kubelet_config["spec"]["kubeletConfig"]
         if (
@@ -226,7 +227,7 @@ class ProfileReconciler:
             return
         profiles = [
             self.cache.tuned_profiles[node]
-            for node in nodes_for_profile(raw, self.cache.nodes)
+            for node in nodes_for_profile(raw, self.cache.node_labels())
             if node in self.cache.tuned_profiles
         ]
         outcome = status.owned_outcome(kubelet_config=kubelet, pool=pool, tuned_profiles=profiles)
@@ -256,7 +257,7 @@ class ProfileReconciler:
             runtime_class=names.runtime_class_name(name),
             now=self.clock(),
         )
-        CONTROLLER.conditions(name, [(c["type"], c["status"]) for c in new["conditions"]])
+        self.metrics.conditions(name, [(c["type"], c["status"]) for c in new["conditions"]])
         if not status.status_changed(old, new):
             return False
         stored = await self.client.patch(*PROFILES, name, {"status": new}, subresource="status")

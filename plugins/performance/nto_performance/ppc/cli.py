@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NoReturn, TextIO
 
-from nto.cli.flags import BoolFlag, parse_bool
+from nto.plugins.cli import BoolFlag, parse_bool
 
 __all__ = [
     "COMMANDS",
@@ -277,7 +277,7 @@ def run_parsed(
 
 def _builtin(ns: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """cobra's ``help`` and ``completion`` commands (no must-gather needed, unlike the Go one)."""
-    from nto.cli.completion import SHELLS, completion_script, spec_from_parsers
+    from nto.plugins.cli import SHELLS, completion_script, spec_from_parsers
 
     if ns.ppc_command == "help" or not ns.ppc_args:
         parser.print_help()

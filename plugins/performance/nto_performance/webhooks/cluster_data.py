@@ -20,8 +20,7 @@ from nto_api.names import PERFORMANCE_PLURAL, PERFORMANCE_V2
 from nto_performance.validation import ClusterData, cluster_data
 
 if TYPE_CHECKING:
-    from nto.kube.client import KubeClient
-    from nto.kube.config import Connection
+    from nto.plugins import Connection, KubeClient
 
 __all__ = [
     "ClusterDataProvider",
@@ -62,8 +61,7 @@ class KubeClusterDataProvider:
     async def _open(self) -> KubeClient:
         async with self._lock:
             if self._client is None:
-                from nto.kube.client import KubeClient
-                from nto.kube.config import load_connection
+                from nto.plugins import KubeClient, load_connection
 
                 client = KubeClient((self._connect or load_connection)(), timeout=DEFAULT_TIMEOUT)
                 self._client = await client.__aenter__()

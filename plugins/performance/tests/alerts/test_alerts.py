@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 
-from prometheus_client import CollectorRegistry
+import kopf
 
+from nto.plugins import OperatorContext
 from nto_performance import alerts, plugin
 
 
 def exported_metric_names() -> set[str]:
-    registry = CollectorRegistry()
-    plugin.nto_metrics_collectors(registry=registry)
+    """What an operator's registry holds once the plugin's controller and routes exist."""
+    context = OperatorContext.standalone()
+    plugin.nto_register_handlers(registry=kopf.OperatorRegistry(), context=context)
+    plugin.nto_webhook_routes(context=context)
+    registry = context.metrics_registry
     names = set()
     for family in registry.collect():
         names.add(family.name)

@@ -4,7 +4,6 @@ ValidatingWebhookConfiguration as the reference ships them) and metrics in a fre
 from __future__ import annotations
 
 import pytest
-from prometheus_client import CollectorRegistry
 
 from nto.plugins import OperatorContext
 from nto_performance import plugin
@@ -15,7 +14,7 @@ VALIDATE = "/validate-performance-openshift-io-v2-performanceprofile"
 
 def test_routes_hook_gives_both_paths_with_their_limits():
     """Validation takes one object (3 MiB); a conversion may carry a whole LIST (64 MiB)."""
-    routes = plugin.nto_webhook_routes(OperatorContext(namespace="ns", release_version="1"))
+    routes = plugin.nto_webhook_routes(OperatorContext.standalone(namespace="ns"))
     assert [(r.path, r.max_body_bytes) for r in routes] == [
         (VALIDATE, 3 * 1024 * 1024),
         ("/convert", 64 * 1024 * 1024),
@@ -80,9 +79,9 @@ def sample(registry, name, **labels):
 
 
 async def test_metrics_hook_counts_requests_by_path_and_result(profile, admission_body):
-    registry = CollectorRegistry()
-    plugin.nto_metrics_collectors(registry)
-    routes = {r.path: r for r in plugin.nto_webhook_routes(OperatorContext("ns", "1"))}
+    context = OperatorContext.standalone(namespace="ns")
+    registry = context.metrics_registry
+    routes = {r.path: r for r in plugin.nto_webhook_routes(context)}
     await routes["/convert"].handler(b"{}", "application/json")
     await routes["/convert"].handler(b"{}", "application/json")
     obj = profile(cpu={"isolated": "0-3"})
@@ -96,6 +95,17 @@ async def test_metrics_hook_counts_requests_by_path_and_result(profile, admissio
     assert sample(registry, count, path=VALIDATE) == 1
 
 
-def test_observer_drops_observations_without_metrics(monkeypatch):
-    monkeypatch.setattr(metrics.OBSERVER, "metrics", None)
-    metrics.OBSERVER.observe("/convert", "success", 0.1)  # no error, nothing recorded
+def test_each_operator_counts_its_own_requests():
+    """No module-global observer: two operators in one process keep separate counts."""
+    first, second = OperatorContext.standalone(), OperatorContext.standalone()
+    plugin.nto_webhook_routes(first)  # built once per operator: creating again must not clash
+    routes = {r.path: r for r in plugin.nto_webhook_routes(first)}
+    plugin.nto_webhook_routes(second)
+    first_metrics = first.metrics(metrics.WebhookMetrics)
+    second_metrics = second.metrics(metrics.WebhookMetrics)
+    assert first_metrics is not second_metrics
+    first_metrics.observe("/convert", "success", 0.1)
+    total = "nto_performance_webhook_requests_total"
+    assert sample(first.metrics_registry, total, path="/convert", result="success") == 1
+    assert sample(second.metrics_registry, total, path="/convert", result="success") == 0
+    assert routes["/convert"].max_body_bytes == 64 * 1024 * 1024

@@ -12,7 +12,7 @@ kopf lists a resource again whenever its watch restarts (after a failure or a 41
 reports only the objects it finds, never the ones deleted meanwhile (client-go's reflector
 does). Each list after the first calls ``on_relist(resource)``, so a cache fed by kopf's events
 can drop what is gone.
-Neighbours: :mod:`nto.operator.runtime`, :mod:`nto.controller.status`.
+Neighbours: :mod:`nto.runtime.controllers` (owns one per operator), :mod:`nto.controller.status`.
 """
 
 from __future__ import annotations
