@@ -9,6 +9,7 @@ See ``docs/plugins.md`` for the guide and :mod:`nto.plugins.hookspecs` for every
 
 from nto.plugins.host import PluginHost, build_plugin_host
 from nto.plugins.markers import ENTRY_POINT_GROUP, hookimpl, hookspec
+from nto.plugins.metadata import PluginMetadata
 from nto.plugins.types import (
     CliCommand,
     JSONDict,
@@ -30,6 +31,7 @@ __all__ = [
     "PluginFailure",
     "PluginHost",
     "PluginInfo",
+    "PluginMetadata",
     "PolicyRule",
     "RelatedObject",
     "WebhookRoute",

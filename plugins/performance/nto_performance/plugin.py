@@ -13,6 +13,7 @@ from nto.plugins import (
     JSONDict,
     MustGatherStep,
     OperatorContext,
+    PluginMetadata,
     PolicyRule,
     RelatedObject,
     WebhookRoute,
@@ -20,6 +21,13 @@ from nto.plugins import (
 )
 
 GROUP = "performance.openshift.io"
+
+
+@hookimpl
+def nto_plugin_metadata() -> PluginMetadata:
+    from nto_performance.webhooks.manifests import SERVING_CERT_SECRET
+
+    return PluginMetadata(webhook_secret=SERVING_CERT_SECRET)
 
 
 @hookimpl
@@ -165,3 +173,10 @@ def nto_must_gather_steps() -> list[MustGatherStep]:
     from nto_performance.mustgather import gather_script
 
     return [MustGatherStep(name="performance", script=gather_script())]
+
+
+@hookimpl
+def nto_emulated_node_cmdline(profile: JSONDict) -> str | None:
+    from nto_performance.emulated import emulated_cmdline
+
+    return emulated_cmdline(profile)
