@@ -88,9 +88,9 @@ def _controller_rbac_rules() -> list[PolicyRule]:
 
 @hookimpl
 def nto_crds() -> list[JSONDict]:
-    from nto_api.crds import load_crds
+    from nto_performance.crds import load_crds
 
-    return [crd for crd in load_crds() if crd["spec"]["group"] == GROUP]
+    return load_crds()
 
 
 @hookimpl
