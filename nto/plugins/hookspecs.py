@@ -86,8 +86,10 @@ def nto_crds() -> list[JSONDict]:
         none.
 
     Returns:
-        A list of ``apiextensions.k8s.io/v1`` CRD manifests (plain dicts). The bundle ships them,
-        the emulated cluster loads them, and the operator's RBAC covers them.
+        A list of ``apiextensions.k8s.io/v1`` CRD manifests (plain dicts). The bundle ships them
+        and ``nto dev-cluster`` loads them while the plugin is enabled; tests load them through
+        the ``emulated_cluster_crds`` fixture. The operator's RBAC does not cover them by
+        itself: declare the access the plugin needs in :func:`nto_rbac_rules`.
 
     Since: 0.1
     """
