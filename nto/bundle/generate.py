@@ -91,7 +91,8 @@ def plugin_metadata(host: PluginHost) -> dict[str, PluginMetadata]:
 
 
 def _registered(host: PluginHost) -> list[str]:
-    return [info.name for info in host.plugins() if info.enabled and not info.failures]
+    """Plugins pluggy holds (not blocked, not refused at registration)."""
+    return [name for name, plugin in host.manager.list_name_plugin() if plugin is not None]
 
 
 def disabled_by_default(host: PluginHost) -> tuple[str, ...]:
