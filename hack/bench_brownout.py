@@ -19,7 +19,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nto.bundle.generate import DISABLED_BY_DEFAULT  # noqa: E402
+from nto.bundle.generate import disabled_by_default  # noqa: E402
+from nto.plugins import build_plugin_host  # noqa: E402
 from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
@@ -49,7 +50,7 @@ def main() -> int:
     args = parser.parse_args()
     env = {
         "WATCH_NAMESPACE": NS,
-        "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT),
+        "NTO_DISABLED_PLUGINS": ",".join(disabled_by_default(build_plugin_host())),
         "RELEASE_VERSION": "bench",
     }
     if args.backoff:

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from nto.bundle.generate import DISABLED_BY_DEFAULT
+from nto.bundle.generate import disabled_by_default
 from nto.plugins.host import build_plugin_host
 from nto.testing import EmulatedCluster, OperatorProcess, free_port, simulate_node_agents
 
@@ -231,7 +231,8 @@ def run(once: bool, settle: float) -> int:
     with EmulatedCluster() as cluster:
         from nto.bundle.generate import core_crds
 
-        host = build_plugin_host(disabled=DISABLED_BY_DEFAULT)
+        disabled = disabled_by_default(build_plugin_host())
+        host = build_plugin_host(disabled=disabled)
         crds = core_crds() + [crd for _, crd in host.collect("nto_crds")]
         cluster.load_crds(crds)
         print(f" at {cluster.url}", flush=True)
@@ -251,7 +252,7 @@ def run(once: bool, settle: float) -> int:
             f"--metrics-port={port}",
         ]
         command.append("--enable-leader-election=false")
-        env = {"RELEASE_VERSION": "demo", "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT)}
+        env = {"RELEASE_VERSION": "demo", "NTO_DISABLED_PLUGINS": ",".join(disabled)}
         with OperatorProcess(command, kubeconfig=cluster.kubeconfig_path, env=env) as operator:
             deadline = time.monotonic() + 60
             while not scrape(port) and time.monotonic() < deadline and operator.running:
@@ -263,7 +264,7 @@ def run(once: bool, settle: float) -> int:
             step(f"Letting the operator reconcile for {settle:.0f} s (node agents simulated)")
             deadline = time.monotonic() + settle
             while time.monotonic() < deadline:
-                simulate_node_agents(cluster, namespace=NAMESPACE)
+                simulate_node_agents(cluster, namespace=NAMESPACE, plugins=host)
                 time.sleep(0.5)
             print()
             print("\n".join(summary(cluster, port)))

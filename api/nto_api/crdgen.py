@@ -2,8 +2,10 @@
 (``tuned.openshift.io``) and ``performanceprofiles`` (``performance.openshift.io``).
 
 Neighbours: `_schemagen` (model -> openAPIV3Schema), `names` (groups, kinds, service names),
-`crds` (the generated files shipped as package data, read by `crds.load_crds`). The script
-``hack/gen_crds.py`` writes `render_crds()` to ``api/nto_api/crds/`` and checks for drift; the
+`crds` (the core's generated files shipped as package data, read by `crds.load_crds`). The script
+``hack/gen_crds.py`` writes `render_crds()` and checks for drift: the ``tuned.openshift.io`` CRDs
+to ``api/nto_api/crds/``, the PerformanceProfile CRD to the performance plugin
+(``plugins/performance/nto_performance/crds/``), which ships it through hook ``nto_crds``; the
 bundle generator renames the files into CVO order. Pure: no I/O here.
 """
 
@@ -182,7 +184,7 @@ def performance_profile_crd() -> CRD:
 
 
 def render_crds() -> dict[str, CRD]:
-    """Every CRD, keyed by its file name under ``nto_api/crds/``."""
+    """Every CRD, keyed by its file name (``<group>_<plural>.yaml``)."""
     return {
         "performance.openshift.io_performanceprofiles.yaml": performance_profile_crd(),
         "tuned.openshift.io_profiles.yaml": profile_crd(),

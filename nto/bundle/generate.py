@@ -7,12 +7,14 @@ Plugins add CRDs (``nto_crds``), RBAC rules
 (``nto_rbac_rules``), documents (``nto_bundle_manifests``, into a new or an existing file) and
 related objects (``nto_related_objects``).
 
-Plugins disabled by default: :data:`DISABLED_BY_DEFAULT` names plugins (the example plugin) that
-ship in the code base but not switched on. The bundle takes nothing from them and lists them in
-the Deployment's ``NTO_DISABLED_PLUGINS``, so the bundle is the same whether or not they are
-installed where it is generated. To enable one in a cluster, build a bundle without it in the
-list. A plugin that fails while the bundle is built fails the build: a bundle silently missing a
-plugin's CRDs would install a broken operator. ``--check`` compares instead of writing
+Plugin metadata comes from hook ``nto_plugin_metadata``
+(:class:`~nto.plugins.metadata.PluginMetadata`). A plugin *disabled by default* ships in the code
+base but switched off: the bundle takes nothing from it and lists it in the Deployment's
+``NTO_DISABLED_PLUGINS`` (the installed ones, so generate the bundle where every plugin of the
+code base is installed, as ``make bundle`` does). When an enabled plugin serves webhook routes,
+the Deployment mounts the Secret it names as ``webhook_secret``. A plugin that fails while the
+bundle is built fails the build: a bundle silently missing a plugin's CRDs would install a broken
+operator. ``--check`` compares instead of writing
 (``make verify``). Neighbours: every other module of :mod:`nto.bundle`, :mod:`nto.cli`.
 """
 
@@ -36,10 +38,9 @@ from nto.bundle.namespace import namespace
 from nto.bundle.network_policy import network_policies
 from nto.bundle.operator_deployment import ibm_cloud_variant, operator_deployment
 from nto.plugins.host import PluginHost
+from nto.plugins.metadata import PluginMetadata
 from nto.plugins.types import JSONDict, PolicyRule, RelatedObject
 
-DISABLED_BY_DEFAULT: Final = ("example",)
-"""Plugins the bundle leaves off (``NTO_DISABLED_PLUGINS`` in the Deployment)."""
 IMAGE_REFERENCES: Final = "image-references"
 PLUGIN_FILE: Final = re.compile(r"^[0-9]{2}-[a-z0-9][a-z0-9.-]*\.yaml$")
 """A plugin's file name without the prefix: ``NN-name.yaml``, nothing that could leave the dir."""
@@ -47,13 +48,13 @@ PLUGIN_FILE: Final = re.compile(r"^[0-9]{2}-[a-z0-9][a-z0-9.-]*\.yaml$")
 # Names callers of the first cut import from here (test/e2e, hack/demo.py).
 PREFIX: Final = FILE_PREFIX
 __all__ = [
-    "DISABLED_BY_DEFAULT",
     "IMAGE_REFERENCES",
     "PREFIX",
     "BundleError",
     "build",
     "collect",
     "core_crds",
+    "disabled_by_default",
     "render",
     "run",
 ]
@@ -65,33 +66,78 @@ class BundleError(ValueError):
 
 @dataclass
 class Contributions:
-    """What the enabled plugins add to the bundle."""
+    """What the enabled plugins add to the bundle, and the names of the plugins left off."""
 
     crds: list[JSONDict] = field(default_factory=list)
     rules: list[PolicyRule] = field(default_factory=list)
     manifests: list[tuple[str, JSONDict]] = field(default_factory=list)
     related: list[RelatedObject] = field(default_factory=list)
-    webhooks: bool = False
+    webhook_secret: str | None = None
+    """The Secret the shared webhook server's certificate comes from; ``None``: no webhooks."""
+    disabled: tuple[str, ...] = ()
 
 
-def _enabled(pairs: list[tuple[str, Any]]) -> list[Any]:
-    return [item for plugin, item in pairs if plugin not in DISABLED_BY_DEFAULT]
+def plugin_metadata(host: PluginHost) -> dict[str, PluginMetadata]:
+    """Each registered plugin's :class:`PluginMetadata` (defaults when it answers nothing)."""
+    answers: dict[str, PluginMetadata] = {}
+    for plugin, answer in host.call("nto_plugin_metadata"):
+        if not isinstance(answer, PluginMetadata):
+            raise BundleError(
+                f"plugin {plugin!r} returned {answer!r} from nto_plugin_metadata; "
+                "return nto.plugins.PluginMetadata(...)"
+            )
+        answers[plugin] = answer
+    return {name: answers.get(name, PluginMetadata()) for name in _registered(host)}
+
+
+def _registered(host: PluginHost) -> list[str]:
+    """Plugins pluggy holds (not blocked, not refused at registration)."""
+    return [name for name, plugin in host.manager.list_name_plugin() if plugin is not None]
+
+
+def disabled_by_default(host: PluginHost) -> tuple[str, ...]:
+    """Installed plugins whose metadata says ``disabled_by_default``, sorted."""
+    return tuple(sorted(n for n, m in plugin_metadata(host).items() if m.disabled_by_default))
+
+
+def _webhook_secret(host: PluginHost, metadata: dict[str, PluginMetadata]) -> str | None:
+    """The one Secret the enabled plugins that serve webhook routes name, or ``None``."""
+    serving = sorted(
+        {impl.plugin_name for impl in host.manager.hook.nto_webhook_routes.get_hookimpls()}
+        & set(metadata)
+    )
+    secrets = {plugin: metadata[plugin].webhook_secret for plugin in serving}
+    for plugin, secret in secrets.items():
+        if not secret:
+            raise BundleError(
+                f"plugin {plugin!r} serves webhook routes (nto_webhook_routes) but names no "
+                "webhook_secret in nto_plugin_metadata; return PluginMetadata(webhook_secret="
+                "'<secret its Service requests>')"
+            )
+    if len(set(secrets.values())) > 1:
+        raise BundleError(
+            f"plugins name different webhook secrets {secrets!r}; the shared webhook server "
+            "has one certificate: agree on one Secret (one Service requests it)"
+        )
+    return next(iter(secrets.values()), None)
 
 
 def collect(host: PluginHost) -> Contributions:
     """Call the cluster-shape hooks of every plugin not disabled by default."""
-    serving = {impl.plugin_name for impl in host.manager.hook.nto_webhook_routes.get_hookimpls()}
-    manifests = [
-        (plugin, item)
-        for plugin, item in host.collect("nto_bundle_manifests")
-        if plugin not in DISABLED_BY_DEFAULT
-    ]
+    metadata = plugin_metadata(host)
+    off = tuple(sorted(name for name, meta in metadata.items() if meta.disabled_by_default))
+    enabled = {name: meta for name, meta in metadata.items() if name not in off}
+
+    def gather(hook: str) -> list[tuple[str, Any]]:
+        return [(plugin, item) for plugin, item in host.collect(hook) if plugin not in off]
+
     return Contributions(
-        crds=_enabled(host.collect("nto_crds")),
-        rules=_enabled(host.collect("nto_rbac_rules")),
-        manifests=[_plugin_manifest(plugin, item) for plugin, item in manifests],
-        related=_enabled(host.collect("nto_related_objects")),
-        webhooks=bool(serving - set(DISABLED_BY_DEFAULT)),
+        crds=[item for _, item in gather("nto_crds")],
+        rules=[item for _, item in gather("nto_rbac_rules")],
+        manifests=[_plugin_manifest(p, item) for p, item in gather("nto_bundle_manifests")],
+        related=[item for _, item in gather("nto_related_objects")],
+        webhook_secret=_webhook_secret(host, enabled),
+        disabled=off,
     )
 
 
@@ -125,7 +171,9 @@ def _plugin_manifest(plugin: str, item: Any) -> tuple[str, JSONDict]:
 
 def core_files(extra: Contributions) -> dict[str, list[JSONDict]]:
     """The core's files (short names) with the plugins' CRDs, rules and related objects."""
-    deployment = operator_deployment(disabled_plugins=DISABLED_BY_DEFAULT, webhooks=extra.webhooks)
+    deployment = operator_deployment(
+        disabled_plugins=extra.disabled, webhook_secret=extra.webhook_secret
+    )
     files: dict[str, list[JSONDict]] = {"10-namespace.yaml": [namespace()]}
     files.update({name: [crd] for name, crd in crd_files(core_crds() + extra.crds).items()})
     files["30-monitoring.yaml"] = monitoring()
@@ -174,18 +222,19 @@ def render(documents: list[JSONDict]) -> str:
     return "---\n".join(yaml.safe_dump(doc, sort_keys=True) for doc in documents)
 
 
-def _failures(host: PluginHost) -> list[str]:
-    return [f.describe() for f in host.failures if f.plugin not in DISABLED_BY_DEFAULT]
+def _failures(host: PluginHost, disabled: tuple[str, ...]) -> list[str]:
+    return [f.describe() for f in host.failures if f.plugin not in disabled]
 
 
 def run(host: PluginHost, *, output_dir: Path, check: bool) -> int:
     """Write the bundle into ``output_dir`` (or compare with it); return the exit code."""
     try:
         wanted = {name: render(docs) for name, docs in build(host).items()}
+        disabled = disabled_by_default(host)
     except (BundleError, rbac.WildcardRuleError) as exc:
         print(f"nto bundle: {exc}", file=sys.stderr)
         return 1
-    if failures := _failures(host):
+    if failures := _failures(host, disabled):
         for failure in failures:
             print(f"nto bundle: {failure}; fix or disable the plugin", file=sys.stderr)
         return 1

@@ -20,7 +20,6 @@ from nto.operator.settings import METRICS_CERT_DIR, METRICS_PORT, WEBHOOK_CERT_D
 from nto_api.names import (
     CAPABILITY_ANNOTATION,
     CAPABILITY_NAME,
-    CONVERSION_SERVICE,
     OPERATOR_NAMESPACE,
     RELEASE_PROFILES,
 )
@@ -51,8 +50,6 @@ __all__ = [
     "TRUSTED_CA_DIR",
     "WEBHOOK_CERT_DIR",
     "WEBHOOK_PORT",
-    "WEBHOOK_SECRET",
-    "WEBHOOK_SERVICE",
 ]
 
 NAMESPACE: Final = OPERATOR_NAMESPACE
@@ -75,5 +72,3 @@ METRICS_SERVICE: Final = "node-tuning-operator"
 METRICS_SECRET: Final = "node-tuning-operator-tls"
 TRUSTED_CA: Final = "trusted-ca"
 TRUSTED_CA_DIR: Final = "/var/run/configmaps/trusted-ca/"
-WEBHOOK_SERVICE: Final = CONVERSION_SERVICE
-WEBHOOK_SECRET: Final = "performance-addon-operator-webhook-cert"

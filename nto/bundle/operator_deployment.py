@@ -5,9 +5,9 @@ memory ``emptyDir`` on ``/tmp`` for the kube client's temporary PEM files), ever
 dropped, on control-plane nodes with ``system-cluster-critical`` priority. The operand DaemonSet
 it creates runs privileged from the same image. Environment: the reference's variables plus
 ``NTO_DISABLED_PLUGINS`` listing the plugins the bundle disables by default. When an enabled
-plugin serves webhook routes, the pod mounts the webhook certificate (secret
-``performance-addon-operator-webhook-cert``, requested by that plugin's Service), exposes port
-4343 and is probed on its ``/healthz`` (served by every replica, unlike the leader-only metrics
+plugin serves webhook routes, the pod mounts the webhook certificate (the Secret that plugin
+names in its metadata, requested by its Service), exposes port 4343 and is probed on its
+``/healthz`` (served by every replica, unlike the leader-only metrics
 port). The IBM Cloud variant carries the
 hypershift/ibm-cloud-managed profiles and has no nodeSelector. Neighbours:
 :mod:`nto.operator.settings` (the variables and directories read), :mod:`nto.bundle.cvo`.
@@ -33,7 +33,6 @@ from nto.bundle.names import (
     TRUSTED_CA_DIR,
     WEBHOOK_CERT_DIR,
     WEBHOOK_PORT,
-    WEBHOOK_SECRET,
 )
 from nto.plugins.host import DISABLED_ENV
 from nto.plugins.types import JSONDict
@@ -58,7 +57,7 @@ def _env(disabled_plugins: Sequence[str]) -> list[JSONDict]:
     ]
 
 
-def _volumes(*, webhooks: bool) -> tuple[list[JSONDict], list[JSONDict]]:
+def _volumes(*, webhook_secret: str | None) -> tuple[list[JSONDict], list[JSONDict]]:
     """Volumes and their mounts: metrics cert, trusted CA, scratch ``/tmp``, webhook cert."""
     volumes: list[JSONDict] = [
         {"name": METRICS_SECRET, "secret": {"secretName": METRICS_SECRET}},
@@ -77,13 +76,13 @@ def _volumes(*, webhooks: bool) -> tuple[list[JSONDict], list[JSONDict]]:
         {"name": TRUSTED_CA, "mountPath": TRUSTED_CA_DIR, "readOnly": True},
         {"name": "tmp", "mountPath": "/tmp"},
     ]
-    if webhooks:
+    if webhook_secret:
         files = [("tls.crt", "apiserver.crt"), ("tls.key", "apiserver.key")]
         volumes.append(
             {
                 "name": "apiservice-cert",
                 "secret": {
-                    "secretName": WEBHOOK_SECRET,
+                    "secretName": webhook_secret,
                     "items": [{"key": key, "path": path} for key, path in files],
                 },
             }
@@ -103,8 +102,9 @@ def _probes() -> dict[str, JSONDict]:
     }
 
 
-def _container(*, disabled_plugins: Sequence[str], webhooks: bool) -> JSONDict:
-    mounts = _volumes(webhooks=webhooks)[1]
+def _container(*, disabled_plugins: Sequence[str], webhook_secret: str | None) -> JSONDict:
+    webhooks = bool(webhook_secret)
+    mounts = _volumes(webhook_secret=webhook_secret)[1]
     ports: list[JSONDict] = [{"name": "metrics", "containerPort": METRICS_PORT, "protocol": "TCP"}]
     if webhooks:
         ports.append({"name": "webhook", "containerPort": WEBHOOK_PORT, "protocol": "TCP"})
@@ -146,8 +146,16 @@ def _tolerations() -> list[JSONDict]:
     return tolerations
 
 
-def operator_deployment(*, disabled_plugins: Sequence[str], webhooks: bool) -> JSONDict:
-    """Deployment ``cluster-node-tuning-operator`` for self-managed clusters."""
+def operator_deployment(
+    *,
+    disabled_plugins: Sequence[str],
+    webhook_secret: str | None,
+) -> JSONDict:
+    """Deployment ``cluster-node-tuning-operator`` for self-managed clusters.
+
+    ``webhook_secret`` names the Secret of the webhook serving certificate; ``None`` when no
+    enabled plugin serves webhook routes (no port 4343, no probes).
+    """
     labels = {POD_LABEL: OPERATOR_NAME}
     pod_spec: JSONDict = {
         "hostUsers": False,
@@ -156,8 +164,10 @@ def operator_deployment(*, disabled_plugins: Sequence[str], webhooks: bool) -> J
         "priorityClassName": "system-cluster-critical",
         "nodeSelector": dict(CONTROL_PLANE_SELECTOR),
         "tolerations": _tolerations(),
-        "containers": [_container(disabled_plugins=disabled_plugins, webhooks=webhooks)],
-        "volumes": _volumes(webhooks=webhooks)[0],
+        "containers": [
+            _container(disabled_plugins=disabled_plugins, webhook_secret=webhook_secret)
+        ],
+        "volumes": _volumes(webhook_secret=webhook_secret)[0],
     }
     return {
         "apiVersion": "apps/v1",

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from nto.plugins.host import PluginHost, build_plugin_host
 from nto.plugins.markers import ENTRY_POINT_GROUP, hookimpl, hookspec
+from nto.plugins.metadata import PluginMetadata
 from nto.plugins.types import (
     CliCommand,
     JSONDict,
@@ -90,6 +91,7 @@ __all__ = [
     "PluginFailure",
     "PluginHost",
     "PluginInfo",
+    "PluginMetadata",
     "PolicyRule",
     "PoolSignals",
     "RelatedObject",

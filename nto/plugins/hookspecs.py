@@ -9,11 +9,14 @@ Lifecycle:
 
 1. *Command line* (every start, keep it cheap): :func:`nto_cli_commands`.
 2. *Cluster shape* (bundle generation, emulated clusters, ClusterOperator status, install
-   bootstrap): :func:`nto_crds`, :func:`nto_rbac_rules`, :func:`nto_bundle_manifests`,
-   :func:`nto_related_objects`, :func:`nto_must_gather_steps`, :func:`nto_bootstrap_tuneds`.
+   bootstrap): :func:`nto_plugin_metadata`, :func:`nto_crds`, :func:`nto_rbac_rules`,
+   :func:`nto_bundle_manifests`, :func:`nto_related_objects`,
+   :func:`nto_must_gather_steps`, :func:`nto_bootstrap_tuneds`.
 3. *Operator runtime* (``nto operator`` only): :func:`nto_metrics_collectors`,
    :func:`nto_register_handlers`, :func:`nto_webhook_routes`, :func:`nto_startup`,
    :func:`nto_status_messages`, :func:`nto_shutdown`.
+4. *Emulated cluster* (:mod:`nto.testing` only, never in a real cluster):
+   :func:`nto_emulated_node_cmdline`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from nto.plugins.markers import hookspec
 
 if TYPE_CHECKING:
+    from nto.plugins.metadata import PluginMetadata
     from nto.plugins.types import (
         CliCommand,
         JSONDict,
@@ -57,6 +61,25 @@ def nto_cli_commands() -> list[CliCommand]:
 
 
 @hookspec
+def nto_plugin_metadata() -> PluginMetadata:
+    """Say what the core must know about the plugin: whether it ships switched off, and the
+    Secret of its webhook serving certificate.
+
+    Parameters:
+        none.
+
+    Returns:
+        A :class:`~nto.plugins.metadata.PluginMetadata` (``None`` means all defaults). The bundle
+        takes nothing from a plugin with ``disabled_by_default=True`` and lists it in the
+        operator Deployment's ``NTO_DISABLED_PLUGINS``; when an enabled plugin serves webhook
+        routes, the Deployment mounts its ``webhook_secret``.
+
+    Since: 0.2
+    """
+    raise NotImplementedError
+
+
+@hookspec
 def nto_crds() -> list[JSONDict]:
     """Contribute the CustomResourceDefinitions the plugin owns.
 
@@ -64,8 +87,10 @@ def nto_crds() -> list[JSONDict]:
         none.
 
     Returns:
-        A list of ``apiextensions.k8s.io/v1`` CRD manifests (plain dicts). The bundle ships them,
-        the emulated cluster loads them, and the operator's RBAC covers them.
+        A list of ``apiextensions.k8s.io/v1`` CRD manifests (plain dicts). The bundle ships them
+        and ``nto dev-cluster`` loads them while the plugin is enabled; tests load them through
+        the ``emulated_cluster_crds`` fixture. The operator's RBAC does not cover them by
+        itself: declare the access the plugin needs in :func:`nto_rbac_rules`.
 
     Since: 0.1
     """
@@ -248,5 +273,31 @@ def nto_shutdown(context: OperatorContext) -> Any:
         ``None`` or an awaitable, which the runtime awaits.
 
     Since: 0.1
+    """
+    raise NotImplementedError
+
+
+# --- 4. emulated cluster -----------------------------------------------------------------------
+
+
+@hookspec
+def nto_emulated_node_cmdline(profile: JSONDict) -> str | None:
+    """Play the node agent for the plugin's own TuneD profiles in an emulated cluster.
+
+    ``nto.testing.simulate_node_agents`` marks each Node's Profile applied and announces the
+    kernel command line the node computed from it, as ``ocp-tuned`` does on a real node. An
+    emulated node runs no TuneD, so the plugin that renders a profile says what it would
+    produce. Never called in a real cluster.
+
+    Parameters:
+        profile: the ``tuned.openshift.io/v1`` Profile of one Node (``spec.config.tunedProfile``
+            names the TuneD profile it runs).
+
+    Returns:
+        Kernel arguments (space-separated) for profiles the plugin renders, or ``None`` for
+        the others. The answers of every plugin are joined with spaces; without any the
+        command line is empty.
+
+    Since: 0.2
     """
     raise NotImplementedError

@@ -10,6 +10,7 @@ Public surface (everything else is private):
   OpenAPI v2/v3, ``fieldValidation``, server-side Tables and server-side apply);
   ``docs/testing.md`` lists what it does not serve;
 - :class:`OperatorProcess` runs an operator command against it as a subprocess;
+  :func:`running_operator` runs an operator with given plugins in a thread of the test;
 - :func:`wait_for` polls a predicate with a timeout;
 - :func:`unpack_reference_binary` unpacks a Go reference binary for side-by-side tests;
 - :class:`ApiError`, :class:`Fault`, :class:`ResourceInfo` appear in their signatures.
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from nto.testing._errors import ApiError
     from nto.testing._faults import Fault
     from nto.testing._limits import run_limited
+    from nto.testing._operator import running_operator
     from nto.testing._process import OperatorProcess, free_port, wait_for
     from nto.testing._reference_bin import ReferenceBinaryMissing, unpack_reference_binary
     from nto.testing._resources import ResourceInfo
@@ -43,6 +45,7 @@ __all__ = [
     "ResourceInfo",
     "free_port",
     "run_limited",
+    "running_operator",
     "simulate_node_agents",
     "unpack_reference_binary",
     "wait_for",
@@ -57,6 +60,7 @@ _HOMES = {
     "ResourceInfo": "nto.testing._resources",
     "free_port": "nto.testing._process",
     "run_limited": "nto.testing._limits",
+    "running_operator": "nto.testing._operator",
     "simulate_node_agents": "nto.testing._agents",
     "unpack_reference_binary": "nto.testing._reference_bin",
     "wait_for": "nto.testing._process",

@@ -14,7 +14,8 @@ import pathlib
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, crds: Sequence[Mapping[str, Any]] = ()) -> int:
+    """Serve until interrupted; ``crds`` (manifests) are installed before the ``--crds`` paths."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     missing = [str(path) for path in [*args.crds, args.service_ca] if path and not path.exists()]
@@ -81,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.webhook_url:
             cluster.route_all_services(args.webhook_url)
             print(f"webhooks of every Service go to {args.webhook_url}", flush=True)
-        names = cluster.load_crds(args.crds)
+        names = cluster.load_crds([*crds, *args.crds])
         path = cluster.write_kubeconfig(args.kubeconfig)
         print(f"Emulated API server at {cluster.url}", flush=True)
         print(f"kubeconfig: {path.resolve()}  (export KUBECONFIG={path.resolve()})", flush=True)

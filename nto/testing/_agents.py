@@ -2,23 +2,36 @@
 
 Tests, the demo and plugin authors call :func:`simulate_node_agents` repeatedly while the
 operator runs, so Profiles become Applied, nodes announce their kernel command line and the
-operand DaemonSet looks available, as on a real cluster.
+operand DaemonSet looks available, as on a real cluster. What is generic lives here; what a
+node would compute from a plugin's own TuneD profiles comes from that plugin, through hook
+``nto_emulated_node_cmdline`` of the :class:`~nto.plugins.PluginHost` passed in.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from nto.testing._cluster import EmulatedCluster
+
+if TYPE_CHECKING:
+    from nto.plugins.host import PluginHost
 
 NAMESPACE = "openshift-cluster-node-tuning-operator"
 
 
-def simulate_node_agents(cluster: EmulatedCluster, *, namespace: str = NAMESPACE) -> None:
+def simulate_node_agents(
+    cluster: EmulatedCluster,
+    *,
+    namespace: str = NAMESPACE,
+    plugins: PluginHost | None = None,
+) -> None:
     """Do once what ocp-tuned and the DaemonSet controller would do on real nodes.
 
     An emulated cluster has no nodes running anything, so this reports for them: each node's
-    Profile is marked applied and the node announces a kernel command line computed from the
-    Profile's Tuned generations (the bootcmdline-deps annotation), which lets the operator write
-    the kernel argument MachineConfigs and the performance plugin go on after its Tuned.
+    Profile is marked applied and the node announces the kernel command line it computed from
+    the Profile's Tuned generations (the bootcmdline-deps annotation), which lets the operator
+    write the kernel argument MachineConfigs and plugins go on after their Tuneds. The command
+    line joins the answers of ``plugins`` to hook ``nto_emulated_node_cmdline``; empty without.
     """
     now = "2026-01-01T00:00:00Z"
     for profile in cluster.list("tuned.openshift.io/v1", "Profile", namespace):
@@ -29,9 +42,7 @@ def simulate_node_agents(cluster: EmulatedCluster, *, namespace: str = NAMESPACE
             continue
         annotations = node_obj["metadata"].setdefault("annotations", {})
         if annotations.get("tuned.openshift.io/bootcmdline-deps") != deps:
-            tuned_profile = profile["spec"]["config"]["tunedProfile"]
-            cmdline = "skew_tick=1 nohz=on" if "performance" in tuned_profile else ""
-            annotations["tuned.openshift.io/bootcmdline"] = cmdline
+            annotations["tuned.openshift.io/bootcmdline"] = _cmdline(plugins, profile)
             annotations["tuned.openshift.io/bootcmdline-deps"] = deps
             cluster.apply(node_obj)
         wanted = profile["spec"]["config"]["tunedProfile"]
@@ -70,3 +81,20 @@ def simulate_node_agents(cluster: EmulatedCluster, *, namespace: str = NAMESPACE
             "numberReady": count,
         }
         cluster.apply(daemonset)
+
+
+def _cmdline(plugins: PluginHost | None, profile: dict[str, Any]) -> str:
+    """The plugins' kernel arguments for ``profile``, space-separated; non-strings are failures."""
+    if plugins is None:
+        return ""
+    parts: list[str] = []
+    for plugin, answer in plugins.call("nto_emulated_node_cmdline", profile=profile):
+        if isinstance(answer, str):
+            parts.extend(answer.split())
+        else:
+            plugins.record_failure(
+                plugin,
+                "nto_emulated_node_cmdline",
+                TypeError(f"returned {answer!r}; return a string of kernel arguments or None"),
+            )
+    return " ".join(parts)

@@ -11,7 +11,9 @@ the apiserver then reaches ``<service>.<namespace>.svc``. Here:
   fallback for every service (``nto dev-cluster --webhook-url``);
 - :func:`issue_webhook_certs` writes a fresh CA and a serving certificate for the operator's
   ``--webhook-cert-dir`` (``apiserver.crt``/``apiserver.key``, plus ``ca.crt``), valid for
-  ``127.0.0.1``, ``localhost`` and the bundle's webhook Service name (needs ``trustme``).
+  ``127.0.0.1``, ``localhost`` and any Service of the operator's namespace
+  (``*.openshift-cluster-node-tuning-operator.svc``: the plugin that serves webhooks names its
+  Service; needs ``trustme``).
 
 :class:`~nto.testing.EmulatedCluster` exposes them as ``route_all_services`` and
 ``inject_service_ca``.
@@ -34,9 +36,9 @@ _WEBHOOK_CONFIGS = {
     ("admissionregistration.k8s.io", "validatingwebhookconfigurations"),
     ("admissionregistration.k8s.io", "mutatingwebhookconfigurations"),
 }
-WEBHOOK_SERVICE_NAMES = (
-    "performance-addon-operator-service.openshift-cluster-node-tuning-operator.svc",
-)
+OPERATOR_NAMESPACE = "openshift-cluster-node-tuning-operator"
+WEBHOOK_SERVICE_NAMES = (f"*.{OPERATOR_NAMESPACE}.svc",)
+"""Every Service of the operator's namespace: whichever plugin's Service fronts the webhooks."""
 
 
 class ServiceRoutes(dict[tuple[str, str, int], str]):

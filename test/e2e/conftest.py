@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from nto.bundle.generate import DISABLED_BY_DEFAULT
+from nto.bundle.generate import disabled_by_default
 from nto.plugins.host import build_plugin_host
 from nto.testing import EmulatedCluster, OperatorProcess
 
@@ -27,6 +27,11 @@ def project_crds() -> list[dict[str, Any]]:
 
     host = build_plugin_host()
     return core_crds() + [crd for _, crd in host.collect("nto_crds")]
+
+
+def bundle_disabled_plugins() -> str:
+    """``NTO_DISABLED_PLUGINS`` as the bundle ships it (the plugins disabled by default)."""
+    return ",".join(disabled_by_default(build_plugin_host()))
 
 
 @pytest.fixture
@@ -55,7 +60,7 @@ def operator_factory(cluster: EmulatedCluster, tmp_path) -> Iterator[Any]:
             kubeconfig=cluster.kubeconfig_path,
             env={
                 "WATCH_NAMESPACE": "openshift-cluster-node-tuning-operator",
-                "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT),  # as the bundle ships
+                "NTO_DISABLED_PLUGINS": bundle_disabled_plugins(),  # as the bundle ships
                 **(env or {}),
             },
             log_path=tmp_path / f"operator-{len(started)}.log",

@@ -31,7 +31,6 @@ from typing import Any
 import pytest
 import yaml
 
-from nto.bundle.generate import DISABLED_BY_DEFAULT
 from nto.controller.daemonset import desired_daemonset
 from nto.testing import (
     EmulatedCluster,
@@ -42,6 +41,7 @@ from nto.testing import (
     wait_for,
 )
 
+from .conftest import bundle_disabled_plugins
 from .test_performance_profile import BOOTCMDLINE, DEPS, MCO, NS, PP_API, TUNED, cnf_pool, profile
 
 pytestmark = pytest.mark.e2e
@@ -339,7 +339,7 @@ def test_handover_from_the_go_operator_rewrites_only_what_docs_list(
             **env,
             "RELEASE_VERSION": release,
             "CLUSTER_NODE_TUNED_IMAGE": image,
-            "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT),
+            "NTO_DISABLED_PLUGINS": bundle_disabled_plugins(),
         },
         log_path=tmp_path / "operator.log",
     ).start()
@@ -514,7 +514,7 @@ def test_handover_of_spec_shaped_objects_rewrites_nothing(
             "RELEASE_VERSION": RELEASE,
             "CLUSTER_NODE_TUNED_IMAGE": IMAGE,
             "RESYNC_PERIOD": "1",
-            "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT),
+            "NTO_DISABLED_PLUGINS": bundle_disabled_plugins(),
         },
         log_path=tmp_path / "operator.log",
     ).start()

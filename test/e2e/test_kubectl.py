@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from nto.plugins import build_plugin_host
 from nto.testing import EmulatedCluster, free_port, simulate_node_agents, wait_for
 from nto.testing._service_ca import issue_webhook_certs
 
@@ -147,6 +148,7 @@ def _header(output: str, resource: str) -> list[str]:
 
 
 def test_kubectl_scenario(cluster: EmulatedCluster, operator_factory, tmp_path):
+    plugins = build_plugin_host()  # the node agents report for the plugins' TuneD profiles
     kubectl = Kubectl(cluster.kubeconfig_path or Path(), tmp_path / "kube-cache")
     certs = tmp_path / "certs"
     cluster.inject_service_ca(issue_webhook_certs(certs).read_bytes())
@@ -188,7 +190,7 @@ def test_kubectl_scenario(cluster: EmulatedCluster, operator_factory, tmp_path):
     )
     deadline = time.monotonic() + 100
     while waiter.poll() is None and time.monotonic() < deadline:
-        simulate_node_agents(cluster, namespace=NS)
+        simulate_node_agents(cluster, namespace=NS, plugins=plugins)
         _report_daemonset(cluster)
         time.sleep(0.5)
     output = waiter.communicate(timeout=10)[0]
@@ -292,7 +294,7 @@ def test_kubectl_scenario(cluster: EmulatedCluster, operator_factory, tmp_path):
 
     # 7. describe with the plugin's events (needs involvedObject field selectors)
     def profile_event() -> bool:
-        simulate_node_agents(cluster, namespace=NS)  # the plugin goes on after its Tuned applies
+        simulate_node_agents(cluster, namespace=NS, plugins=plugins)  # plugin waits on its Tuned
         return any(
             e.get("involvedObject", {}).get("name") == "demo-low-latency"
             for e in cluster.list("v1", "Event", "default")

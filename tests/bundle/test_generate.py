@@ -10,7 +10,14 @@ import yaml
 from nto.bundle import generate
 from nto.bundle.names import FILE_PREFIX, NAMESPACE
 from nto.bundle.rbac import WildcardRuleError
-from nto.plugins import MustGatherStep, PolicyRule, RelatedObject, build_plugin_host, hookimpl
+from nto.plugins import (
+    MustGatherStep,
+    PluginMetadata,
+    PolicyRule,
+    RelatedObject,
+    build_plugin_host,
+    hookimpl,
+)
 
 WIDGET_CRD = {
     "apiVersion": "apiextensions.k8s.io/v1",
@@ -23,6 +30,10 @@ WIDGET_RULE = PolicyRule(("example.io",), ("widgets",), ("get", "list", "watch")
 
 
 class WidgetPlugin:
+    @hookimpl
+    def nto_plugin_metadata(self):  # type: ignore[no-untyped-def]
+        return PluginMetadata(webhook_secret="widget-cert")
+
     @hookimpl
     def nto_crds(self):  # type: ignore[no-untyped-def]
         return [WIDGET_CRD]
@@ -96,13 +107,83 @@ def test_must_gather_steps_are_collected_but_not_bundled(make_host):
     assert "oc adm inspect" not in str(generate.build(host))
 
 
+class SwitchedOff(WidgetPlugin):
+    @hookimpl
+    def nto_plugin_metadata(self):  # type: ignore[no-untyped-def]
+        return PluginMetadata(disabled_by_default=True)
+
+
+class Serving:
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    @hookimpl
+    def nto_plugin_metadata(self):  # type: ignore[no-untyped-def]
+        return PluginMetadata(webhook_secret=self.secret)
+
+    @hookimpl
+    def nto_webhook_routes(self, context):  # type: ignore[no-untyped-def]
+        return []
+
+
 def test_plugins_disabled_by_default_contribute_nothing(make_host):
-    plain = generate.build(make_host())
-    assert generate.build(make_host(("example", WidgetPlugin()))) == plain
-    (deployment,) = short(plain)["50-operator.yaml"]
+    """Whatever its name, a plugin that says it ships off is left out and listed as disabled."""
+    plain = short(generate.build(make_host()))
+    switched_off = short(generate.build(make_host(("widgets", SwitchedOff()))))
+    (deployment,) = switched_off["50-operator.yaml"]
+    deployments = ("50-operator.yaml", "50-operator-ibm-cloud-managed.yaml")
+    assert {k: v for k, v in switched_off.items() if k not in deployments} == {
+        k: v for k, v in plain.items() if k not in deployments
+    }
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
-    assert {"name": "NTO_DISABLED_PLUGINS", "value": "example"} in container["env"]
+    assert {"name": "NTO_DISABLED_PLUGINS", "value": "widgets"} in container["env"]
     assert "livenessProbe" not in container, "no webhook routes, nothing to probe"
+
+
+def test_the_example_name_is_not_special(make_host):
+    """The core names no plugin: a plugin called ``example`` without metadata is enabled."""
+    files = short(generate.build(make_host(("example", WidgetPlugin()))))
+    assert "20-widget-set.crd.yaml" in files
+
+
+def _secret_volumes(files: dict[str, Any]) -> list[str]:
+    (deployment,) = files["50-operator.yaml"]
+    volumes = deployment["spec"]["template"]["spec"]["volumes"]
+    return [v["secret"]["secretName"] for v in volumes if v["name"] == "apiservice-cert"]
+
+
+def test_the_webhook_secret_comes_from_the_serving_plugin(make_host):
+    files = short(generate.build(make_host(("serving", Serving("widgets-webhook-cert")))))
+    assert _secret_volumes(files) == ["widgets-webhook-cert"]
+    assert _secret_volumes(short(generate.build(make_host()))) == []
+
+
+@pytest.mark.parametrize(
+    ("plugins", "message"),
+    [
+        pytest.param(
+            [("serving", Serving(""))], "names no webhook_secret in nto_plugin_metadata", id="none"
+        ),
+        pytest.param(
+            [("a", Serving("a-cert")), ("b", Serving("b-cert"))],
+            "different webhook secrets",
+            id="two",
+        ),
+    ],
+)
+def test_webhook_secret_must_be_named_once(make_host, plugins, message):
+    with pytest.raises(generate.BundleError, match=message):
+        generate.build(make_host(*plugins))
+
+
+def test_metadata_of_the_wrong_type_is_refused(make_host):
+    class Odd:
+        @hookimpl
+        def nto_plugin_metadata(self):  # type: ignore[no-untyped-def]
+            return {"disabled_by_default": True}
+
+    with pytest.raises(generate.BundleError, match=r"return nto\.plugins\.PluginMetadata"):
+        generate.build(make_host(("odd", Odd())))
 
 
 @pytest.mark.parametrize(
@@ -203,3 +284,14 @@ def test_committed_bundle_is_current(request, capsys):
     committed = request.config.rootpath / "bundle"
     status = generate.run(build_plugin_host(disabled=()), output_dir=committed, check=True)
     assert status == 0, f"bundle/ is stale, run 'make bundle':\n{capsys.readouterr().out}"
+
+
+def test_a_plugin_disabled_by_default_that_fails_does_not_fail_the_bundle(make_host, tmp_path):
+    class FailsOff(SwitchedOff):
+        @hookimpl
+        def nto_crds(self):  # type: ignore[no-untyped-def]
+            raise RuntimeError("not switched on anyway")
+
+    host = make_host(("widgets", FailsOff()))
+    assert generate.run(host, output_dir=tmp_path, check=False) == 0
+    assert [f.stage for f in host.failures] == ["nto_crds"]

@@ -7,14 +7,13 @@ land on the user's objects.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from nto.operator.runtime import Operator, build_operator
+from nto import testing
+from nto.operator.runtime import Operator
 from nto.operator.settings import OperatorSettings
 from nto.plugins import hookimpl
 from nto.testing import EmulatedCluster, wait_for
@@ -73,15 +72,10 @@ def running_operator(
     emulated_cluster: EmulatedCluster, kubeconfig, make_host
 ) -> Iterator[Operator]:
     emulated_cluster.load_crds([gadget_crd()])
-    settings = OperatorSettings(metrics_insecure=True, metrics_port=0)
-    operator = build_operator(settings, make_host(("gadgets", GadgetPlugin())))
-    stop = threading.Event()
-    thread = threading.Thread(target=lambda: asyncio.run(operator.run(stop_flag=stop)), daemon=True)
-    thread.start()
-    yield operator
-    stop.set()
-    thread.join(timeout=15)
-    assert not thread.is_alive(), "the operator did not stop"
+    settings = OperatorSettings(metrics_insecure=True, metrics_port=0)  # with leader election
+    host = make_host(("gadgets", GadgetPlugin()))
+    with testing.running_operator(host=host, settings=settings) as operator:
+        yield operator
 
 
 def gadget(name: str, parts: list[str]) -> dict[str, Any]:

@@ -159,3 +159,84 @@ def test_repeated_failure_is_recorded_once(make_host):
     for _ in range(5):
         host.collect("nto_rbac_rules")
     assert len(host.failures) == 1
+
+
+class WrapperPlugin:
+    @hookimpl(wrapper=True)
+    def nto_rbac_rules(self):  # type: ignore[no-untyped-def]
+        rules = yield
+        return rules
+
+
+class OldWrapperPlugin:
+    @hookimpl(hookwrapper=True)
+    def nto_rbac_rules(self):  # type: ignore[no-untyped-def]
+        yield
+
+
+@pytest.mark.parametrize(
+    "plugin",
+    [
+        pytest.param(WrapperPlugin(), id="wrapper"),
+        pytest.param(OldWrapperPlugin(), id="hookwrapper"),
+    ],
+)
+def test_wrapper_implementations_are_refused_at_registration(make_host, plugin):
+    host = make_host(("wraps", plugin), ("good", GoodPlugin()))
+    assert [(f.plugin, f.stage) for f in host.failures] == [("wraps", "register")]
+    assert "wrapper" in host.failures[0].error
+    assert "implement the hook without a wrapper" in host.failures[0].error
+    assert not host.manager.has_plugin("wraps")
+    assert [name for name, _ in host.collect("nto_rbac_rules")] == ["good"]
+
+
+def test_pluggy_call_order_applies(make_host):
+    class Last:
+        @hookimpl(trylast=True)
+        def nto_rbac_rules(self) -> list[PolicyRule]:
+            return [PolicyRule(api_groups=("",), resources=("last",), verbs=("get",))]
+
+    class First:
+        @hookimpl(tryfirst=True)
+        def nto_rbac_rules(self) -> list[PolicyRule]:
+            return [PolicyRule(api_groups=("",), resources=("first",), verbs=("get",))]
+
+    host = make_host(("last", Last()), ("first", First()))
+    assert [name for name, _ in host.collect("nto_rbac_rules")] == ["first", "last"]
+
+
+def test_specname_implementations_are_called(make_host):
+    class Renamed:
+        @hookimpl(specname="nto_rbac_rules")
+        def rules(self) -> list[PolicyRule]:
+            raise RuntimeError("from the renamed implementation")
+
+    host = make_host(("renamed", Renamed()))
+    assert host.collect("nto_rbac_rules") == []
+    assert [(f.plugin, f.stage) for f in host.failures] == [("renamed", "nto_rbac_rules")]
+
+
+def test_hooks_go_through_pluggy_hook_callers(make_host):
+    """pluggy's own monitoring sees every call: the host does not run implementations itself."""
+    host = make_host(("good", GoodPlugin()))
+    seen: list[tuple[str, list[str]]] = []
+    host.manager.add_hookcall_monitoring(
+        lambda name, impls, kwargs: seen.append((name, [i.plugin_name for i in impls])),
+        lambda outcome, name, impls, kwargs: None,
+    )
+    host.collect("nto_rbac_rules")
+    assert seen == [("nto_rbac_rules", ["good"])]
+
+
+def test_disabled_plugin_is_blocked_in_pluggy(make_host):
+    host = make_host(("good", GoodPlugin()), disabled=("good",))
+    assert host.manager.is_blocked("good")
+    assert host.manager.register(GoodPlugin(), name="good") is None
+
+
+def test_tracing_setting_is_read_once(monkeypatch, caplog):
+    host = build_plugin_host(load_entry_points=False, plugins=[("good", GoodPlugin())])
+    monkeypatch.setenv("NTO_TRACE_HOOKS", "1")  # too late: the host read its settings
+    with caplog.at_level("INFO", logger="nto.plugins.host"):
+        host.collect("nto_rbac_rules")
+    assert "hook nto_rbac_rules" not in caplog.text

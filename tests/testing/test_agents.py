@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from nto.plugins import hookimpl
 from nto.testing import simulate_node_agents
 from tests.testing.conftest import MERGE
 
@@ -46,3 +47,53 @@ def test_daemonset_status_catches_up_with_each_generation(emulated_cluster, http
     assert second["metadata"]["generation"] == 2
     assert second["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "2"
     assert second["status"]["observedGeneration"] == 2
+
+
+def _profile(node: str, tuned: str) -> dict:
+    annotations = {"tuned.openshift.io/bootcmdline-deps": "t:1"}
+    return {
+        "apiVersion": "tuned.openshift.io/v1",
+        "kind": "Profile",
+        "metadata": {"name": node, "namespace": NS, "annotations": annotations},
+        "spec": {"config": {"tunedProfile": tuned}},
+    }
+
+
+def _cmdline(cluster, node: str) -> str:
+    return cluster.get("v1", "Node", node)["metadata"]["annotations"][
+        "tuned.openshift.io/bootcmdline"
+    ]
+
+
+def test_the_generic_agents_know_no_plugin(emulated_cluster):
+    """No profile name is special to nto.testing: without plugins the command line is empty."""
+    emulated_cluster.apply({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n0"}})
+    emulated_cluster.apply(_profile("n0", "openshift-node-performance-manual"))
+    simulate_node_agents(emulated_cluster)
+    assert _cmdline(emulated_cluster, "n0") == ""
+
+
+class Isolating:
+    @hookimpl
+    def nto_emulated_node_cmdline(self, profile):  # type: ignore[no-untyped-def]
+        if profile["spec"]["config"]["tunedProfile"] == "isolating":
+            return "isolcpus=1 nohz_full=1"
+        return None
+
+
+class Broken:
+    @hookimpl
+    def nto_emulated_node_cmdline(self, profile):  # type: ignore[no-untyped-def]
+        return 42
+
+
+def test_plugins_supply_the_command_line_of_their_profiles(emulated_cluster, make_host):
+    host = make_host(("isolating", Isolating()), ("broken", Broken()))
+    for node, tuned in (("n0", "isolating"), ("n1", "openshift-node")):
+        emulated_cluster.apply({"apiVersion": "v1", "kind": "Node", "metadata": {"name": node}})
+        emulated_cluster.apply(_profile(node, tuned))
+    simulate_node_agents(emulated_cluster, plugins=host)
+    assert _cmdline(emulated_cluster, "n0") == "isolcpus=1 nohz_full=1"
+    assert _cmdline(emulated_cluster, "n1") == ""
+    assert [(f.plugin, f.stage) for f in host.failures] == [("broken", "nto_emulated_node_cmdline")]
+    assert "return a string of kernel arguments or None" in host.failures[0].error

@@ -9,12 +9,15 @@ from __future__ import annotations
 import base64
 import json
 import pathlib
+import ssl
 import subprocess
 import sys
 import urllib.request
 from typing import Any
 
-from nto.testing._service_ca import INJECT_ANNOTATION, ServiceRoutes
+import pytest
+
+from nto.testing._service_ca import INJECT_ANNOTATION, ServiceRoutes, issue_webhook_certs
 from tests.testing.test_tables import WIDGET_CRD
 
 CA = b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
@@ -128,3 +131,47 @@ def _check_standalone(process: subprocess.Popen[str], certs: pathlib.Path) -> No
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _handshake(ca_file, cert_file, key_file, hostname: str) -> None:
+    """A TLS handshake in memory, the client verifying ``hostname`` against the CA."""
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert_file, key_file)
+    client_context = ssl.create_default_context(cafile=str(ca_file))
+    pipes = [ssl.MemoryBIO() for _ in range(4)]
+    client = client_context.wrap_bio(pipes[0], pipes[1], server_hostname=hostname)
+    server = server_context.wrap_bio(pipes[2], pipes[3], server_side=True)
+    done = {"client": False, "server": False}
+    for _ in range(20):
+        for name, end in (("client", client), ("server", server)):
+            if not done[name]:
+                try:
+                    end.do_handshake()
+                    done[name] = True
+                except ssl.SSLWantReadError:
+                    pass
+        pipes[2].write(pipes[1].read())
+        pipes[0].write(pipes[3].read())
+        if all(done.values()):
+            return
+    raise AssertionError("handshake did not finish")
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        pytest.param("performance-addon-operator-service", id="performance-plugin"),
+        pytest.param("widgets-webhook", id="any-plugin"),
+    ],
+)
+def test_webhook_certs_serve_any_service_of_the_operator_namespace(tmp_path, service):
+    """The emulator's serving certificate names no plugin's Service."""
+    ca = issue_webhook_certs(tmp_path)
+    hostname = f"{service}.openshift-cluster-node-tuning-operator.svc"
+    _handshake(ca, tmp_path / "apiserver.crt", tmp_path / "apiserver.key", hostname)
+
+
+def test_webhook_certs_do_not_serve_other_namespaces(tmp_path):
+    ca = issue_webhook_certs(tmp_path)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        _handshake(ca, tmp_path / "apiserver.crt", tmp_path / "apiserver.key", "svc.other.svc")

@@ -1,7 +1,9 @@
-"""The generated CRD manifests, shipped as package data.
+"""The core's generated CRD manifests (``tuned.openshift.io``), shipped as package data.
 
-Neighbours: `nto_api.crdgen` produces them (``hack/gen_crds.py`` writes the files); the bundle
-generator, the emulated API server and tests read them with `load_crds`.
+The PerformanceProfile CRD is generated from this package's models too, but ships with the
+performance plugin (``nto_performance.crds``), so that a cluster without that plugin does not
+serve it. Neighbours: `nto_api.crdgen` produces them (``hack/gen_crds.py`` writes the files);
+the bundle generator, the emulated API server and tests read them with `load_crds`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ __all__ = ["load_crds"]
 
 
 def load_crds() -> list[dict[str, Any]]:
-    """Every shipped CRD, parsed, in file-name order."""
+    """Every CRD shipped here (the core's), parsed, in file-name order."""
     import yaml  # deferred: keeps `import nto_api` light
 
     folder = resources.files(__name__)

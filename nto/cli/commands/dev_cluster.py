@@ -1,6 +1,9 @@
 """``nto dev-cluster``: run the emulated API server (:mod:`nto.testing`) for local work.
 
 ``--kubeconfig`` (the flag every command has) names the kubeconfig this command *writes*.
+Without ``--crds`` it installs the core's CRDs and those of every enabled plugin (hook
+``nto_crds``): a plugin switched off with ``--disable-plugin`` or ``NTO_DISABLED_PLUGINS``
+brings none.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from nto.cli.flags import UsageError
-from nto.plugins.types import CliCommand
+from nto.plugins.types import CliCommand, JSONDict
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -19,7 +22,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         type=Path,
-        help="CRD file or directory to load (default: the project's CRDs)",
+        help="CRD file or directory to load (default: the core's and the enabled plugins' CRDs)",
     )
     parser.add_argument(
         "--webhook-url",
@@ -41,11 +44,12 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(
             "--kubeconfig is required: the kubeconfig to write for the emulated cluster"
         )
-    from importlib import resources
-
+    from nto.bundle.crds import core_crds
     from nto.testing.__main__ import main
 
-    crds = list(args.crds) or [Path(str(resources.files("nto_api.crds")))]
+    manifests: list[JSONDict] = []
+    if not args.crds:
+        manifests = core_crds() + [crd for _, crd in args.plugin_host.collect("nto_crds")]
     argv = ["--port", str(args.port), "--kubeconfig", str(args.kubeconfig), "--crds"]
     for flag, value in (
         ("--webhook-url", args.webhook_url),
@@ -54,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     ):
         if value:
             argv[:0] = [flag, str(value)]
-    return main([*argv, *map(str, crds)])
+    return main([*argv, *map(str, args.crds)], crds=manifests)
 
 
 COMMAND = CliCommand(

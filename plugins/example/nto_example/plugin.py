@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from nto.plugins import OperatorContext, PolicyRule, hookimpl
+from nto.plugins import OperatorContext, PluginMetadata, PolicyRule, hookimpl
+
+
+@hookimpl
+def nto_plugin_metadata() -> PluginMetadata:
+    """An example: the bundle ships it switched off (``NTO_DISABLED_PLUGINS``)."""
+    return PluginMetadata(disabled_by_default=True)
 
 
 @hookimpl

@@ -1,19 +1,15 @@
 """The example plugin: label values from Profiles (pure), and its controller in an operator run
-in-process against the emulated cluster (``nto.testing``)."""
+in-process against the emulated cluster. Like the plugin, it uses only the core's public
+surface (``nto.plugins``, ``nto.testing``)."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from nto.operator.runtime import build_operator
-from nto.operator.settings import OperatorSettings
-from nto.plugins import build_plugin_host
-from nto.testing import EmulatedCluster, wait_for
+from nto.testing import EmulatedCluster, running_operator, wait_for
 from nto_example import LABEL, label_patch, plugin
 from nto_example.labeler import label_value
 
@@ -67,22 +63,14 @@ def test_rules_cover_only_what_the_labeler_calls():
 def emulated_cluster_crds() -> list[Any]:
     from nto_api.crds import load_crds
 
-    return [crd for crd in load_crds() if crd["spec"]["group"] == "tuned.openshift.io"]
+    return load_crds()  # the core's CRDs: Tuned and Profile
 
 
 @pytest.fixture
 def operator(emulated_cluster: EmulatedCluster, kubeconfig) -> Iterator[None]:
-    host = build_plugin_host(load_entry_points=False, plugins=[("example", plugin)])
-    settings = OperatorSettings(leader_election=False, metrics_insecure=True, metrics_port=0)
-    running = build_operator(settings, host)
-    stop = threading.Event()
-    thread = threading.Thread(target=lambda: asyncio.run(running.run(stop_flag=stop)), daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=15)
-    assert not thread.is_alive(), "the operator did not stop"
-    assert host.failures == []
+    with running_operator(("example", plugin)) as running:
+        yield
+    assert running.host.failures == []
 
 
 def node_label(cluster: EmulatedCluster, name: str) -> Any:

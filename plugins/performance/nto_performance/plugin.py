@@ -14,6 +14,7 @@ from nto.plugins import (
     MustGatherStep,
     OperatorContext,
     OperatorPlugin,
+    PluginMetadata,
     PolicyRule,
     RelatedObject,
     WebhookRoute,
@@ -21,6 +22,13 @@ from nto.plugins import (
 )
 
 GROUP = "performance.openshift.io"
+
+
+@hookimpl
+def nto_plugin_metadata() -> PluginMetadata:
+    from nto_performance.webhooks.manifests import SERVING_CERT_SECRET
+
+    return PluginMetadata(webhook_secret=SERVING_CERT_SECRET)
 
 
 @hookimpl
@@ -81,9 +89,9 @@ def _controller_rbac_rules() -> list[PolicyRule]:
 
 @hookimpl
 def nto_crds() -> list[JSONDict]:
-    from nto_api.crds import load_crds
+    from nto_performance.crds import load_crds
 
-    return [crd for crd in load_crds() if crd["spec"]["group"] == GROUP]
+    return load_crds()
 
 
 @hookimpl
@@ -150,3 +158,10 @@ def nto_must_gather_steps() -> list[MustGatherStep]:
     from nto_performance.mustgather import gather_script
 
     return [MustGatherStep(name="performance", script=gather_script())]
+
+
+@hookimpl
+def nto_emulated_node_cmdline(profile: JSONDict) -> str | None:
+    from nto_performance.emulated import emulated_cmdline
+
+    return emulated_cmdline(profile)

@@ -22,6 +22,7 @@ from nto.operator.https import HTTPSServer
 from nto.operator.tls import TLSFiles
 from nto.operator.webhook_server import webhook_app
 from nto_api.crds import load_crds
+from nto_performance.crds import load_crds as plugin_crds
 from nto_performance.webhooks import KubeClusterDataProvider, routes
 from nto_performance.webhooks.manifests import validating_webhook_configuration
 
@@ -32,7 +33,7 @@ ALPHA = "performance.openshift.io/v1alpha1"
 
 
 def crds_with_ca(ca_bundle: str) -> list[dict[str, Any]]:
-    crds = copy.deepcopy(load_crds())
+    crds = copy.deepcopy(load_crds() + plugin_crds())
     for crd in crds:
         conversion = crd["spec"].get("conversion") or {}
         if conversion.get("strategy") == "Webhook":
