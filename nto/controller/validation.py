@@ -70,16 +70,6 @@ class ValidCondition:
         """Whether the Tuned is valid."""
         return self.status == "True"
 
-    def as_condition(self, last_transition_time: str) -> dict[str, str]:
-        """The wire-format condition."""
-        return {
-            "type": VALID_CONDITION,
-            "status": self.status,
-            "lastTransitionTime": last_transition_time,
-            "reason": self.reason,
-            "message": self.message,
-        }
-
 
 _VALID = ValidCondition("True", AS_EXPECTED, "")
 

@@ -226,9 +226,6 @@ class Operator:
             await client.__aexit__(None, None, None)
         self._clients.clear()
 
-    def _server_plan(self) -> list[HTTPSServer]:
-        return self._metrics_servers() + self._webhook_servers()
-
     def _metrics_servers(self) -> list[HTTPSServer]:
         settings = self.settings
         return [

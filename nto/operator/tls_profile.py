@@ -34,8 +34,6 @@ from nto.kube.client import ApiError, KubeClient
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TYPE: Final = "Intermediate"
-
 VERSIONS: Final[Mapping[str, ssl.TLSVersion]] = {
     "VersionTLS10": ssl.TLSVersion.TLSv1,
     "VersionTLS11": ssl.TLSVersion.TLSv1_1,
