@@ -28,7 +28,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from nto.controller._objects import annotations_of, get_list, get_map, name_of, str_map
 from nto.controller.computed import ComputedProfile, NodeFacts, Operand, deferred_mode
 from nto.controller.matching import (
     NODE,
@@ -42,6 +41,7 @@ from nto.controller.matching import (
 from nto.controller.names import DEFERRED_ANNOTATION
 from nto.controller.pools import NodePools, pools_for_machine_config_labels, pools_for_node
 from nto.controller.validation import unsafe_profile_name, uses_pod_labels
+from nto_api.objects import annotations_of, get_list, get_map, name_of, str_map
 
 __all__ = [
     "FALLBACK_PROFILE",

@@ -22,13 +22,13 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
-from nto.controller._objects import JSONDict, annotations_of, get_list, get_map, name_of, str_map
 from nto.controller.names import (
     GENERATED_BY_CONTROLLER_VERSION_ANNOTATION,
     MACHINECONFIG_API_VERSION,
     machine_config_name,
 )
 from nto.controller.pools import pools_for_machine_config_labels
+from nto_api.objects import JSONDict, annotations_of, get_list, get_map, name_of, str_map
 
 __all__ = [
     "C_WHITESPACE",

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from nto.controller._objects import JSONDict, get_list, name_of
 from nto.controller.conditions import set_condition
 from nto.controller.matching import POD, iter_match_items, match_type
 from nto.controller.names import VALID_CONDITION
+from nto_api.objects import JSONDict, get_list, name_of
 
 __all__ = [
     "AS_EXPECTED",
