@@ -26,6 +26,7 @@ __all__ = [
     "namespace_of",
     "resource_version_of",
     "str_map",
+    "uid_of",
 ]
 
 JSONDict = dict[str, Any]
@@ -92,6 +93,11 @@ def namespace_of(obj: Any) -> str:
 def resource_version_of(obj: Any) -> str:
     """``metadata.resourceVersion`` (of an object or a list), or an empty string."""
     return _meta_text(obj, "resourceVersion")
+
+
+def uid_of(obj: Any) -> str:
+    """``metadata.uid``, or an empty string."""
+    return _meta_text(obj, "uid")
 
 
 def labels_of(obj: Any) -> dict[str, str]:

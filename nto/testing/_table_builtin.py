@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nto.testing._table_cells import AGE, NAME, Column, Obj, age_of, path_column
+from nto_api.objects import labels_of, metadata_of
 
 
 def _condition(obj: Obj, kind: str) -> Mapping[str, Any]:
@@ -30,7 +31,7 @@ def _node_status(obj: Obj) -> str:
 
 
 def _node_roles(obj: Obj) -> str:
-    labels = obj.get("metadata", {}).get("labels") or {}
+    labels = labels_of(obj)
     roles = sorted(
         {key.split("/", 1)[1] for key in labels if key.startswith("node-role.kubernetes.io/")}
         | ({labels["kubernetes.io/role"]} if labels.get("kubernetes.io/role") else set())
@@ -66,7 +67,7 @@ def _pod_ready(obj: Obj) -> str:
 
 def _pod_status(obj: Obj) -> str:
     status = obj.get("status", {})
-    if obj.get("metadata", {}).get("deletionTimestamp"):
+    if metadata_of(obj).get("deletionTimestamp"):
         return "Terminating"
     for container in status.get("containerStatuses") or []:
         waiting = (container.get("state") or {}).get("waiting") or {}
@@ -108,7 +109,7 @@ def _event_last_seen(obj: Obj) -> str:
         age = age_of(obj.get(field))
         if age is not None:
             return age
-    return age_of(obj.get("metadata", {}).get("creationTimestamp")) or "<unknown>"
+    return age_of(metadata_of(obj).get("creationTimestamp")) or "<unknown>"
 
 
 def _event_object(obj: Obj) -> str:
