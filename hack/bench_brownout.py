@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 from nto.bundle.generate import DISABLED_BY_DEFAULT  # noqa: E402
 from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
+from nto_api.names import CONFIG_V1, TUNED_V1  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
 NS = "openshift-cluster-node-tuning-operator"
-TUNED = "tuned.openshift.io/v1"
 
 
 def node(name: str) -> dict[str, Any]:
@@ -36,7 +36,7 @@ def node(name: str) -> dict[str, Any]:
 
 
 def degraded(cluster: EmulatedCluster) -> dict[str, Any]:
-    operator = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {}
+    operator = cluster.get(CONFIG_V1, "ClusterOperator", "node-tuning") or {}
     conditions = (operator.get("status") or {}).get("conditions") or []
     return next((c for c in conditions if c["type"] == "Degraded"), {})
 
@@ -71,7 +71,7 @@ def main() -> int:
         with OperatorProcess(command, kubeconfig=cluster.kubeconfig_path, env=env) as operator:
             assert operator.process is not None
             pid = operator.process.pid
-            wait_for(lambda: len(cluster.list(TUNED, "Profile", NS)) == args.nodes, timeout=120)
+            wait_for(lambda: len(cluster.list(TUNED_V1, "Profile", NS)) == args.nodes, timeout=120)
             wait_for(lambda: degraded(cluster).get("status") == "False", timeout=60)
             fault = cluster.inject_fault(500, count=10**9, resource="profiles")
             cluster.break_watches()
@@ -96,7 +96,7 @@ def main() -> int:
                 return 1
             wait_for(lambda: degraded(cluster).get("status") == "False", timeout=300)
             cleared = time.monotonic() - healed
-            wait_for(lambda: cluster.get(TUNED, "Profile", "late-worker", NS), timeout=300)
+            wait_for(lambda: cluster.get(TUNED_V1, "Profile", "late-worker", NS), timeout=300)
             converged = time.monotonic() - healed
             print(f"Degraded cleared after heal:  {cleared:.1f} s")
             print(f"converged after heal:         {converged:.1f} s (new Node's Profile written)")

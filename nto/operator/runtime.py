@@ -49,6 +49,7 @@ from nto.plugins.types import (
     WebhookRoute,
 )
 from nto.reconciler import handlers as tuned_controller
+from nto_api.names import CONFIG_V1
 
 logger = logging.getLogger(__name__)
 
@@ -296,7 +297,7 @@ async def _relay(source: StopFlag, target: asyncio.Event) -> None:
 
 
 async def _timings_from_cluster(client: KubeClient) -> LeaseTimings:
-    infrastructure = await client.get("config.openshift.io/v1", "infrastructures", "cluster")
+    infrastructure = await client.get(CONFIG_V1, "infrastructures", "cluster")
     topology = ((infrastructure or {}).get("status") or {}).get("controlPlaneTopology")
     return timings_for_topology(topology)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nto.testing._table_cells import AGE, NAME, Column, Obj, age_of, path_column
+from nto_api.names import CONFIG_GROUP, MACHINECONFIG_GROUP
 from nto_api.objects import labels_of, metadata_of
 
 
@@ -218,7 +219,7 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
     ("", "events"): _event_columns(),
     ("events.k8s.io", "events"): _event_columns(),
     # OpenShift kinds served without their CRDs: the columns those CRDs declare.
-    ("config.openshift.io", "clusteroperators"): (
+    (CONFIG_GROUP, "clusteroperators"): (
         NAME,
         path_column("Version", "string", '.status.versions[?(@.name=="operator")].version'),
         *(
@@ -230,7 +231,7 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
         ),
         path_column("Message", "string", '.status.conditions[?(@.type=="Progressing")].message'),
     ),
-    ("machineconfiguration.openshift.io", "machineconfigpools"): (
+    (MACHINECONFIG_GROUP, "machineconfigpools"): (
         NAME,
         path_column("Config", "string", ".status.configuration.name"),
         *(
@@ -245,7 +246,7 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
         path_column("DegradedMachineCount", "number", ".status.degradedMachineCount"),
         path_column("Age", "date", ".metadata.creationTimestamp"),
     ),
-    ("machineconfiguration.openshift.io", "machineconfigs"): (
+    (MACHINECONFIG_GROUP, "machineconfigs"): (
         NAME,
         path_column(
             "GeneratedByController",
