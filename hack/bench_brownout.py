@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nto.bundle.generate import DISABLED_BY_DEFAULT  # noqa: E402
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
+from nto.testing import EmulatedCluster, OperatorProcess, free_port, operator_command, wait_for  # noqa: E402
 from nto_api.names import CONFIG_V1, TUNED_V1  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
@@ -57,16 +57,7 @@ def main() -> int:
     with EmulatedCluster() as cluster:
         cluster.load_crds(project_crds())
         cluster.apply([node(f"worker-{i}") for i in range(args.nodes)])
-        command = [
-            sys.executable,
-            "-m",
-            "nto",
-            "operator",
-            "--metrics-insecure",
-            f"--metrics-port={free_port()}",
-            f"--webhook-port={free_port()}",
-            "--enable-leader-election=false",
-        ]
+        command = operator_command(f"--webhook-port={free_port()}")
         assert cluster.kubeconfig_path is not None
         with OperatorProcess(command, kubeconfig=cluster.kubeconfig_path, env=env) as operator:
             assert operator.process is not None

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
+from nto.testing import EmulatedCluster, OperatorProcess, operator_command, wait_for  # noqa: E402
 from nto_api.names import TUNED_V1  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
@@ -50,15 +50,7 @@ def main() -> int:
             for i in range(args.nodes)
         ]
         cluster.apply(nodes)
-        command = [
-            sys.executable,
-            "-m",
-            "nto",
-            "operator",
-            "--metrics-insecure",
-            f"--metrics-port={free_port()}",
-            "--enable-leader-election=false",
-        ]
+        command = operator_command()
         assert cluster.kubeconfig_path is not None
         with OperatorProcess(
             command, kubeconfig=cluster.kubeconfig_path, env={"RELEASE_VERSION": "bench"}

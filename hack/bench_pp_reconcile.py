@@ -20,7 +20,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
+from nto.testing import EmulatedCluster, OperatorProcess, operator_command, wait_for  # noqa: E402
 from nto_api.names import MACHINECONFIG_V1, PERFORMANCE_V2, TUNED_V1  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
@@ -99,15 +99,7 @@ def main() -> int:
     with EmulatedCluster() as cluster:
         cluster.load_crds(project_crds())
         cluster.apply([obj for i in range(count) for obj in world(i)])
-        command = [
-            sys.executable,
-            "-m",
-            "nto",
-            "operator",
-            "--metrics-insecure",
-            f"--metrics-port={free_port()}",
-            "--enable-leader-election=false",
-        ]
+        command = operator_command()
         assert cluster.kubeconfig_path is not None
         stop = threading.Event()
         player = threading.Thread(target=play_nodes, args=(cluster, stop), daemon=True)

@@ -16,7 +16,6 @@ import argparse
 import json
 import re
 import signal
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -26,7 +25,13 @@ import yaml
 
 from nto.bundle.generate import DISABLED_BY_DEFAULT
 from nto.plugins.host import build_plugin_host
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, simulate_node_agents
+from nto.testing import (
+    EmulatedCluster,
+    OperatorProcess,
+    free_port,
+    operator_command,
+    simulate_node_agents,
+)
 from nto_api.names import MACHINECONFIG_V1, PERFORMANCE_V2
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -242,15 +247,7 @@ def run(once: bool, settle: float) -> int:
         print(f"==> Starting the operator (plugins: {plugins}) ", end="", flush=True)
         port = free_port()
         assert cluster.kubeconfig_path is not None
-        command = [
-            sys.executable,
-            "-m",
-            "nto",
-            "operator",
-            "--metrics-insecure",
-            f"--metrics-port={port}",
-        ]
-        command.append("--enable-leader-election=false")
+        command = operator_command(metrics_port=port)
         env = {"RELEASE_VERSION": "demo", "NTO_DISABLED_PLUGINS": ",".join(DISABLED_BY_DEFAULT)}
         with OperatorProcess(command, kubeconfig=cluster.kubeconfig_path, env=env) as operator:
             deadline = time.monotonic() + 60

@@ -9,7 +9,9 @@ Public surface (everything else is private):
   requests, fault injection, bearer-token checks and a record of raw request paths; for kubectl:
   OpenAPI v2/v3, ``fieldValidation``, server-side Tables and server-side apply);
   ``docs/testing.md`` lists what it does not serve;
-- :class:`OperatorProcess` runs an operator command against it as a subprocess;
+- :class:`OperatorProcess` runs an operator command (:func:`operator_command` builds the
+  project's own) against it as a subprocess, :func:`operator_thread` runs the operator
+  in-process in a thread;
 - :func:`wait_for` polls a predicate with a timeout;
 - :class:`ApiError`, :class:`Fault`, :class:`ResourceInfo` appear in their signatures.
 
@@ -29,7 +31,8 @@ if TYPE_CHECKING:
     from nto.testing._errors import ApiError
     from nto.testing._faults import Fault
     from nto.testing._limits import run_limited
-    from nto.testing._process import OperatorProcess, free_port, wait_for
+    from nto.testing._operator import operator_thread
+    from nto.testing._process import OperatorProcess, free_port, operator_command, wait_for
     from nto.testing._resources import ResourceInfo
 
 __all__ = [
@@ -39,6 +42,8 @@ __all__ = [
     "OperatorProcess",
     "ResourceInfo",
     "free_port",
+    "operator_command",
+    "operator_thread",
     "run_limited",
     "simulate_node_agents",
     "wait_for",
@@ -51,6 +56,8 @@ _HOMES = {
     "OperatorProcess": "nto.testing._process",
     "ResourceInfo": "nto.testing._resources",
     "free_port": "nto.testing._process",
+    "operator_command": "nto.testing._process",
+    "operator_thread": "nto.testing._operator",
     "run_limited": "nto.testing._limits",
     "simulate_node_agents": "nto.testing._agents",
     "wait_for": "nto.testing._process",

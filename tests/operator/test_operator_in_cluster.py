@@ -7,17 +7,15 @@ land on the user's objects.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from nto.operator.runtime import Operator, build_operator
+from nto.operator.runtime import Operator
 from nto.operator.settings import OperatorSettings
 from nto.plugins import hookimpl
-from nto.testing import EmulatedCluster, wait_for
+from nto.testing import EmulatedCluster, operator_thread, wait_for
 
 GROUP = "example.io"
 
@@ -74,14 +72,8 @@ def running_operator(
 ) -> Iterator[Operator]:
     emulated_cluster.load_crds([gadget_crd()])
     settings = OperatorSettings(metrics_insecure=True, metrics_port=0)
-    operator = build_operator(settings, make_host(("gadgets", GadgetPlugin())))
-    stop = threading.Event()
-    thread = threading.Thread(target=lambda: asyncio.run(operator.run(stop_flag=stop)), daemon=True)
-    thread.start()
-    yield operator
-    stop.set()
-    thread.join(timeout=15)
-    assert not thread.is_alive(), "the operator did not stop"
+    with operator_thread(make_host(("gadgets", GadgetPlugin())), settings) as operator:
+        yield operator
 
 
 def gadget(name: str, parts: list[str]) -> dict[str, Any]:
