@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from nto.operator.webhook_server import read_body
 from nto.testing._schema_values import copy_json
 
 logger = logging.getLogger(__name__)
@@ -196,19 +197,6 @@ def _timeout_param(timeout: float) -> str:
     return f"{int(timeout)}s" if float(timeout).is_integer() else f"{timeout:g}s"
 
 
-async def _read_body(stream: aiohttp.StreamReader, limit: int) -> bytes | None:
-    """The whole answer, or ``None`` once it passes ``limit`` bytes (``read(n)`` would stop at
-    what is buffered: over TLS, one ~16 KB record)."""
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await stream.readany():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def _post(endpoint: Endpoint, body: dict[str, Any], timeout: float) -> Any:
     """POST ``body`` as JSON and return the decoded JSON answer, or raise WebhookCallError."""
     url = endpoint.url
@@ -232,7 +220,7 @@ async def _post(endpoint: Endpoint, body: dict[str, Any], timeout: float) -> Any
                 server_hostname=endpoint.server_name,
             ) as response,
         ):
-            payload = await _read_body(response.content, MAX_RESPONSE_BYTES)
+            payload = await read_body(response.content, MAX_RESPONSE_BYTES)
             status = response.status
     except aiohttp.ClientConnectorCertificateError as error:
         raise fail("tls", f"TLS verification failed: {error.certificate_error}") from error
