@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from nto.testing import EmulatedCluster, OperatorProcess, operator_command, wait_for  # noqa: E402
 from nto_api.names import MACHINECONFIG_V1, PERFORMANCE_V2, TUNED_V1  # noqa: E402
+from nto_api.objects import annotations_of  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
 NS = "openshift-cluster-node-tuning-operator"
@@ -70,7 +71,7 @@ def play_nodes(cluster: EmulatedCluster, stop: threading.Event) -> None:
     while not stop.is_set():
         nodes = {n["metadata"]["name"]: n for n in cluster.list("v1", "Node")}
         for found in cluster.list(TUNED_V1, "Profile", NS):
-            deps = (found["metadata"].get("annotations") or {}).get(DEPS)
+            deps = annotations_of(found).get(DEPS)
             node = nodes.get(found["metadata"]["name"])
             if not deps or node is None or "openshift-node-performance" not in deps:
                 continue

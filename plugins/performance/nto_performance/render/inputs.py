@@ -32,6 +32,7 @@ from nto_api.names import (
     PERFORMANCE_V1ALPHA1,
     PERFORMANCE_V2,
 )
+from nto_api.objects import name_of
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.render.errors import InputError
 
@@ -142,8 +143,7 @@ def _collect(inputs: Inputs, source: Source, document: Any) -> None:
         logger.debug("skipping %s: not an object", source)
         return
     api_version, kind = document.get("apiVersion"), document.get("kind")
-    metadata = document.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, dict) else None
+    name = name_of(document) or None
     if kind == _PROFILE_KIND and api_version == PERFORMANCE_V2:
         inputs.profiles.append((source, _parse(PerformanceProfile, document, source)))
     elif kind == _PROFILE_KIND and api_version in _OLD_PROFILE_VERSIONS:
@@ -171,8 +171,7 @@ def _parse(model: type[M], document: dict[str, Any], source: Source) -> M:
         from nto_api.registry import field_errors
 
         listing = "; ".join(f"{path}: {message}" for path, message in field_errors(exc))
-        metadata = document.get("metadata")
-        name = metadata.get("name") if isinstance(metadata, dict) else None
+        name = name_of(document) or None
         raise InputError(
             f"{document.get('kind')} {name!r} in {source} is invalid: {listing}; fix these fields"
         ) from exc
