@@ -187,16 +187,20 @@ def _apply_profiles(wanted: dict[str, _Triple], inputs: StatusInputs) -> None:
         wanted[DEGRADED] = ("True", "MCLabelsAcrossMCPs", message)
 
 
-def _watch_degraded(wanted: dict[str, _Triple], failures: Sequence[str]) -> None:
-    if not failures:
-        return
-    listed = ", ".join(failures)
-    status, reason, message = wanted[DEGRADED]
+def _add_degraded(wanted: dict[str, _Triple], reason: str, alone: str, appended: str) -> None:
+    """Degraded with ``reason``, or ``appended`` to the message of a reason already degrading."""
+    status, old_reason, old_message = wanted[DEGRADED]
     if status == "True":
-        wanted[DEGRADED] = (status, reason, f"{message}; failing watches: {listed}")
+        wanted[DEGRADED] = (status, old_reason, f"{old_message}; {appended}")
     else:
-        text = f"Watching {listed} keeps failing; retrying, the operator may act on stale state"
-        wanted[DEGRADED] = ("True", WATCH_FAILING, text)
+        wanted[DEGRADED] = ("True", reason, alone)
+
+
+def _watch_degraded(wanted: dict[str, _Triple], failures: Sequence[str]) -> None:
+    if failures:
+        listed = ", ".join(failures)
+        alone = f"Watching {listed} keeps failing; retrying, the operator may act on stale state"
+        _add_degraded(wanted, WATCH_FAILING, alone, f"failing watches: {listed}")
 
 
 def _listed(items: Sequence[str], limit: int = 5) -> str:
@@ -206,43 +210,26 @@ def _listed(items: Sequence[str], limit: int = 5) -> str:
 
 def _contained_degraded(wanted: dict[str, _Triple], inputs: StatusInputs) -> None:
     """Oversized Tuneds and failed Profile writes: Degraded, unless a core reason already is."""
-    found: list[tuple[str, str]] = []
     if inputs.oversized_tuneds:
         names = ", ".join(sorted(inputs.oversized_tuneds))
-        found.append(
-            (
-                "ProfilesTooLarge",
-                f"Tuned(s) {names} left out of every Profile: their TuneD profiles would make "
-                "Profiles too large to store; see their Valid condition",
-            )
+        message = (
+            f"Tuned(s) {names} left out of every Profile: their TuneD profiles would make "
+            "Profiles too large to store; see their Valid condition"
         )
+        _add_degraded(wanted, "ProfilesTooLarge", message, message)
     if inputs.profile_write_failures:
         count, total = len(inputs.profile_write_failures), len(inputs.profiles)
-        found.append(
-            (
-                "ProfileWriteFailed",
-                f"{count} Profile(s) could not be written ({total} exist): "
-                + _listed(inputs.profile_write_failures),
-            )
+        message = f"{count} Profile(s) could not be written ({total} exist): " + _listed(
+            inputs.profile_write_failures
         )
-    for reason, message in found:
-        status, old_reason, old_message = wanted[DEGRADED]
-        if status == "True":
-            wanted[DEGRADED] = (status, old_reason, f"{old_message}; {message}")
-        else:
-            wanted[DEGRADED] = ("True", reason, message)
+        _add_degraded(wanted, "ProfileWriteFailed", message, message)
 
 
 def _plugin_degraded(wanted: dict[str, _Triple], failures: Sequence[str]) -> None:
-    if not failures:
-        return
-    listed = "; ".join(failures)
-    status, reason, message = wanted[DEGRADED]
-    if status == "True":
-        wanted[DEGRADED] = (status, reason, f"{message}; plugin failures: {listed}")
-    else:
-        text = f"Plugin failures: {listed}; the core keeps tuning nodes"
-        wanted[DEGRADED] = ("True", "PluginFailed", text)
+    if failures:
+        listed = "; ".join(failures)
+        alone = f"Plugin failures: {listed}; the core keeps tuning nodes"
+        _add_degraded(wanted, "PluginFailed", alone, f"plugin failures: {listed}")
 
 
 def compute_status(

@@ -13,6 +13,7 @@ Public surface (everything else is private):
   project's own) against it as a subprocess, :func:`operator_thread` runs the operator
   in-process in a thread;
 - :func:`wait_for` polls a predicate with a timeout;
+- :func:`unpack_reference_binary` unpacks a Go reference binary for side-by-side tests;
 - :class:`ApiError`, :class:`Fault`, :class:`ResourceInfo` appear in their signatures.
 
 Names are imported lazily, so that the pytest plugin (:mod:`nto.testing.pytest_plugin`), loaded
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from nto.testing._limits import run_limited
     from nto.testing._operator import operator_thread
     from nto.testing._process import OperatorProcess, free_port, operator_command, wait_for
+    from nto.testing._reference_bin import ReferenceBinaryMissing, unpack_reference_binary
     from nto.testing._resources import ResourceInfo
 
 __all__ = [
@@ -40,12 +42,14 @@ __all__ = [
     "EmulatedCluster",
     "Fault",
     "OperatorProcess",
+    "ReferenceBinaryMissing",
     "ResourceInfo",
     "free_port",
     "operator_command",
     "operator_thread",
     "run_limited",
     "simulate_node_agents",
+    "unpack_reference_binary",
     "wait_for",
 ]
 
@@ -54,12 +58,14 @@ _HOMES = {
     "EmulatedCluster": "nto.testing._cluster",
     "Fault": "nto.testing._faults",
     "OperatorProcess": "nto.testing._process",
+    "ReferenceBinaryMissing": "nto.testing._reference_bin",
     "ResourceInfo": "nto.testing._resources",
     "free_port": "nto.testing._process",
     "operator_command": "nto.testing._process",
     "operator_thread": "nto.testing._operator",
     "run_limited": "nto.testing._limits",
     "simulate_node_agents": "nto.testing._agents",
+    "unpack_reference_binary": "nto.testing._reference_bin",
     "wait_for": "nto.testing._process",
 }
 

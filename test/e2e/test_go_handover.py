@@ -18,7 +18,6 @@ Nodes and the DaemonSet as it writes them) and asserts that ours rewrites none o
 from __future__ import annotations
 
 import fnmatch
-import lzma
 import re
 import socket
 import sys
@@ -34,14 +33,20 @@ import yaml
 
 from nto.bundle.generate import DISABLED_BY_DEFAULT
 from nto.controller.daemonset import desired_daemonset
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for
+from nto.testing import (
+    EmulatedCluster,
+    OperatorProcess,
+    ReferenceBinaryMissing,
+    free_port,
+    unpack_reference_binary,
+    wait_for,
+)
 
 from .test_performance_profile import BOOTCMDLINE, DEPS, MCO, NS, PP_API, TUNED, cnf_pool, profile
 
 pytestmark = pytest.mark.e2e
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
-REFERENCE_BIN = SHARED / "reference-bin" / "cluster-node-tuning-operator.xz"
 RELEASE = "4.99.0"
 IMAGE = "quay.io/example/cluster-node-tuning-operator:4.99.0"
 CMDLINE = "skew_tick=1 nohz=on"
@@ -194,12 +199,12 @@ def operands(cluster: EmulatedCluster) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def go_operator(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Go reference operator, unpacked once per module (never into the repository)."""
-    if not REFERENCE_BIN.is_file():
-        pytest.skip(f"the Go reference operator {REFERENCE_BIN} is absent (read-only shared data)")
-    binary = tmp_path_factory.mktemp("go-operator") / "cluster-node-tuning-operator-go"
-    binary.write_bytes(lzma.decompress(REFERENCE_BIN.read_bytes()))
-    binary.chmod(0o755)
-    return binary
+    try:
+        return unpack_reference_binary(
+            "cluster-node-tuning-operator", tmp_path_factory.mktemp("go-operator")
+        )
+    except ReferenceBinaryMissing as missing:
+        pytest.skip(str(missing))
 
 
 def versions(cluster: EmulatedCluster) -> dict[tuple[str, str], str]:

@@ -20,10 +20,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import lzma
 import os
 import pathlib
-import platform
 import shlex
 import shutil
 import socket
@@ -37,17 +35,17 @@ from typing import Any
 
 import pytest
 
-from nto.testing import OperatorProcess, free_port, wait_for
+from nto.testing import (
+    OperatorProcess,
+    ReferenceBinaryMissing,
+    free_port,
+    unpack_reference_binary,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-BINARY_XZ = pathlib.Path(
-    os.environ.get(
-        "NTO_REFERENCE_OPERATOR_XZ",
-        REPO.parent / "shared" / "reference-bin" / "cluster-node-tuning-operator.xz",
-    )
-)
 CERT_DIR = pathlib.Path("/apiserver.local.config/certificates")
 LOCK = pathlib.Path("/tmp/nto-reference-operator.lock")
 FIXED_PORTS = (4343, 8080)
@@ -130,14 +128,10 @@ def _ports_free() -> bool:
 
 @pytest.fixture
 def reference_binary(tmp_path: pathlib.Path) -> pathlib.Path:
-    if not BINARY_XZ.is_file():
-        pytest.skip(f"reference operator not found at {BINARY_XZ} (set NTO_REFERENCE_OPERATOR_XZ)")
-    if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
-        pytest.skip("the reference operator binary is built for linux/amd64")
-    binary = tmp_path / "cluster-node-tuning-operator"
-    binary.write_bytes(lzma.decompress(BINARY_XZ.read_bytes()))
-    binary.chmod(0o755)
-    return binary
+    try:
+        return unpack_reference_binary("cluster-node-tuning-operator", tmp_path)
+    except ReferenceBinaryMissing as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import lzma
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from nto.testing import ReferenceBinaryMissing, unpack_reference_binary
 
 
 @pytest.fixture(autouse=True)
@@ -24,17 +24,12 @@ def _drop_cli_log_handlers() -> Iterator[None]:
     root.setLevel(level)
 
 
-REFERENCE_BIN = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference-bin"
-
-
 @pytest.fixture(scope="session")
 def reference_nto(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Go ``cluster-node-tuning-operator``, unpacked outside the repository (or a skip)."""
-    packed = REFERENCE_BIN / "cluster-node-tuning-operator.xz"
-    if not packed.exists():
-        pytest.skip(f"the Go reference binary {packed} is absent (read-only shared data)")
-    target = tmp_path_factory.mktemp("reference") / "cluster-node-tuning-operator"
-    with lzma.open(packed) as source, target.open("wb") as sink:
-        shutil.copyfileobj(source, sink)
-    target.chmod(0o755)
-    return target
+    try:
+        return unpack_reference_binary(
+            "cluster-node-tuning-operator", tmp_path_factory.mktemp("reference")
+        )
+    except ReferenceBinaryMissing as missing:
+        pytest.skip(str(missing))

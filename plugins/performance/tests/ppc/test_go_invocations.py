@@ -9,7 +9,6 @@ docs/cli.md), or ``SKIP_GO``. The expectations were learned by running the Go bi
 
 from __future__ import annotations
 
-import lzma
 import os
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from nto.testing import ReferenceBinaryMissing, unpack_reference_binary
 from nto_performance.ppc import cli
 
 from .conftest import CNF_LABELS, build_must_gather
@@ -26,7 +26,6 @@ SAME = -1
 SKIP_GO = -2
 SLOW = "reads every node snapshot: the Go binary takes 20-60 s on a busy machine (checked by hand)"
 SHARED = Path(__file__).resolve().parents[4] / ".." / "shared"
-REFERENCE = SHARED / "reference-bin"
 REFERENCE_GATHER = SHARED / "reference" / "must-gather" / "must-gather.bare-metal"
 WORKER = {"labels": CNF_LABELS, "machine": {"sockets": 2, "cores": 4, "threads": 2}}
 CREATE = [
@@ -172,14 +171,12 @@ def test_invocation(
 
 @pytest.fixture(scope="session")
 def reference_ppc(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    packed = REFERENCE / "performance-profile-creator.xz"
-    if not packed.exists():
-        pytest.skip(f"the Go reference binary {packed} is absent (read-only shared data)")
-    target = tmp_path_factory.mktemp("reference") / "performance-profile-creator"
-    with lzma.open(packed) as source, target.open("wb") as sink:
-        shutil.copyfileobj(source, sink)
-    target.chmod(0o755)
-    return target
+    try:
+        return unpack_reference_binary(
+            "performance-profile-creator", tmp_path_factory.mktemp("reference")
+        )
+    except ReferenceBinaryMissing as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r.go != SKIP_GO], ids=lambda row: row.id)
