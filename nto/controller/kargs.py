@@ -34,7 +34,6 @@ __all__ = [
     "C_WHITESPACE",
     "MachineConfigAction",
     "desired_machine_config",
-    "join_kernel_arguments",
     "machine_config_labels_for_pool",
     "machine_configs_to_prune",
     "parse_kernel_argument",
@@ -67,11 +66,6 @@ def split_kernel_arguments(cmdline: str) -> list[str]:
                 in_quote = not in_quote
             position += 1
         args.append(cmdline[start:position])
-
-
-def join_kernel_arguments(args: Iterable[str]) -> str:
-    """The command line of `args`, separated by single spaces."""
-    return " ".join(args)
 
 
 def parse_kernel_argument(arg: str) -> tuple[str, str | None]:
