@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/vulture  # dead code; paths and reviewed exceptions: [tool.vulture], hack/vulture_whitelist.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy $(wildcard $(SOURCES))

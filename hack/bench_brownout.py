@@ -21,11 +21,17 @@ sys.path.insert(0, str(ROOT))
 
 from nto.bundle.generate import disabled_by_default  # noqa: E402
 from nto.plugins import build_plugin_host  # noqa: E402
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
+from nto.testing import (  # noqa: E402
+    EmulatedCluster,
+    OperatorProcess,
+    free_port,
+    operator_command,
+    wait_for,
+)
+from nto_api.names import CONFIG_V1, TUNED_V1  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
 NS = "openshift-cluster-node-tuning-operator"
-TUNED = "tuned.openshift.io/v1"
 
 
 def node(name: str) -> dict[str, Any]:
@@ -37,7 +43,7 @@ def node(name: str) -> dict[str, Any]:
 
 
 def degraded(cluster: EmulatedCluster) -> dict[str, Any]:
-    operator = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {}
+    operator = cluster.get(CONFIG_V1, "ClusterOperator", "node-tuning") or {}
     conditions = (operator.get("status") or {}).get("conditions") or []
     return next((c for c in conditions if c["type"] == "Degraded"), {})
 
@@ -58,21 +64,12 @@ def main() -> int:
     with EmulatedCluster() as cluster:
         cluster.load_crds(project_crds())
         cluster.apply([node(f"worker-{i}") for i in range(args.nodes)])
-        command = [
-            sys.executable,
-            "-m",
-            "nto",
-            "operator",
-            "--metrics-insecure",
-            f"--metrics-port={free_port()}",
-            f"--webhook-port={free_port()}",
-            "--enable-leader-election=false",
-        ]
+        command = operator_command(f"--webhook-port={free_port()}")
         assert cluster.kubeconfig_path is not None
         with OperatorProcess(command, kubeconfig=cluster.kubeconfig_path, env=env) as operator:
             assert operator.process is not None
             pid = operator.process.pid
-            wait_for(lambda: len(cluster.list(TUNED, "Profile", NS)) == args.nodes, timeout=120)
+            wait_for(lambda: len(cluster.list(TUNED_V1, "Profile", NS)) == args.nodes, timeout=120)
             wait_for(lambda: degraded(cluster).get("status") == "False", timeout=60)
             fault = cluster.inject_fault(500, count=10**9, resource="profiles")
             cluster.break_watches()
@@ -97,7 +94,7 @@ def main() -> int:
                 return 1
             wait_for(lambda: degraded(cluster).get("status") == "False", timeout=300)
             cleared = time.monotonic() - healed
-            wait_for(lambda: cluster.get(TUNED, "Profile", "late-worker", NS), timeout=300)
+            wait_for(lambda: cluster.get(TUNED_V1, "Profile", "late-worker", NS), timeout=300)
             converged = time.monotonic() - healed
             print(f"Degraded cleared after heal:  {cleared:.1f} s")
             print(f"converged after heal:         {converged:.1f} s (new Node's Profile written)")

@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
+from nto.testing import EmulatedCluster, OperatorProcess, operator_command, wait_for  # noqa: E402
+from nto_api.names import TUNED_V1  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
 NS = "openshift-cluster-node-tuning-operator"
@@ -49,22 +50,14 @@ def main() -> int:
             for i in range(args.nodes)
         ]
         cluster.apply(nodes)
-        command = [
-            sys.executable,
-            "-m",
-            "nto",
-            "operator",
-            "--metrics-insecure",
-            f"--metrics-port={free_port()}",
-            "--enable-leader-election=false",
-        ]
+        command = operator_command()
         assert cluster.kubeconfig_path is not None
         with OperatorProcess(
             command, kubeconfig=cluster.kubeconfig_path, env={"RELEASE_VERSION": "bench"}
         ) as operator:
             started = time.perf_counter()
             wait_for(
-                lambda: len(cluster.list("tuned.openshift.io/v1", "Profile", NS)) == args.nodes,
+                lambda: len(cluster.list(TUNED_V1, "Profile", NS)) == args.nodes,
                 timeout=300,
                 interval=0.2,
             )
@@ -74,13 +67,13 @@ def main() -> int:
             memory = rss_kib(operator.process.pid)
             before = {
                 p["metadata"]["name"]: p["metadata"]["resourceVersion"]
-                for p in cluster.list("tuned.openshift.io/v1", "Profile", NS)
+                for p in cluster.list(TUNED_V1, "Profile", NS)
             }
             node = cluster.get("v1", "Node", "worker-0")
             node["metadata"]["labels"]["tuned.openshift.io/hugepages"] = ""
             cluster.apply(
                 {
-                    "apiVersion": "tuned.openshift.io/v1",
+                    "apiVersion": TUNED_V1,
                     "kind": "Tuned",
                     "metadata": {"name": "bench", "namespace": NS},
                     "spec": {
@@ -94,7 +87,7 @@ def main() -> int:
             time.sleep(3)
             before = {
                 p["metadata"]["name"]: p["metadata"]["resourceVersion"]
-                for p in cluster.list("tuned.openshift.io/v1", "Profile", NS)
+                for p in cluster.list(TUNED_V1, "Profile", NS)
             }
             node = cluster.get("v1", "Node", "worker-0")
             node["metadata"]["labels"]["bench"] = ""
@@ -102,9 +95,9 @@ def main() -> int:
             started = time.perf_counter()
             wait_for(
                 lambda: (
-                    cluster.get("tuned.openshift.io/v1", "Profile", "worker-0", NS)["spec"][
-                        "config"
-                    ]["tunedProfile"]
+                    cluster.get(TUNED_V1, "Profile", "worker-0", NS)["spec"]["config"][
+                        "tunedProfile"
+                    ]
                     == "bench"
                 ),
                 timeout=60,
@@ -114,7 +107,7 @@ def main() -> int:
             time.sleep(1)
             after = {
                 p["metadata"]["name"]: p["metadata"]["resourceVersion"]
-                for p in cluster.list("tuned.openshift.io/v1", "Profile", NS)
+                for p in cluster.list(TUNED_V1, "Profile", NS)
             }
             changed = sorted(name for name in after if after[name] != before.get(name))
     print(f"nodes: {args.nodes}")

@@ -20,13 +20,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, wait_for  # noqa: E402
+from nto.testing import EmulatedCluster, OperatorProcess, operator_command, wait_for  # noqa: E402
+from nto_api.names import MACHINECONFIG_V1, PERFORMANCE_V2, TUNED_V1  # noqa: E402
+from nto_api.objects import annotations_of  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
 NS = "openshift-cluster-node-tuning-operator"
-TUNED = "tuned.openshift.io/v1"
-MCO = "machineconfiguration.openshift.io/v1"
-PP = "performance.openshift.io/v2"
 DEPS = "tuned.openshift.io/bootcmdline-deps"
 ROLE = "machineconfiguration.openshift.io/role"
 
@@ -36,7 +35,7 @@ def world(index: int) -> list[dict[str, Any]]:
     label = f"node-role.kubernetes.io/{role}"
     return [
         {
-            "apiVersion": MCO,
+            "apiVersion": MACHINECONFIG_V1,
             "kind": "MachineConfigPool",
             "metadata": {"name": role, "labels": {ROLE: role}},
             "spec": {
@@ -57,7 +56,7 @@ def world(index: int) -> list[dict[str, Any]]:
 
 def profile(index: int) -> dict[str, Any]:
     return {
-        "apiVersion": PP,
+        "apiVersion": PERFORMANCE_V2,
         "kind": "PerformanceProfile",
         "metadata": {"name": f"pp-{index}"},
         "spec": {
@@ -71,8 +70,8 @@ def play_nodes(cluster: EmulatedCluster, stop: threading.Event) -> None:
     """Copy each Profile's deps onto its Node, as the operand would."""
     while not stop.is_set():
         nodes = {n["metadata"]["name"]: n for n in cluster.list("v1", "Node")}
-        for found in cluster.list(TUNED, "Profile", NS):
-            deps = (found["metadata"].get("annotations") or {}).get(DEPS)
+        for found in cluster.list(TUNED_V1, "Profile", NS):
+            deps = annotations_of(found).get(DEPS)
             node = nodes.get(found["metadata"]["name"])
             if not deps or node is None or "openshift-node-performance" not in deps:
                 continue
@@ -86,7 +85,7 @@ def play_nodes(cluster: EmulatedCluster, stop: threading.Event) -> None:
 
 def available(cluster: EmulatedCluster, count: int) -> bool:
     done = 0
-    for found in cluster.list(PP, "PerformanceProfile"):
+    for found in cluster.list(PERFORMANCE_V2, "PerformanceProfile"):
         conditions = (found.get("status") or {}).get("conditions") or []
         done += any(c["type"] == "Available" and c["status"] == "True" for c in conditions)
     return done == count
@@ -101,15 +100,7 @@ def main() -> int:
     with EmulatedCluster() as cluster:
         cluster.load_crds(project_crds())
         cluster.apply([obj for i in range(count) for obj in world(i)])
-        command = [
-            sys.executable,
-            "-m",
-            "nto",
-            "operator",
-            "--metrics-insecure",
-            f"--metrics-port={free_port()}",
-            "--enable-leader-election=false",
-        ]
+        command = operator_command()
         assert cluster.kubeconfig_path is not None
         stop = threading.Event()
         player = threading.Thread(target=play_nodes, args=(cluster, stop), daemon=True)
@@ -120,7 +111,9 @@ def main() -> int:
             log_path=args.log,
         ):
             wait_for(
-                lambda: len(cluster.list(TUNED, "Profile", NS)) == count, timeout=120, interval=0.2
+                lambda: len(cluster.list(TUNED_V1, "Profile", NS)) == count,
+                timeout=120,
+                interval=0.2,
             )
             player.start()
             started = time.perf_counter()
@@ -130,7 +123,7 @@ def main() -> int:
                 lambda: (
                     sum(
                         t["metadata"]["name"].startswith("openshift-node-performance-")
-                        for t in cluster.list(TUNED, "Tuned", NS)
+                        for t in cluster.list(TUNED_V1, "Tuned", NS)
                     )
                     == count
                 ),
@@ -145,11 +138,11 @@ def main() -> int:
             "MachineConfig": len(
                 [
                     m
-                    for m in cluster.list(MCO, "MachineConfig")
+                    for m in cluster.list(MACHINECONFIG_V1, "MachineConfig")
                     if "performance" in m["metadata"]["name"]
                 ]
             ),
-            "KubeletConfig": len(cluster.list(MCO, "KubeletConfig")),
+            "KubeletConfig": len(cluster.list(MACHINECONFIG_V1, "KubeletConfig")),
             "RuntimeClass": len(cluster.list("node.k8s.io/v1", "RuntimeClass")),
         }
     print(f"profiles: {count} (one pool and one node each)")

@@ -37,6 +37,7 @@ from nto.operator.https import HTTPSServer
 from nto.operator.tls import TLSFiles
 from nto.operator.tls_profile import TLSSecurity, security_for
 from nto.operator.webhook_server import webhook_app
+from nto_api.names import PERFORMANCE_V2
 from nto_performance.webhooks import CONVERT_MAX_BYTES, CONVERT_PATH, routes
 
 SIZES = (1_000, 5_000, 20_000)
@@ -63,7 +64,7 @@ VERSIONS = (
 def _object_json(index: int) -> str:
     name = f"profile-{index:06d}"
     obj = {
-        "apiVersion": "performance.openshift.io/v2",
+        "apiVersion": PERFORMANCE_V2,
         "kind": "PerformanceProfile",
         "metadata": {"name": name, "uid": f"uid-{index}", "resourceVersion": str(index + 1)},
         "spec": {
@@ -94,7 +95,7 @@ def _review(count: int) -> bytes:
     objects = ",".join(_object_json(index) for index in range(count))
     return (
         '{"apiVersion": "apiextensions.k8s.io/v1", "kind": "ConversionReview", "request": '
-        '{"uid": "bench", "desiredAPIVersion": "performance.openshift.io/v1", '
+        '{"uid": "bench", "desiredAPIVersion": PERFORMANCE_V1, '
         f'"objects": [{objects}]}}}}'
     ).encode()
 

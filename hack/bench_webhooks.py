@@ -25,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from nto_api.names import PERFORMANCE_GROUP
 from nto_performance.webhooks import AdmissionWebhook, ConversionWebhook
 
 SELECTOR = {"node-role.kubernetes.io/worker-cnf": ""}
@@ -83,7 +84,7 @@ def _admission_body() -> bytes:
     request = {
         "uid": "bench",
         "kind": {
-            "group": "performance.openshift.io",
+            "group": PERFORMANCE_GROUP,
             "version": "v2",
             "kind": "PerformanceProfile",
         },

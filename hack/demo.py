@@ -16,7 +16,6 @@ import argparse
 import json
 import re
 import signal
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -26,7 +25,14 @@ import yaml
 
 from nto.bundle.generate import disabled_by_default
 from nto.plugins.host import build_plugin_host
-from nto.testing import EmulatedCluster, OperatorProcess, free_port, simulate_node_agents
+from nto.testing import (
+    EmulatedCluster,
+    OperatorProcess,
+    free_port,
+    operator_command,
+    simulate_node_agents,
+)
+from nto_api.names import MACHINECONFIG_V1, PERFORMANCE_V2
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -64,7 +70,7 @@ def node(name: str, labels: dict[str, str]) -> dict[str, Any]:
 def pool(name: str) -> dict[str, Any]:
     roles = ["worker", name] if name == "worker-cnf" else [name]
     return {
-        "apiVersion": "machineconfiguration.openshift.io/v1",
+        "apiVersion": MACHINECONFIG_V1,
         "kind": "MachineConfigPool",
         "metadata": {
             "name": name,
@@ -130,9 +136,8 @@ def kubectl_get(cluster: EmulatedCluster, command: str, path: str) -> list[str]:
 
 def rendered_details(cluster: EmulatedCluster) -> list[str]:
     """A few telling fields of what the performance plugin wrote, one line per object."""
-    mco = "machineconfiguration.openshift.io/v1"
     lines = []
-    for mc in cluster.list(mco, "MachineConfig"):
+    for mc in cluster.list(MACHINECONFIG_V1, "MachineConfig"):
         spec = mc.get("spec", {})
         files = spec.get("config", {}).get("storage", {}).get("files", [])
         units = spec.get("config", {}).get("systemd", {}).get("units", [])
@@ -144,7 +149,7 @@ def rendered_details(cluster: EmulatedCluster) -> list[str]:
         if files or units:
             facts.append(f"{len(files)} files, {len(units)} units")
         lines.append(f"  MachineConfig {mc['metadata']['name']}: {'; '.join(facts)}")
-    for kc in cluster.list(mco, "KubeletConfig"):
+    for kc in cluster.list(MACHINECONFIG_V1, "KubeletConfig"):
         config = kc.get("spec", {}).get("kubeletConfig", {})
         keys = ("cpuManagerPolicy", "reservedSystemCPUs")
         shown = ", ".join(f"{key}={config[key]}" for key in keys if key in config)
@@ -156,7 +161,7 @@ def rendered_details(cluster: EmulatedCluster) -> list[str]:
 
 def rendered_heading(cluster: EmulatedCluster) -> list[str]:
     lines = []
-    for profile in cluster.list("performance.openshift.io/v2", "PerformanceProfile"):
+    for profile in cluster.list(PERFORMANCE_V2, "PerformanceProfile"):
         conditions = profile.get("status", {}).get("conditions", [])
         true = [c["type"] for c in conditions if c.get("status") == "True"] or ["no condition"]
         name = profile["metadata"]["name"]
@@ -243,15 +248,7 @@ def run(once: bool, settle: float) -> int:
         print(f"==> Starting the operator (plugins: {plugins}) ", end="", flush=True)
         port = free_port()
         assert cluster.kubeconfig_path is not None
-        command = [
-            sys.executable,
-            "-m",
-            "nto",
-            "operator",
-            "--metrics-insecure",
-            f"--metrics-port={port}",
-        ]
-        command.append("--enable-leader-election=false")
+        command = operator_command(metrics_port=port)
         env = {"RELEASE_VERSION": "demo", "NTO_DISABLED_PLUGINS": ",".join(disabled)}
         with OperatorProcess(command, kubeconfig=cluster.kubeconfig_path, env=env) as operator:
             deadline = time.monotonic() + 60

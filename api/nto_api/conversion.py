@@ -28,6 +28,7 @@ import pydantic
 
 from nto_api.errors import ConversionError, InvalidObjectError
 from nto_api.names import PERFORMANCE_KIND, PERFORMANCE_V1, PERFORMANCE_V1ALPHA1, PERFORMANCE_V2
+from nto_api.objects import name_of
 from nto_api.performance import v1, v1alpha1, v2
 from nto_api.registry import MISSING_FIELD_MESSAGE, parse_as
 
@@ -166,8 +167,7 @@ def _source_version(obj: Mapping[str, Any], desired: str) -> str:
 
 
 def _name(obj: Any) -> str:
-    meta = obj.get("metadata") if isinstance(obj, Mapping) else None
-    name = meta.get("name") if isinstance(meta, Mapping) else None
+    name = name_of(obj)
     return f"PerformanceProfile {name!r}" if name else "PerformanceProfile"
 
 

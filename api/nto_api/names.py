@@ -1,6 +1,8 @@
 """API groups, versions, kinds, plurals and well-known object names, in one place.
 
-Neighbours: the model modules (`tuned`, `performance.*`, `foreign.*`) use the apiVersion strings
+Every module that names an API group or apiVersion takes it from here (a ``Literal`` type
+annotation must spell the string out; its default still comes from here). Neighbours: the model
+modules (`tuned`, `performance.*`, `foreign.*`) use the apiVersion strings
 for their ``apiVersion`` fields; `crdgen` uses groups, kinds and plurals; the core and the
 performance plugin use the object names (ClusterOperator, namespace, webhook service).
 """
@@ -13,10 +15,12 @@ __all__ = [
     "CAPABILITY_ANNOTATION",
     "CAPABILITY_NAME",
     "CONFIG_GROUP",
+    "CONFIG_V1",
     "CONVERSION_PATH",
     "CONVERSION_SERVICE",
     "INJECT_CABUNDLE_ANNOTATION",
     "MACHINECONFIG_GROUP",
+    "MACHINECONFIG_V1",
     "OPERATOR_NAMESPACE",
     "PERFORMANCE_GROUP",
     "PERFORMANCE_KIND",
@@ -53,7 +57,9 @@ PERFORMANCE_VERSIONS: Final = ("v1", "v1alpha1", "v2")
 PERFORMANCE_STORAGE_VERSION: Final = "v2"
 
 MACHINECONFIG_GROUP: Final = "machineconfiguration.openshift.io"
+MACHINECONFIG_V1: Final = "machineconfiguration.openshift.io/v1"
 CONFIG_GROUP: Final = "config.openshift.io"
+CONFIG_V1: Final = "config.openshift.io/v1"
 
 OPERATOR_NAMESPACE: Final = "openshift-cluster-node-tuning-operator"
 CONVERSION_SERVICE: Final = "performance-addon-operator-service"

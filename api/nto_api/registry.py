@@ -16,6 +16,15 @@ import pydantic
 
 from nto_api.errors import InvalidObjectError
 from nto_api.foreign import config, core, mco
+from nto_api.names import (
+    CONFIG_V1,
+    MACHINECONFIG_V1,
+    PERFORMANCE_V1,
+    PERFORMANCE_V1ALPHA1,
+    PERFORMANCE_V2,
+    TUNED_V1,
+)
+from nto_api.objects import name_of
 from nto_api.performance import v1, v1alpha1, v2
 from nto_api.tuned import Profile, Tuned
 
@@ -24,16 +33,16 @@ __all__ = ["MISSING_FIELD_MESSAGE", "MODELS", "field_errors", "model_for", "pars
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 MODELS: Final[Mapping[tuple[str, str], type[pydantic.BaseModel]]] = {
-    ("tuned.openshift.io/v1", "Tuned"): Tuned,
-    ("tuned.openshift.io/v1", "Profile"): Profile,
-    ("performance.openshift.io/v2", "PerformanceProfile"): v2.PerformanceProfile,
-    ("performance.openshift.io/v1", "PerformanceProfile"): v1.PerformanceProfile,
-    ("performance.openshift.io/v1alpha1", "PerformanceProfile"): v1alpha1.PerformanceProfile,
-    ("machineconfiguration.openshift.io/v1", "MachineConfig"): mco.MachineConfig,
-    ("machineconfiguration.openshift.io/v1", "KubeletConfig"): mco.KubeletConfig,
-    ("machineconfiguration.openshift.io/v1", "MachineConfigPool"): mco.MachineConfigPool,
-    ("config.openshift.io/v1", "ClusterOperator"): config.ClusterOperator,
-    ("config.openshift.io/v1", "Infrastructure"): config.Infrastructure,
+    (TUNED_V1, "Tuned"): Tuned,
+    (TUNED_V1, "Profile"): Profile,
+    (PERFORMANCE_V2, "PerformanceProfile"): v2.PerformanceProfile,
+    (PERFORMANCE_V1, "PerformanceProfile"): v1.PerformanceProfile,
+    (PERFORMANCE_V1ALPHA1, "PerformanceProfile"): v1alpha1.PerformanceProfile,
+    (MACHINECONFIG_V1, "MachineConfig"): mco.MachineConfig,
+    (MACHINECONFIG_V1, "KubeletConfig"): mco.KubeletConfig,
+    (MACHINECONFIG_V1, "MachineConfigPool"): mco.MachineConfigPool,
+    (CONFIG_V1, "ClusterOperator"): config.ClusterOperator,
+    (CONFIG_V1, "Infrastructure"): config.Infrastructure,
     ("v1", "Node"): core.Node,
     ("node.k8s.io/v1", "RuntimeClass"): core.RuntimeClass,
 }
@@ -107,8 +116,6 @@ def _short(value: Any) -> str:
 
 
 def _describe(model: type[pydantic.BaseModel], obj: Any) -> str:
-    name = None
-    if isinstance(obj, Mapping) and isinstance(obj.get("metadata"), Mapping):
-        name = obj["metadata"].get("name")
+    name = name_of(obj)
     kind = model.__name__
     return f"{kind} {name!r}" if name else kind

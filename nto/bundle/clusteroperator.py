@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from nto.bundle.names import CLUSTER_OPERATOR_NAME, IMAGE, IMAGE_TAG, NAMESPACE, RELEASE_VERSION
 from nto.controller.status import related_objects
 from nto.plugins.types import JSONDict, RelatedObject
+from nto_api.names import CONFIG_V1
 
 
 def cluster_operator(plugin_related: Iterable[RelatedObject]) -> JSONDict:
     """``ClusterOperator/node-tuning`` with ``spec: {}``, related objects and the version."""
     extra = [obj.to_manifest() for obj in plugin_related]
     return {
-        "apiVersion": "config.openshift.io/v1",
+        "apiVersion": CONFIG_V1,
         "kind": "ClusterOperator",
         "metadata": {"name": CLUSTER_OPERATOR_NAME},
         "spec": {},

@@ -15,6 +15,7 @@ from typing import Final
 
 from nto.bundle.names import NAMESPACE, OPERAND_ROLE, OPERAND_SERVICE_ACCOUNT, OPERATOR_NAME
 from nto.plugins.types import JSONDict, PolicyRule
+from nto_api.names import CONFIG_GROUP, MACHINECONFIG_GROUP, TUNED_GROUP
 
 RBAC_V1: Final = "rbac.authorization.k8s.io/v1"
 READ: Final = ("get", "list", "watch")
@@ -22,21 +23,21 @@ WRITE: Final = ("create", "get", "list", "watch", "update", "patch")
 CRUD: Final = (*WRITE, "delete")
 
 CORE_RULES: Final = (
-    PolicyRule(("tuned.openshift.io",), ("tuneds", "profiles"), CRUD),
-    PolicyRule(("tuned.openshift.io",), ("tuneds/status", "profiles/status"), ("update", "patch")),
-    PolicyRule(("tuned.openshift.io",), ("tuneds/finalizers",), ("update",)),
+    PolicyRule((TUNED_GROUP,), ("tuneds", "profiles"), CRUD),
+    PolicyRule((TUNED_GROUP,), ("tuneds/status", "profiles/status"), ("update", "patch")),
+    PolicyRule((TUNED_GROUP,), ("tuneds/finalizers",), ("update",)),
     PolicyRule(("",), ("nodes", "pods"), READ),
     PolicyRule(("",), ("configmaps", "events"), WRITE),
     PolicyRule(("apps",), ("daemonsets",), CRUD),
     PolicyRule(("coordination.k8s.io",), ("leases",), ("create", "get", "list", "watch", "update")),
-    PolicyRule(("config.openshift.io",), ("clusteroperators", "clusteroperators/status"), WRITE),
+    PolicyRule((CONFIG_GROUP,), ("clusteroperators", "clusteroperators/status"), WRITE),
     PolicyRule(
-        ("config.openshift.io",),
+        (CONFIG_GROUP,),
         ("infrastructures", "clusterversions", "featuregates", "apiservers"),
         READ,
     ),
-    PolicyRule(("machineconfiguration.openshift.io",), ("machineconfigs",), CRUD),
-    PolicyRule(("machineconfiguration.openshift.io",), ("machineconfigpools",), READ),
+    PolicyRule((MACHINECONFIG_GROUP,), ("machineconfigs",), CRUD),
+    PolicyRule((MACHINECONFIG_GROUP,), ("machineconfigpools",), READ),
 )
 """What the core's code calls (the coverage test derives the calls and checks them here)."""
 
@@ -47,8 +48,8 @@ KOPF_RULES: Final = (
 """kopf's own calls: it watches CRDs to notice served resources and posts Events."""
 
 OPERAND_RULES: Final = (
-    PolicyRule(("tuned.openshift.io",), ("tuneds", "profiles"), READ),
-    PolicyRule(("tuned.openshift.io",), ("profiles/status",), ("update",)),
+    PolicyRule((TUNED_GROUP,), ("tuneds", "profiles"), READ),
+    PolicyRule((TUNED_GROUP,), ("profiles/status",), ("update",)),
     PolicyRule(
         ("security.openshift.io",), ("securitycontextconstraints",), ("use",), ("privileged",)
     ),

@@ -28,20 +28,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from nto.controller._objects import annotations_of, get_list, get_map, name_of, str_map
 from nto.controller.computed import ComputedProfile, NodeFacts, Operand, deferred_mode
 from nto.controller.matching import (
     NODE,
     POD,
     MatchItem,
     compile_match,
-    iter_match_items,
-    match_type,
     matches,
 )
 from nto.controller.names import DEFERRED_ANNOTATION
 from nto.controller.pools import NodePools, pools_for_machine_config_labels, pools_for_node
 from nto.controller.validation import unsafe_profile_name, uses_pod_labels
+from nto_api.objects import annotations_of, get_list, get_map, name_of, str_map
 
 __all__ = [
     "FALLBACK_PROFILE",
@@ -50,7 +48,6 @@ __all__ = [
     "aggregate_pod_labels",
     "bootcmdline_deps",
     "calculate_profile",
-    "needs_node_informer",
     "needs_pod_informer",
     "profiles_for_all",
 ]
@@ -113,17 +110,6 @@ def _generation(value: Any) -> int:
 def needs_pod_informer(tuneds: Iterable[Mapping[str, Any]]) -> bool:
     """Whether some recommend matches pod labels at any depth (``nto_pod_labels_used_info``)."""
     return any(uses_pod_labels(tuned) for tuned in tuneds if isinstance(tuned, Mapping))
-
-
-def needs_node_informer(tuneds: Iterable[Mapping[str, Any]]) -> bool:
-    """Whether some recommend matches node labels (type absent or ``node``) at any depth."""
-    return any(
-        match_type(item) == NODE
-        for tuned in tuneds
-        for rec in get_list(tuned, "spec", "recommend")
-        if isinstance(rec, Mapping)
-        for item in iter_match_items(rec.get("match"))
-    )
 
 
 def aggregate_pod_labels(pods: Iterable[Mapping[str, str]]) -> dict[str, set[str]]:

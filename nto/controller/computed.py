@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nto.controller._objects import JSONDict, annotations_of, as_dict, get_map, labels_of, name_of
 from nto.controller.names import (
     BOOTCMDLINE_ANNOTATION,
     BOOTCMDLINE_DEPS_ANNOTATION,
@@ -20,6 +19,7 @@ from nto.controller.names import (
     DEFERRED_UPDATE,
     OS_LABEL,
 )
+from nto_api.objects import JSONDict, annotations_of, as_dict, get_map, labels_of, name_of
 
 __all__ = [
     "ComputedProfile",

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from nto.controller._objects import JSONDict
+from nto_api.objects import JSONDict
 
 __all__ = ["conditions_equal", "find_condition", "format_time", "parse_time", "set_condition"]
 

@@ -22,7 +22,6 @@ import copy
 from collections.abc import Mapping
 from typing import Any, Final
 
-from nto.controller._objects import JSONDict, annotations_of, get_list, get_map
 from nto.controller.names import (
     DAEMONSET_NAME,
     LAST_STABLE_DAEMONSET_GENERATION_ANNOTATION,
@@ -33,6 +32,7 @@ from nto.controller.names import (
     OS_LABEL,
 )
 from nto.controller.profile_diff import default_owner_reference
+from nto_api.objects import JSONDict, annotations_of, get_list, get_map
 
 __all__ = [
     "CONTAINER_NAME",

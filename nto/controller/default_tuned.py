@@ -22,7 +22,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from nto.controller._objects import JSONDict, get_map
 from nto.controller.names import (
     CONTROL_PLANE_ROLE_LABEL,
     DEFAULT_TUNED_NAME,
@@ -30,6 +29,7 @@ from nto.controller.names import (
     OPERATOR_NAMESPACE,
     TUNED_API_VERSION,
 )
+from nto_api.objects import JSONDict, get_map
 
 __all__ = [
     "CONTROL_PLANE_PRIORITY",

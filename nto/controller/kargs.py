@@ -22,19 +22,18 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal
 
-from nto.controller._objects import JSONDict, annotations_of, get_list, get_map, name_of, str_map
 from nto.controller.names import (
     GENERATED_BY_CONTROLLER_VERSION_ANNOTATION,
     MACHINECONFIG_API_VERSION,
     machine_config_name,
 )
 from nto.controller.pools import pools_for_machine_config_labels
+from nto_api.objects import JSONDict, annotations_of, get_list, get_map, name_of, str_map
 
 __all__ = [
     "C_WHITESPACE",
     "MachineConfigAction",
     "desired_machine_config",
-    "join_kernel_arguments",
     "machine_config_labels_for_pool",
     "machine_configs_to_prune",
     "parse_kernel_argument",
@@ -67,11 +66,6 @@ def split_kernel_arguments(cmdline: str) -> list[str]:
                 in_quote = not in_quote
             position += 1
         args.append(cmdline[start:position])
-
-
-def join_kernel_arguments(args: Iterable[str]) -> str:
-    """The command line of `args`, separated by single spaces."""
-    return " ".join(args)
 
 
 def parse_kernel_argument(arg: str) -> tuple[str, str | None]:

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from nto.controller._objects import get_map, name_of
 from nto.controller.names import DEFAULT_TUNED_NAME
+from nto_api.objects import get_map, name_of
 
 __all__ = [
     "MANAGED",

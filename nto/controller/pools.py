@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nto.controller._objects import get_map, name_of
 from nto.controller.names import MASTER_POOL, WORKER_POOL
 from nto.controller.selectors import is_empty_selector, selector_matches
+from nto_api.objects import get_map, name_of
 
 __all__ = ["NodePools", "pools_for_machine_config_labels", "pools_for_node"]
 

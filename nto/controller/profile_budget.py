@@ -26,9 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from nto.controller._objects import get_list, get_map, name_of
 from nto.controller.names import DEFAULT_TUNED_NAME
 from nto.controller.validation import ValidCondition, go_quote
+from nto_api.objects import get_list, get_map, name_of
 from nto_api.tuned import MAX_PROFILE_DATA_CHARS
 
 __all__ = [

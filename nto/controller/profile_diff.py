@@ -16,7 +16,6 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from nto.controller._objects import JSONDict, annotations_of, get_list, get_map
 from nto.controller.computed import ComputedProfile
 from nto.controller.names import (
     BOOTCMDLINE_DEPS_ANNOTATION,
@@ -27,6 +26,7 @@ from nto.controller.names import (
     OPERATOR_NAMESPACE,
     TUNED_API_VERSION,
 )
+from nto_api.objects import JSONDict, annotations_of, get_list, get_map
 
 __all__ = [
     "default_owner_reference",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nto.controller._objects import str_map
+from nto_api.objects import str_map
 
 __all__ = ["is_empty_selector", "selector_matches"]
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from nto.controller._objects import JSONDict, get_list, get_map
 from nto.controller.conditions import conditions_equal, find_condition, parse_time, set_condition
 from nto.controller.daemonset import CONTAINER_NAME, progressing_message
 from nto.controller.names import (
@@ -38,6 +37,7 @@ from nto.controller.names import (
     OPERATOR_NAMESPACE,
     TUNED_GROUP,
 )
+from nto_api.objects import JSONDict, get_list, get_map
 
 __all__ = [
     "AVAILABLE",

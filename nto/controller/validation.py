@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from nto.controller._objects import JSONDict, get_list, name_of
 from nto.controller.conditions import set_condition
 from nto.controller.matching import POD, iter_match_items, match_type
 from nto.controller.names import VALID_CONDITION
+from nto_api.objects import JSONDict, get_list, name_of
 
 __all__ = [
     "AS_EXPECTED",
@@ -69,16 +69,6 @@ class ValidCondition:
     def valid(self) -> bool:
         """Whether the Tuned is valid."""
         return self.status == "True"
-
-    def as_condition(self, last_transition_time: str) -> dict[str, str]:
-        """The wire-format condition."""
-        return {
-            "type": VALID_CONDITION,
-            "status": self.status,
-            "lastTransitionTime": last_transition_time,
-            "reason": self.reason,
-            "message": self.message,
-        }
 
 
 _VALID = ValidCondition("True", AS_EXPECTED, "")

@@ -25,8 +25,7 @@ from nto.kube.session import (
     TokenSource,
     open_session,
 )
-
-JSONDict = dict[str, Any]
+from nto_api.objects import JSONDict, metadata_of
 
 LARGE_BODY = 1024 * 1024
 
@@ -275,7 +274,7 @@ class KubeClient:
         while True:
             page = await self.request("GET", path, params=params)
             items.extend(page.get("items") or [])
-            token = (page.get("metadata") or {}).get("continue")
+            token = metadata_of(page).get("continue")
             if not token:
                 return items
             params["continue"] = token

@@ -39,6 +39,8 @@ from nto.operand.files import (
 )
 from nto.operand.paths import SYSTEM_PROFILES_DIR
 from nto_api import safe_yaml
+from nto_api.names import MACHINECONFIG_V1
+from nto_api.objects import JSONDict, get_map, name_of
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +49,7 @@ BOOTCMD_BIN_ENV: Final = "NTO_TUNED_BOOTCMD_BIN"
 CPUS_ENV: Final = "NTO_BOOTCMD_CPUS"
 SYSTEM_PYTHON: Final = "/usr/bin/python3"
 HELPER: Final = Path(__file__).with_name("_tuned_cmdline.py")
-MC_API_VERSION: Final = "machineconfiguration.openshift.io/v1"
 TIMEOUT: Final = 120.0
-
-JSONDict = dict[str, Any]
 
 
 class RenderError(Exception):
@@ -76,20 +75,11 @@ def read_manifests(directories: Iterable[Path]) -> dict[str, list[JSONDict]]:
     return found
 
 
-def _spec(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    spec = obj.get("spec")
-    return spec if isinstance(spec, Mapping) else {}
-
-
-def _name(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name") or "")
-
-
 def top_recommend(tuneds: list[JSONDict]) -> str:
     """The recommended profile with the lowest priority number, without evaluating matches."""
     best: tuple[int, str] | None = None
-    for tuned in sorted(tuneds, key=_name):
-        for item in _spec(tuned).get("recommend") or []:
+    for tuned in sorted(tuneds, key=name_of):
+        for item in get_map(tuned, "spec").get("recommend") or []:
             if not isinstance(item, Mapping) or not isinstance(item.get("profile"), str):
                 continue
             priority = item.get("priority")
@@ -105,11 +95,11 @@ def top_recommend(tuneds: list[JSONDict]) -> str:
 def all_profiles(tuneds: list[JSONDict]) -> dict[str, str]:
     """Every profile of every Tuned (first by Tuned name wins), names and sizes checked."""
     result: dict[str, str] = {}
-    for tuned in sorted(tuneds, key=_name):
+    for tuned in sorted(tuneds, key=name_of):
         try:
-            checked = check_profiles(_spec(tuned).get("profile") or [])
+            checked = check_profiles(get_map(tuned, "spec").get("profile") or [])
         except InvalidProfileError as exc:
-            raise RenderError(f"Tuned {_name(tuned)!r}: {exc}") from exc
+            raise RenderError(f"Tuned {name_of(tuned)!r}: {exc}") from exc
         for name, data in checked.items():
             result.setdefault(name, data)
     return result
@@ -167,14 +157,14 @@ def machine_config(
     existing: Mapping[str, Any] | None,
 ) -> JSONDict:
     """``50-nto-<pool>``: the pool's selector labels and the (union-appended) kernel arguments."""
-    selector = _spec(pool).get("machineConfigSelector") or {}
+    selector = get_map(pool, "spec").get("machineConfigSelector") or {}
     labels = dict(selector.get("matchLabels") or {}) if isinstance(selector, Mapping) else {}
-    merged = [str(a) for a in (_spec(existing or {}).get("kernelArguments") or [])]
+    merged = [str(a) for a in (get_map(existing, "spec").get("kernelArguments") or [])]
     merged += [arg for arg in kargs if arg not in merged]
     return {
-        "apiVersion": MC_API_VERSION,
+        "apiVersion": MACHINECONFIG_V1,
         "kind": "MachineConfig",
-        "metadata": {"name": f"50-nto-{_name(pool)}", "labels": labels},
+        "metadata": {"name": f"50-nto-{name_of(pool)}", "labels": labels},
         "spec": {"kernelArguments": merged},
     }
 
@@ -190,13 +180,13 @@ def render_bootcmd_mc(
     """Write the MachineConfig and return its path."""
     env = os.environ if environ is None else environ
     manifests = read_manifests(input_dirs)
-    pools = [p for p in manifests.get("MachineConfigPool", []) if _name(p) == pool_name]
+    pools = [p for p in manifests.get("MachineConfigPool", []) if name_of(p) == pool_name]
     if not pools:
         raise RenderError(
             f"MachineConfigPool {pool_name!r} not found in --asset-input-dir; "
             "add its manifest or fix --mcp-name"
         )
-    tuneds = [t for t in manifests.get("Tuned", []) if _name(t) != "default"]
+    tuneds = [t for t in manifests.get("Tuned", []) if name_of(t) != "default"]
     tuneds.append(default_tuned())
     if bootstrap_tuneds is not None:
         tuneds.extend(bootstrap_tuneds(manifests))
@@ -208,7 +198,7 @@ def render_bootcmd_mc(
     recommended = top_recommend(tuneds)
     cmdline = compute_cmdline(all_profiles(tuneds), recommended, environ=env)
     name = f"50-nto-{pool_name}"
-    existing = next((m for m in manifests.get("MachineConfig", []) if _name(m) == name), None)
+    existing = next((m for m in manifests.get("MachineConfig", []) if name_of(m) == name), None)
     config = machine_config(pools[0], cmdline.split(), existing)
     target = output_dir / OUTPUT_FILE
     atomic_write(target, yaml.safe_dump(config, sort_keys=False))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nto.operand.files import check_profile_name, check_profiles
+from nto_api.objects import annotations_of, get_map, metadata_of
 from nto_api.tuned import BOOTCMDLINE_DEPS_ANNOTATION, DEFERRED_ANNOTATION
 
 
@@ -50,20 +51,15 @@ class Change:
     bootcmdline_deps: str | None = None
 
 
-def _map(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def change_from_profile(profile: Mapping[str, Any]) -> Change:
     """Build the Change; raises `files.InvalidProfileError` for unsafe names or data."""
-    meta = _map(profile.get("metadata"))
-    spec = _map(profile.get("spec"))
-    config = _map(spec.get("config"))
+    spec = get_map(profile, "spec")
+    config = get_map(spec, "config")
     recommended = check_profile_name(config.get("tunedProfile"), where="spec.config.tunedProfile")
-    tuned_config = _map(config.get("tunedConfig"))
+    tuned_config = get_map(config, "tunedConfig")
     reapply = tuned_config.get("reapply_sysctl")
-    annotations = _map(meta.get("annotations"))
-    generation = meta.get("generation")
+    annotations = annotations_of(profile)
+    generation = metadata_of(profile).get("generation")
     deps = annotations.get(BOOTCMDLINE_DEPS_ANNOTATION)
     return Change(
         recommended=recommended,
@@ -74,5 +70,5 @@ def change_from_profile(profile: Mapping[str, Any]) -> Change:
         reapply_sysctl=True if reapply is None else bool(reapply),
         deferred=deferred_mode(annotations),
         generation=generation if isinstance(generation, int) else None,
-        bootcmdline_deps=deps if isinstance(deps, str) else None,
+        bootcmdline_deps=deps,
     )

@@ -19,7 +19,6 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import aiohttp
 import aiohttp.http_exceptions
@@ -34,11 +33,17 @@ from nto.operand.reconcile import NodeState, apply_change, recover_state
 from nto.operand.status import compute_conditions, invalid_conditions, same_conditions, stamp
 from nto.operand.tuned_process import TunedProcess
 from nto_api.names import PROFILE_PLURAL, TUNED_V1
+from nto_api.objects import (
+    JSONDict,
+    annotations_of,
+    metadata_of,
+    name_of,
+    resource_version_of,
+)
 from nto_api.tuned import BOOTCMDLINE_ANNOTATION, BOOTCMDLINE_DEPS_ANNOTATION
 
 logger = logging.getLogger(__name__)
 
-JSONDict = dict[str, Any]
 _TRANSIENT = (ApiError, aiohttp.ClientError, TimeoutError, OSError)
 
 
@@ -252,7 +257,7 @@ class Operand:
             "tunedProfile": last_line(self.paths.active_profile_file),
             "conditions": stamp(conditions, old.get("conditions"), _now()),
         }
-        generation = (profile.get("metadata") or {}).get("generation")
+        generation = metadata_of(profile).get("generation")
         if isinstance(generation, int):
             status["observedGeneration"] = generation
         if (
@@ -270,7 +275,7 @@ class Operand:
         resourceVersion, re-read the Profile and try again."""
         current = profile
         for attempt in range(3):
-            metadata = current.get("metadata") or {}
+            metadata = metadata_of(current)
             body = {  # the API server keeps the stored spec on status writes: send only status
                 "apiVersion": current.get("apiVersion", TUNED_V1),
                 "kind": current.get("kind", "Profile"),
@@ -295,10 +300,10 @@ class Operand:
         raise AssertionError("unreachable")
 
     async def _update_node(self, profile: JSONDict) -> None:
-        annotations = (profile.get("metadata") or {}).get("annotations") or {}
+        deps = annotations_of(profile).get(BOOTCMDLINE_DEPS_ANNOTATION, "")
         wanted = {
             BOOTCMDLINE_ANNOTATION: read_bootcmdline(self.paths.bootcmdline_file),
-            BOOTCMDLINE_DEPS_ANNOTATION: str(annotations.get(BOOTCMDLINE_DEPS_ANNOTATION) or ""),
+            BOOTCMDLINE_DEPS_ANNOTATION: deps,
         }
         for _ in range(3):
             node = await self.node_client.get("v1", "nodes", self.settings.node_name)
@@ -348,7 +353,7 @@ class Operand:
         selector = f"metadata.name={self.settings.node_name}"
         path = resource_path(TUNED_V1, PROFILE_PLURAL, namespace=self.settings.namespace)
         listing = await self.client.request("GET", path, params={"fieldSelector": selector})
-        version = str((listing.get("metadata") or {}).get("resourceVersion") or "")
+        version = resource_version_of(listing)
         for item in listing.get("items") or []:
             self._accept(item)
         self.lists += 1
@@ -361,7 +366,7 @@ class Operand:
                 field_selector=selector,
             ):
                 obj = event.get("object") or {}
-                version = str((obj.get("metadata") or {}).get("resourceVersion") or version)
+                version = resource_version_of(obj) or version
                 if event.get("type") in {"ADDED", "MODIFIED"}:
                     self._accept(obj)
                 elif event.get("type") == "DELETED":
@@ -369,13 +374,11 @@ class Operand:
                     self.profile = None
 
     def _accept(self, obj: JSONDict) -> None:
-        meta = obj.get("metadata") or {}
-        if meta.get("name") != self.settings.node_name:
-            logger.debug("ignoring Profile %r: not this node's", meta.get("name"))
+        if name_of(obj) != self.settings.node_name:
+            logger.debug("ignoring Profile %r: not this node's", name_of(obj))
             return
         old = self.profile
-        old_meta = (old or {}).get("metadata") or {}
-        if old is not None and old_meta.get("resourceVersion") == meta.get("resourceVersion"):
+        if old is not None and resource_version_of(old) == resource_version_of(obj):
             return
         self.profile = obj
         if not self._seen_own_profile:
@@ -384,7 +387,7 @@ class Operand:
         if (
             old is None
             or old.get("spec") != obj.get("spec")
-            or (old_meta.get("annotations") != meta.get("annotations"))
+            or annotations_of(old) != annotations_of(obj)
         ):
             self._profile_dirty = True
         self._status_dirty = True

@@ -30,10 +30,6 @@ def clear_pending(paths: OperandPaths) -> None:
             path.unlink()
 
 
-def has_pending(paths: OperandPaths) -> bool:
-    return paths.persistent_pending_file.exists()
-
-
 @dataclass(frozen=True)
 class Recovery:
     """What the previous run left behind."""

@@ -16,7 +16,6 @@ from typing import Final
 
 ROOT_ENV: Final = "NTO_OPERAND_ROOT"
 
-OCP_TUNED_DIR: Final = "/var/lib/ocp-tuned"
 PROFILES_DIR: Final = "/var/lib/ocp-tuned/profiles"
 RECOMMEND_DIR: Final = "/var/lib/ocp-tuned/recommend.d"
 PROVIDER_FILE: Final = "/var/lib/ocp-tuned/provider"
@@ -32,7 +31,6 @@ TUNED_MAIN_CONF: Final = "/etc/tuned/tuned-main.conf"
 BOOTCMDLINE_FILE: Final = "/etc/tuned/bootcmdline"
 ACTIVE_PROFILE_FILE: Final = "/etc/tuned/active_profile"
 SYSTEM_PROFILES_DIR: Final = "/usr/lib/tuned"
-TUNED_VAR_LIB_DIR: Final = "/var/lib/tuned"
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,6 @@ class OperandPaths:
     def at(self, absolute: str) -> Path:
         """`absolute` (a node path such as ``/etc/tuned``) under the root prefix."""
         return self.root / absolute.lstrip("/")
-
-    @property
-    def ocp_tuned_dir(self) -> Path:
-        return self.at(OCP_TUNED_DIR)
 
     @property
     def profiles_dir(self) -> Path:

@@ -23,6 +23,8 @@ from typing import Any
 
 import kopf
 
+from nto_api.objects import uid_of
+
 
 class MemoryProgressStorage(kopf.ProgressStorage):
     """Handler progress kept in the process, keyed by object uid and handler id."""
@@ -30,20 +32,16 @@ class MemoryProgressStorage(kopf.ProgressStorage):
     def __init__(self) -> None:
         self._records: dict[tuple[str, str], Any] = {}
 
-    @staticmethod
-    def _uid(body: Any) -> str:
-        return str(body.get("metadata", {}).get("uid", ""))
-
     def fetch(self, *, key: Any, body: Any) -> Any:
-        return self._records.get((self._uid(body), str(key)))
+        return self._records.get((uid_of(body), str(key)))
 
     def store(self, *, key: Any, record: Any, body: Any, patch: Any) -> None:
         del patch
-        self._records[(self._uid(body), str(key))] = copy.deepcopy(dict(record))
+        self._records[(uid_of(body), str(key))] = copy.deepcopy(dict(record))
 
     def purge(self, *, key: Any, body: Any, patch: Any) -> None:
         del patch
-        self._records.pop((self._uid(body), str(key)), None)
+        self._records.pop((uid_of(body), str(key)), None)
 
     def touch(self, *, body: Any, patch: Any, value: str | None) -> None:
         del body, patch, value
@@ -60,11 +58,11 @@ class MemoryDiffBaseStorage(kopf.DiffBaseStorage):
         self._essences: dict[str, Any] = {}
 
     def fetch(self, *, body: Any) -> Any:
-        return self._essences.get(str(body.get("metadata", {}).get("uid", "")))
+        return self._essences.get(uid_of(body))
 
     def store(self, *, body: Any, patch: Any, essence: Any) -> None:
         del patch
-        self._essences[str(body.get("metadata", {}).get("uid", ""))] = copy.deepcopy(essence)
+        self._essences[uid_of(body)] = copy.deepcopy(essence)
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from nto.controller.names import LEADER_LOCK_NAME
 from nto.kube.client import ApiError, ConflictError, KubeClient
 
 logger = logging.getLogger(__name__)
 
-LEASE_NAME = "node-tuning-operator-lock"
 LEASES = ("coordination.k8s.io/v1", "leases")
 
 
@@ -60,7 +60,7 @@ class LeaderElector:
         namespace: str,
         identity: str,
         timings: LeaseTimings,
-        name: str = LEASE_NAME,
+        name: str = LEADER_LOCK_NAME,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client

@@ -47,6 +47,7 @@ from nto.reconciler import handlers as tuned_controller
 from nto.reconciler.handlers import TunedControllerHandle
 from nto.runtime.controllers import ControllerRuntime
 from nto.runtime.watch_health import WatchHealth
+from nto_api.names import CONFIG_V1
 
 logger = logging.getLogger(__name__)
 
@@ -226,9 +227,6 @@ class Operator:
             await client.__aexit__(None, None, None)
         self._clients.clear()
 
-    def _server_plan(self) -> list[HTTPSServer]:
-        return self._metrics_servers() + self._webhook_servers()
-
     def _metrics_servers(self) -> list[HTTPSServer]:
         settings = self.settings
         return [
@@ -299,7 +297,7 @@ async def _relay(source: StopFlag, target: asyncio.Event) -> None:
 
 
 async def _timings_from_cluster(client: KubeClient) -> LeaseTimings:
-    infrastructure = await client.get("config.openshift.io/v1", "infrastructures", "cluster")
+    infrastructure = await client.get(CONFIG_V1, "infrastructures", "cluster")
     topology = ((infrastructure or {}).get("status") or {}).get("controlPlaneTopology")
     return timings_for_topology(topology)
 

@@ -31,10 +31,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from nto.kube.client import ApiError, KubeClient
+from nto_api.names import CONFIG_V1
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_TYPE: Final = "Intermediate"
 
 VERSIONS: Final[Mapping[str, ssl.TLSVersion]] = {
     "VersionTLS10": ssl.TLSVersion.TLSv1,
@@ -188,7 +187,7 @@ class TLSProfileSource:
     async def refresh(self, client: KubeClient) -> None:
         """Read the APIServer object; keep the current settings when the API fails."""
         try:
-            apiserver = await client.get("config.openshift.io/v1", "apiservers", "cluster")
+            apiserver = await client.get(CONFIG_V1, "apiservers", "cluster")
         except (ApiError, OSError, TimeoutError) as exc:
             until = "" if self.read_once else " until it can be read"
             logger.warning(

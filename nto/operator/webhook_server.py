@@ -19,8 +19,6 @@ from nto.plugins.types import WebhookRoute
 
 logger = logging.getLogger(__name__)
 
-JSON_TYPES = {"application/json", "application/json; charset=utf-8"}
-
 
 class DuplicateRouteError(ValueError):
     """Two plugins asked for the same webhook path."""

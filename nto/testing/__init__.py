@@ -9,8 +9,9 @@ Public surface (everything else is private):
   requests, fault injection, bearer-token checks and a record of raw request paths; for kubectl:
   OpenAPI v2/v3, ``fieldValidation``, server-side Tables and server-side apply);
   ``docs/testing.md`` lists what it does not serve;
-- :class:`OperatorProcess` runs an operator command against it as a subprocess;
-  :func:`running_operator` runs an operator with given plugins in a thread of the test;
+- :class:`OperatorProcess` runs an operator command (:func:`operator_command` builds the
+  project's own) against it as a subprocess; :func:`running_operator` runs an operator with
+  given plugins in a thread of the test;
 - :func:`wait_for` polls a predicate with a timeout;
 - :func:`unpack_reference_binary` unpacks a Go reference binary for side-by-side tests;
 - :class:`ApiError`, :class:`Fault`, :class:`ResourceInfo` appear in their signatures.
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from nto.testing._faults import Fault
     from nto.testing._limits import run_limited
     from nto.testing._operator import running_operator
-    from nto.testing._process import OperatorProcess, free_port, wait_for
+    from nto.testing._process import OperatorProcess, free_port, operator_command, wait_for
     from nto.testing._reference_bin import ReferenceBinaryMissing, unpack_reference_binary
     from nto.testing._resources import ResourceInfo
 
@@ -44,6 +45,7 @@ __all__ = [
     "ReferenceBinaryMissing",
     "ResourceInfo",
     "free_port",
+    "operator_command",
     "run_limited",
     "running_operator",
     "simulate_node_agents",
@@ -59,6 +61,7 @@ _HOMES = {
     "ReferenceBinaryMissing": "nto.testing._reference_bin",
     "ResourceInfo": "nto.testing._resources",
     "free_port": "nto.testing._process",
+    "operator_command": "nto.testing._process",
     "run_limited": "nto.testing._limits",
     "running_operator": "nto.testing._operator",
     "simulate_node_agents": "nto.testing._agents",

@@ -251,7 +251,5 @@ class Admission:
             ) from exc
         if not outcome.allowed:
             code = outcome.code if outcome.code >= 400 else 403
-            raise ApiError(
-                code, f'admission webhook "{name}" denied the request: {outcome.message}'
-            )
+            raise ApiError(code, webhooks.denial_message(name, outcome))
         return outcome

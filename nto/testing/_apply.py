@@ -27,6 +27,7 @@ from nto.testing._patch import merge_patch
 from nto.testing._pipeline import Api
 from nto.testing._resources import ResourceInfo
 from nto.testing._store import now
+from nto_api.objects import metadata_of
 
 APPLY_PATCH = "application/apply-patch+yaml"
 _IGNORED = {("apiVersion",), ("kind",), ("status",)}
@@ -121,7 +122,7 @@ def merge_managed(
 ) -> dict[str, Any]:
     """The object after ``manager`` applies ``config`` to ``current`` (None: not there yet)."""
     applied = leaf_paths(config)
-    entries = [dict(e) for e in (current or {}).get("metadata", {}).get("managedFields") or [] if e]
+    entries = [dict(e) for e in metadata_of(current).get("managedFields") or [] if e]
     mine = [e for e in entries if e.get("manager") == manager and e.get("operation") == "Apply"]
     others = [e for e in entries if e not in mine]
     previous = set().union(*(from_fields_v1(e.get("fieldsV1")) for e in mine))
@@ -182,7 +183,7 @@ async def server_side_apply(
         )
     force = (query.get("force") or "").lower() == "true"
     config = decode(raw)
-    config_name = (config.get("metadata") or {}).get("name")
+    config_name = metadata_of(config).get("name")
     if config_name not in (None, name):
         raise ApiError(
             400,

@@ -22,6 +22,7 @@ from nto.testing._events import BUILTIN_VIEWS, convert_builtin
 from nto.testing._resources import ALL_VERBS, PRESERVE_UNKNOWN, Registry, ResourceInfo
 from nto.testing._store import Obj, Store
 from nto.testing._watch import Event
+from nto_api.objects import name_of
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ CRD_KEY = ("apiextensions.k8s.io", "customresourcedefinitions")
 
 def crd_to_info(crd: Mapping[str, Any]) -> ResourceInfo:
     """The resource a CRD declares; raises a 422 ApiError naming the missing field."""
-    name = crd.get("metadata", {}).get("name", "")
+    name = name_of(crd)
     spec = crd.get("spec") or {}
     names = spec.get("names") or {}
     versions = [v for v in spec.get("versions") or [] if v.get("served", True)]
@@ -157,7 +158,7 @@ def check_schema(info: ResourceInfo, version: str, obj: Obj) -> Obj:
         e for e in schema_module.validate(schema, result) if not e.field.startswith("metadata")
     ]
     if errors:
-        name = obj.get("metadata", {}).get("name", "")
+        name = name_of(obj)
         raise invalid(info.kind, info.group, name, [(e.field, e.message, e.reason) for e in errors])
     return result
 

@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from nto.testing._defaults_pod import default_pod, default_template
 from nto.testing._resources import ResourceInfo
+from nto_api.objects import annotations_of
 
 Obj = dict[str, Any]
 
@@ -230,7 +231,7 @@ class ServiceAddresses:
 
 
 def _template_generation(obj: Obj | None) -> int:
-    annotations = ((obj or {}).get("metadata") or {}).get("annotations") or {}
+    annotations = annotations_of(obj)
     try:
         return int(annotations.get(TEMPLATE_GENERATION, 1))
     except (TypeError, ValueError):

@@ -39,6 +39,7 @@ from typing import Any
 from nto.testing._errors import Cause, invalid
 from nto.testing._names import dns1123_subdomain, json_quote
 from nto.testing._resources import ResourceInfo
+from nto_api.objects import name_of, namespace_of
 
 CORE = "v1"
 EVENTS_V1 = "events.k8s.io/v1"
@@ -113,7 +114,7 @@ _LIMITS = (("reportingInstance", 128), ("action", 128), ("reason", 128), ("messa
 
 
 def _legacy_causes(core: Mapping[str, Any]) -> list[Cause]:
-    namespace = str((core.get("metadata") or {}).get("namespace") or "")
+    namespace = namespace_of(core)
     involved_ns = str((core.get("involvedObject") or {}).get("namespace") or "")
     mismatch: Cause = (
         "involvedObject.namespace",
@@ -172,5 +173,5 @@ def check_event(info: ResourceInfo, obj: Mapping[str, Any], *, create: bool) -> 
     if create and info.group == "events.k8s.io":
         causes += _strict_causes(core)
     if causes:
-        name = str((obj.get("metadata") or {}).get("name") or "")
+        name = name_of(obj)
         raise invalid(info.kind, info.group, name, causes)

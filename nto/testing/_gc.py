@@ -21,6 +21,7 @@ from typing import Any
 
 from nto.testing._resources import ResourceInfo
 from nto.testing._store import Obj, Store, object_key
+from nto_api.objects import uid_of
 
 FOREGROUND = "foregroundDeletion"
 Ref = tuple[tuple[str, str], str, str]  # (resource key, namespace, name)
@@ -44,7 +45,7 @@ class CollectingStore(Store):
         self, info: ResourceInfo, obj: Obj, old: Obj | None, *, deleted: bool
     ) -> None:
         ref: Ref = (info.store_key, *object_key(info, obj))
-        uid = obj["metadata"].get("uid", "")
+        uid = uid_of(obj)
         for owner in _owner_uids(old):
             self._dependents.get(owner, set()).discard(ref)
         if deleted:
@@ -120,7 +121,7 @@ class CollectingStore(Store):
             self.update(info, new, keep_status=True)
 
     def removed(self, info: ResourceInfo, obj: Obj) -> None:
-        uid = obj["metadata"].get("uid", "")
+        uid = uid_of(obj)
         for owner in _owner_uids(obj):
             self._finish_foreground(owner)
         for dep_info, dep in self.live_dependents(uid):

@@ -25,6 +25,7 @@ from typing import Any
 
 from nto.testing._errors import Cause, invalid
 from nto.testing._resources import ResourceInfo
+from nto_api.objects import metadata_of, name_of
 
 NameRule = Callable[[str, bool], list[str]]  # (name, is_prefix) -> error details
 
@@ -181,7 +182,7 @@ def json_quote(text: str) -> str:
 
 def crd_name_causes(crd: Mapping[str, Any]) -> list[Cause]:
     """A CRD's name must be ``<spec.names.plural>.<spec.group>``."""
-    name = (crd.get("metadata") or {}).get("name", "")
+    name = name_of(crd)
     spec = crd.get("spec") or {}
     plural = (spec.get("names") or {}).get("plural")
     group = spec.get("group")
@@ -197,10 +198,10 @@ def crd_name_causes(crd: Mapping[str, Any]) -> list[Cause]:
 
 def check_create(info: ResourceInfo, obj: Mapping[str, Any]) -> None:
     """Raise the 422 a real server sends for a create whose name is not valid for its kind."""
-    meta = obj.get("metadata") or {}
+    meta = metadata_of(obj)
     causes = name_causes(info, meta)
     if info.key == ("apiextensions.k8s.io", "customresourcedefinitions") and not causes:
         causes = crd_name_causes(obj)
     if causes:
-        name = meta.get("name") if isinstance(meta.get("name"), str) else ""
+        name = name_of(obj)
         raise invalid(info.kind, info.group, name or "", causes)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from nto.testing import _jsonpatch
 from nto.testing._errors import ApiError
 
 MERGE_PATCH = "application/merge-patch+json"
@@ -40,124 +41,24 @@ SET_LISTS = frozenset({"finalizers"})
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386: objects merge recursively, ``null`` deletes, anything else replaces."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def _pointer(path: str) -> list[str]:
-    if path == "":
-        return []
-    if not path.startswith("/"):
-        raise ApiError(422, f"JSON patch path {path!r} must start with '/'")
-    return [_unescape(token) for token in path[1:].split("/")]
-
-
-def _index(container: list[Any], token: str, path: str, *, adding: bool) -> int:
-    if adding and token == "-":
-        return len(container)
-    try:
-        index = int(token)
-    except ValueError:
-        raise ApiError(422, f"JSON patch path {path!r}: {token!r} is not a list index") from None
-    limit = len(container) if adding else len(container) - 1
-    if not 0 <= index <= limit:
-        raise ApiError(422, f"JSON patch path {path!r}: index {index} is out of range")
-    return index
-
-
-def _parent(doc: Any, tokens: list[str], path: str) -> Any:
-    node = doc
-    for token in tokens[:-1]:
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list):
-            node = node[_index(node, token, path, adding=False)]
-        else:
-            raise ApiError(422, f"JSON patch path {path!r} does not exist in the object")
-    return node
-
-
-def _get(doc: Any, path: str) -> Any:
-    tokens = _pointer(path)
-    if not tokens:
-        return doc
-    parent = _parent(doc, tokens, path)
-    if isinstance(parent, dict) and tokens[-1] in parent:
-        return parent[tokens[-1]]
-    if isinstance(parent, list):
-        return parent[_index(parent, tokens[-1], path, adding=False)]
-    raise ApiError(422, f"JSON patch path {path!r} does not exist in the object")
-
-
-def _add(doc: Any, path: str, value: Any) -> Any:
-    tokens = _pointer(path)
-    if not tokens:
-        return value
-    parent = _parent(doc, tokens, path)
-    if isinstance(parent, dict):
-        parent[tokens[-1]] = value
-    elif isinstance(parent, list):
-        parent.insert(_index(parent, tokens[-1], path, adding=True), value)
-    else:
-        raise ApiError(422, f"JSON patch path {path!r} does not point into an object or list")
-    return doc
-
-
-def _remove(doc: Any, path: str) -> Any:
-    tokens = _pointer(path)
-    parent = _parent(doc, tokens, path)
-    if isinstance(parent, dict) and tokens and tokens[-1] in parent:
-        del parent[tokens[-1]]
-    elif isinstance(parent, list) and tokens:
-        del parent[_index(parent, tokens[-1], path, adding=False)]
-    else:
-        raise ApiError(422, f"JSON patch cannot remove {path!r}: it does not exist in the object")
-    return doc
+    """RFC 7386 (see :func:`nto.testing._jsonpatch.merge_patch`)."""
+    return _jsonpatch.merge_patch(target, patch)
 
 
 def json_patch(target: Any, operations: Any) -> Any:
-    """RFC 6902: apply add/remove/replace/move/copy/test operations to a copy of ``target``."""
+    """RFC 6902 on a copy of ``target``; a malformed or failing patch is an :class:`ApiError`.
+
+    As kube-apiserver does, a body that is not a list of operations is a 400 (it cannot be
+    decoded) and an operation that cannot be applied is a 422.
+    """
     if not isinstance(operations, list):
         raise ApiError(
             400, "a JSON patch must be a list of operations, got " + type(operations).__name__
         )
-    doc = copy.deepcopy(target)
-    for operation in operations:
-        if not isinstance(operation, dict) or "op" not in operation or "path" not in operation:
-            raise ApiError(400, f"JSON patch operation {operation!r} needs 'op' and 'path'")
-        op, path = operation["op"], operation["path"]
-        if op in ("add", "replace", "test") and "value" not in operation:
-            raise ApiError(400, f"JSON patch operation {op!r} at {path!r} needs a 'value'")
-        if op == "add":
-            doc = _add(doc, path, copy.deepcopy(operation["value"]))
-        elif op == "remove":
-            doc = _remove(doc, path)
-        elif op == "replace":
-            _get(doc, path)
-            doc = _add(_remove(doc, path), path, copy.deepcopy(operation["value"]))
-        elif op in ("move", "copy"):
-            value = copy.deepcopy(_get(doc, operation.get("from", "")))
-            if op == "move":
-                doc = _remove(doc, operation.get("from", ""))
-            doc = _add(doc, path, value)
-        elif op == "test":
-            if _get(doc, path) != operation["value"]:
-                raise ApiError(422, f"JSON patch test failed at {path!r}")
-        else:
-            raise ApiError(400, f"JSON patch operation {op!r} is unknown; use add, remove, ...")
-    return doc
+    try:
+        return _jsonpatch.apply_json_patch(target, operations)
+    except _jsonpatch.JsonPatchError as error:
+        raise ApiError(422, f"JSON patch {error}") from None
 
 
 def _merge_keyed_list(target: list[Any], patch: list[Any], key: str) -> list[Any]:

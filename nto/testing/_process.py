@@ -1,8 +1,9 @@
-"""``OperatorProcess`` and ``wait_for``: run an operator against the emulated cluster.
+"""``OperatorProcess``, ``operator_command`` and ``wait_for``: run an operator against the
+emulated cluster.
 
-The operator (``python -m nto operator ...`` or any command) runs as a subprocess with
-``KUBECONFIG`` pointing at an :class:`~nto.testing.EmulatedCluster`, its output going to a log
-file that tests can read on failure. Stopping sends SIGTERM, then SIGKILL after a grace period.
+The operator (:func:`operator_command`, or any command) runs as a subprocess with ``KUBECONFIG``
+pointing at an :class:`~nto.testing.EmulatedCluster`, its output going to a log file that tests
+can read on failure. Stopping sends SIGTERM, then SIGKILL after a grace period.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pathlib
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +28,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def operator_command(
+    *flags: str,
+    metrics_port: int | None = None,
+    leader_election: bool = False,
+) -> list[str]:
+    """The command line of this checkout's operator for a test, bench or demo cluster.
+
+    ``python -m nto operator`` with plain-HTTP metrics on `metrics_port` (a free port when
+    ``None``), leader election off unless `leader_election`, then `flags` (later flags win).
+    """
+    port = free_port() if metrics_port is None else metrics_port
+    command = [sys.executable, "-m", "nto", "operator", "--metrics-insecure"]
+    command.append(f"--metrics-port={port}")
+    if not leader_election:
+        command.append("--enable-leader-election=false")
+    return [*command, *flags]
 
 
 def wait_for(

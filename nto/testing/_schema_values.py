@@ -1,4 +1,4 @@
-"""JSON value helpers shared by :mod:`nto.testing.schema` and :mod:`nto.testing.jsonpatch`.
+"""JSON value helpers shared by :mod:`nto.testing.schema` and :mod:`nto.testing._jsonpatch`.
 
 Everything here works on JSON-like values (dict, list, str, int, float, bool, None) and survives
 hostile ones: copies are iterative, so a document nested 10,000 levels deep is copied without a

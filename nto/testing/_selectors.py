@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nto.testing._errors import ApiError
+from nto_api.objects import labels_of
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
@@ -39,7 +40,7 @@ def _split_terms(text: str) -> list[str]:
 
 
 def _labels(obj: Mapping[str, Any]) -> Mapping[str, str]:
-    return obj.get("metadata", {}).get("labels") or {}
+    return labels_of(obj)
 
 
 def _label_term(term: str, selector: str) -> Predicate:

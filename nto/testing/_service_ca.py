@@ -29,6 +29,7 @@ from typing import Any
 from nto.testing._resources import ResourceInfo
 from nto.testing._store import Store
 from nto.testing._watch import Event
+from nto_api.objects import annotations_of
 
 INJECT_ANNOTATION = "service.beta.openshift.io/inject-cabundle"
 _CRD = ("apiextensions.k8s.io", "customresourcedefinitions")
@@ -64,7 +65,7 @@ class CaBundleInjector:
     def on_event(self, info: ResourceInfo, event: Event) -> None:
         if event.type == "DELETED" or (info.key != _CRD and info.key not in _WEBHOOK_CONFIGS):
             return
-        annotations = event.obj.get("metadata", {}).get("annotations") or {}
+        annotations = annotations_of(event.obj)
         if str(annotations.get(INJECT_ANNOTATION, "")).lower() != "true":
             return
         obj = copy.deepcopy(dict(event.obj))

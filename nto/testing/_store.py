@@ -25,6 +25,7 @@ from nto.testing._names import generate, name_causes
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import Predicate
 from nto.testing._watch import CLOSE, Bookmark, Event, History, ResourceKey, Watcher
+from nto_api.objects import metadata_of
 
 Obj = dict[str, Any]
 ObjKey = tuple[str, str]  # (namespace, name); namespace "" for cluster-scoped objects
@@ -65,7 +66,7 @@ def spec_part(obj: Mapping[str, Any]) -> dict[str, Any]:
 
 def _compared_meta(obj: Mapping[str, Any]) -> dict[str, Any]:
     """Metadata minus what a no-op write may change: resourceVersion, managedFields times."""
-    meta = {k: v for k, v in obj.get("metadata", {}).items() if k != "resourceVersion"}
+    meta = {k: v for k, v in metadata_of(obj).items() if k != "resourceVersion"}
     if isinstance(meta.get("managedFields"), list):  # ownership changes are writes
         meta["managedFields"] = [
             {k: v for k, v in e.items() if k != "time"} if isinstance(e, dict) else e
@@ -82,7 +83,7 @@ def _same_content(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 
 def object_key(info: ResourceInfo, obj: Mapping[str, Any]) -> ObjKey:
-    meta = obj.get("metadata", {})
+    meta = metadata_of(obj)
     return (meta.get("namespace", "") if info.namespaced else "", meta.get("name", ""))
 
 

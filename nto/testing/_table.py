@@ -34,6 +34,7 @@ from nto.testing._table_cells import (
     Obj,
     crd_columns,
 )
+from nto_api.objects import metadata_of
 
 # --- negotiation and rendering ----------------------------------------------------------------
 
@@ -113,7 +114,7 @@ class Tables:
             {
                 "kind": "PartialObjectMetadata",
                 "apiVersion": api_version,
-                "metadata": obj.get("metadata", {}),
+                "metadata": metadata_of(obj),
             }
             for obj in objects
         ]
@@ -162,7 +163,7 @@ class Tables:
                 row["object"] = {
                     "kind": "PartialObjectMetadata",
                     "apiVersion": f"{META_GROUP}/{table_version}",
-                    "metadata": obj.get("metadata", {}),
+                    "metadata": metadata_of(obj),
                 }
             rows.append(row)
         return {

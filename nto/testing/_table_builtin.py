@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nto.testing._table_cells import AGE, NAME, Column, Obj, age_of, path_column
+from nto_api.names import CONFIG_GROUP, MACHINECONFIG_GROUP
+from nto_api.objects import labels_of, metadata_of
 
 
 def _condition(obj: Obj, kind: str) -> Mapping[str, Any]:
@@ -30,7 +32,7 @@ def _node_status(obj: Obj) -> str:
 
 
 def _node_roles(obj: Obj) -> str:
-    labels = obj.get("metadata", {}).get("labels") or {}
+    labels = labels_of(obj)
     roles = sorted(
         {key.split("/", 1)[1] for key in labels if key.startswith("node-role.kubernetes.io/")}
         | ({labels["kubernetes.io/role"]} if labels.get("kubernetes.io/role") else set())
@@ -66,7 +68,7 @@ def _pod_ready(obj: Obj) -> str:
 
 def _pod_status(obj: Obj) -> str:
     status = obj.get("status", {})
-    if obj.get("metadata", {}).get("deletionTimestamp"):
+    if metadata_of(obj).get("deletionTimestamp"):
         return "Terminating"
     for container in status.get("containerStatuses") or []:
         waiting = (container.get("state") or {}).get("waiting") or {}
@@ -108,7 +110,7 @@ def _event_last_seen(obj: Obj) -> str:
         age = age_of(obj.get(field))
         if age is not None:
             return age
-    return age_of(obj.get("metadata", {}).get("creationTimestamp")) or "<unknown>"
+    return age_of(metadata_of(obj).get("creationTimestamp")) or "<unknown>"
 
 
 def _event_object(obj: Obj) -> str:
@@ -217,7 +219,7 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
     ("", "events"): _event_columns(),
     ("events.k8s.io", "events"): _event_columns(),
     # OpenShift kinds served without their CRDs: the columns those CRDs declare.
-    ("config.openshift.io", "clusteroperators"): (
+    (CONFIG_GROUP, "clusteroperators"): (
         NAME,
         path_column("Version", "string", '.status.versions[?(@.name=="operator")].version'),
         *(
@@ -229,7 +231,7 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
         ),
         path_column("Message", "string", '.status.conditions[?(@.type=="Progressing")].message'),
     ),
-    ("machineconfiguration.openshift.io", "machineconfigpools"): (
+    (MACHINECONFIG_GROUP, "machineconfigpools"): (
         NAME,
         path_column("Config", "string", ".status.configuration.name"),
         *(
@@ -244,7 +246,7 @@ BUILTIN_COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
         path_column("DegradedMachineCount", "number", ".status.degradedMachineCount"),
         path_column("Age", "date", ".metadata.creationTimestamp"),
     ),
-    ("machineconfiguration.openshift.io", "machineconfigs"): (
+    (MACHINECONFIG_GROUP, "machineconfigs"): (
         NAME,
         path_column(
             "GeneratedByController",

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from nto.testing._jsonpath import JsonPathError, find
+from nto_api.objects import metadata_of, name_of
 
 META_GROUP = "meta.k8s.io"
 TABLE_VERSIONS = ("v1", "v1beta1")
@@ -133,13 +134,11 @@ def path_column(
     return Column(name, kind, cell, fmt, description, priority)
 
 
-NAME = Column(
-    "Name", "string", lambda o: o.get("metadata", {}).get("name", ""), "name", NAME_DESCRIPTION
-)
+NAME = Column("Name", "string", name_of, "name", NAME_DESCRIPTION)
 AGE = Column(
     "Age",
     "string",
-    lambda o: age_of(o.get("metadata", {}).get("creationTimestamp")) or "<unknown>",
+    lambda o: age_of(metadata_of(o).get("creationTimestamp")) or "<unknown>",
     description=AGE_DESCRIPTION,
 )
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nto.testing._selectors import Predicate
+from nto_api.objects import metadata_of
 
 ResourceKey = tuple[str, str]
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
@@ -56,10 +57,7 @@ class Watcher:
     def matches(self, obj: Mapping[str, Any] | None) -> bool:
         if obj is None:
             return False
-        if (
-            self.namespace is not None
-            and obj.get("metadata", {}).get("namespace") != self.namespace
-        ):
+        if self.namespace is not None and metadata_of(obj).get("namespace") != self.namespace:
             return False
         if self.label is not None and not self.label(obj):
             return False

@@ -9,7 +9,7 @@ WebhookConfiguration or a CRD's ``spec.conversion.webhook``) into an :class:`End
 reference is verified against the name ``<service>.<namespace>.svc`` whatever address it is
 routed to, and answers are checked (kind, uid, patch type, object count, apiVersion) before use.
 Every failure is a :class:`WebhookCallError` whose ``reason`` says which kind it was.
-Patches are decoded here and applied by :mod:`nto.testing.jsonpatch`.
+Patches are decoded here and applied by :mod:`nto.testing._jsonpatch`.
 """
 
 from __future__ import annotations

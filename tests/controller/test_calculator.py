@@ -15,7 +15,6 @@ from nto.controller.calculator import (
     Calculator,
     bootcmdline_deps,
     calculate_profile,
-    needs_node_informer,
     needs_pod_informer,
     profiles_for_all,
 )
@@ -423,7 +422,6 @@ INFORMER_CASES = [
     ids=[c[0] for c in INFORMER_CASES],
 )
 def test_informer_needs(tuneds, node_informer, pod_informer):
-    assert needs_node_informer(tuneds) is node_informer
     assert needs_pod_informer(tuneds) is pod_informer
 
 

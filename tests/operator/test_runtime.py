@@ -69,7 +69,7 @@ def test_build_operator_collects_every_contribution(make_host):
     assert 'nto_build_info{version="' in text
     assert 'nto_plugin_load_errors_total{plugin="broken"} 2.0' in text
 
-    plan = operator._server_plan()
+    plan = [*operator._metrics_servers(), *operator._webhook_servers()]
     assert [server.name for server in plan] == ["metrics server", "webhook server"]
     assert plan[0].tls is None
     assert plan[1].port == 4343
@@ -86,7 +86,9 @@ async def test_startup_and_shutdown_hooks_are_awaited(make_host):
 
 def test_no_webhook_server_without_routes(make_host):
     operator = build_operator(OperatorSettings(), make_host())
-    assert [server.name for server in operator._server_plan()] == ["metrics server"]
+    assert [
+        server.name for server in [*operator._metrics_servers(), *operator._webhook_servers()]
+    ] == ["metrics server"]
 
 
 def test_settings_from_env_fall_back_with_warning(caplog):
@@ -102,7 +104,7 @@ def test_settings_from_env_fall_back_with_warning(caplog):
 
 def test_both_servers_follow_the_clusters_tls_profile_and_metrics_need_the_ca(make_host):
     operator = build_operator(OperatorSettings(), make_host(("full", FullPlugin())))
-    metrics, webhooks = operator._server_plan()
+    metrics, webhooks = [*operator._metrics_servers(), *operator._webhook_servers()]
     assert metrics.tls is not None
     assert webhooks.tls is not None
     assert metrics.tls.security == operator.tls_profile.get

@@ -1,4 +1,4 @@
-"""JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386) in nto.testing.jsonpatch."""
+"""JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386) in nto.testing._jsonpatch."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from nto.testing.jsonpatch import JsonPatchError, apply_json_patch, merge_patch, parse_pointer
+from nto.testing._jsonpatch import JsonPatchError, apply_json_patch, merge_patch, parse_pointer
 
 DOC: dict[str, Any] = {
     "metadata": {"labels": {"a/b": "1", "m~n": "2"}},

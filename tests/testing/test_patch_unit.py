@@ -45,6 +45,9 @@ def test_json_patch(ops, expected):
     "ops",
     [
         [{"op": "test", "path": "/l/0", "value": 5}],
+        [{"op": "test", "path": "/l/0", "value": True}],
+        [{"op": "add", "path": "/l/01", "value": 1}],
+        [{"op": "move", "from": "/l", "path": "/l/0"}],
         [{"op": "replace", "path": "/missing", "value": 1}],
         [{"op": "add", "path": "/l/9", "value": 1}],
         [{"op": "add", "path": "no-slash", "value": 1}],
@@ -56,6 +59,9 @@ def test_json_patch(ops, expected):
     ],
     ids=[
         "test-fails",
+        "test-true-is-not-1",
+        "leading-zero-index",
+        "move-into-own-child",
         "replace-missing",
         "index-range",
         "bad-pointer",

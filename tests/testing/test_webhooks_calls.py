@@ -86,6 +86,23 @@ def test_validating_webhook_denies_with_its_code_and_message(http, hooks):
     )
 
 
+def test_a_denial_without_a_message_says_so_as_kube_apiserver_does(http):
+    def deny(review):
+        return admission_response(review, allowed=False)
+
+    with WebhookServer({"/deny": deny}) as server:
+        http(
+            "POST",
+            f"{ADMISSION}/validatingwebhookconfigurations",
+            _config("ValidatingWebhookConfiguration", server.url("/deny")),
+        )
+        status, _, error = http("POST", CMS, configmap("any"))
+    assert status == 403
+    assert error["message"] == (
+        'admission webhook "hook.example.com" denied the request without explanation'
+    )
+
+
 def test_mutating_runs_before_validating(http, hooks):
     http(
         "POST",

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from nto_api.names import PERFORMANCE_V2
 from nto_performance.components import tuned
 from nto_performance.components.options import RenderOptions
-
-V2 = "performance.openshift.io/v2"
 
 
 def tuneds_for_bootstrap(manifests: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -24,6 +23,6 @@ def tuneds_for_bootstrap(manifests: dict[str, list[dict[str, Any]]]) -> list[dic
     profiles = [
         parse_as(PerformanceProfile, obj)
         for obj in manifests.get("PerformanceProfile", [])
-        if obj.get("apiVersion") == V2
+        if obj.get("apiVersion") == PERFORMANCE_V2
     ]
     return [tuned.render(profile, RenderOptions()) for profile in profiles]

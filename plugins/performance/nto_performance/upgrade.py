@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from nto.plugins import KubeClient, NotFoundError
+from nto_api.objects import labels_of, name_of, namespace_of
 
 __all__ = [
     "CHECK_INTERVAL_ENV",
@@ -86,14 +87,9 @@ def check_interval_from_env(environ: Mapping[str, str] | None = None) -> float:
     return seconds
 
 
-def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    meta = obj.get("metadata")
-    return meta if isinstance(meta, Mapping) else {}
-
-
 def is_standalone_pao(csv: Mapping[str, Any]) -> bool:
     """Whether `csv` is an original (not copied) CSV deploying ``performance-operator``."""
-    if COPIED_FROM_LABEL in (_meta(csv).get("labels") or {}):
+    if COPIED_FROM_LABEL in labels_of(csv):
         return False
     install = (csv.get("spec") or {}).get("install") or {}
     if not isinstance(install, Mapping):
@@ -109,18 +105,17 @@ def subscriptions_of(
     subscriptions: Iterable[Mapping[str, Any]],
 ) -> list[str]:
     """Names of the Subscriptions in the CSV's namespace whose installedCSV is the CSV."""
-    name = _meta(csv).get("name")
-    namespace = _meta(csv).get("namespace")
+    name, namespace = name_of(csv), namespace_of(csv)
     return sorted(
-        str(_meta(sub).get("name"))
+        name_of(sub)
         for sub in subscriptions
-        if _meta(sub).get("namespace") == namespace
+        if namespace_of(sub) == namespace
         and ((sub.get("status") or {}).get("installedCSV") == name)
     )
 
 
 def describe(csv: Mapping[str, Any]) -> str:
-    return f"{_meta(csv).get('namespace')}/{_meta(csv).get('name')}"
+    return f"{namespace_of(csv)}/{name_of(csv)}"
 
 
 async def find_standalone(client: KubeClient) -> list[dict[str, Any]]:
@@ -139,12 +134,12 @@ async def remove_standalone(client: KubeClient) -> list[str]:
     as ``kind namespace/name``."""
     removed: list[str] = []
     for csv in await find_standalone(client):
-        namespace = str(_meta(csv).get("namespace") or "")
+        namespace = namespace_of(csv)
         subscriptions = await client.list(OLM, "subscriptions", namespace)
         for name in subscriptions_of(csv, subscriptions):
             if await client.delete(OLM, "subscriptions", name, namespace):
                 removed.append(f"Subscription {namespace}/{name}")
-        if await client.delete(OLM, "clusterserviceversions", str(_meta(csv)["name"]), namespace):
+        if await client.delete(OLM, "clusterserviceversions", name_of(csv), namespace):
             removed.append(f"ClusterServiceVersion {describe(csv)}")
     for item in removed:
         logger.info("Removed the standalone Performance Addon Operator's %s", item)

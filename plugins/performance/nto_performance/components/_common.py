@@ -7,16 +7,13 @@ No I/O, no logging, no clock, no environment.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from nto_api.cpuset import CPUSet
 from nto_api.performance.common import (
     CPU_LOAD_BALANCING_OVS_DPDK_ANNOTATION,
     DRA_RESOURCE_MANAGEMENT_ANNOTATION,
-    ENABLE_PHYSICAL_DEV_RPS_ANNOTATION,
-    ENABLE_RPS_ANNOTATION,
-    EXEC_CPU_AFFINITY_ANNOTATION,
     PAUSE_RECONCILE_ANNOTATION,
 )
 from nto_api.performance.v2 import PerformanceProfile
@@ -26,14 +23,10 @@ __all__ = [
     "annotation",
     "cpuset_union",
     "dra_resource_management_requested",
-    "exec_cpu_affinity_disabled",
     "ovs_dpdk_load_balancing_disabled",
     "parse_bool",
-    "physical_dev_rps_enabled",
     "prune",
     "reconcile_paused",
-    "rps_enabled",
-    "sorted_unique",
     "wire_metadata",
 ]
 
@@ -79,11 +72,6 @@ def wire_metadata(
     return meta
 
 
-def sorted_unique(items: Iterable[str]) -> list[str]:
-    """Sorted distinct strings (deterministic output from sets)."""
-    return sorted(set(items))
-
-
 _TRUE_WORDS = frozenset({"1", "t", "T", "TRUE", "true", "True"})
 _FALSE_WORDS = frozenset({"0", "f", "F", "FALSE", "false", "False"})
 
@@ -105,22 +93,6 @@ def annotation(profile: PerformanceProfile, key: str) -> str | None:
 def reconcile_paused(profile: PerformanceProfile) -> bool:
     """``performance.openshift.io/pause-reconcile: "true"``."""
     return annotation(profile, PAUSE_RECONCILE_ANNOTATION) == "true"
-
-
-def rps_enabled(profile: PerformanceProfile) -> bool:
-    """``performance.openshift.io/enable-rps`` is ``"true"`` or ``"enable"`` (RPS is off by
-    default)."""
-    return annotation(profile, ENABLE_RPS_ANNOTATION) in ("true", "enable")
-
-
-def physical_dev_rps_enabled(profile: PerformanceProfile) -> bool:
-    """``performance.openshift.io/enable-physical-dev-rps: "true"``."""
-    return annotation(profile, ENABLE_PHYSICAL_DEV_RPS_ANNOTATION) == "true"
-
-
-def exec_cpu_affinity_disabled(profile: PerformanceProfile) -> bool:
-    """``performance.openshift.io/exec-cpu-affinity: "disable"``."""
-    return annotation(profile, EXEC_CPU_AFFINITY_ANNOTATION) == "disable"
 
 
 def dra_resource_management_requested(profile: PerformanceProfile) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from nto_api.cpuset import CPUSetError
+from nto_api.names import MACHINECONFIG_V1
 from nto_api.performance.v2 import PerformanceProfile
 from nto_api.quantity import Quantity, QuantityError
 from nto_performance.components import names
@@ -52,7 +53,7 @@ def render(profile: PerformanceProfile, options: RenderOptions) -> dict[str, Any
     """The KubeletConfig wire dict of `profile`; `RenderError` on bad input."""
     selector = names.machine_config_pool_selector(profile, options.profile_mcp)
     return {
-        "apiVersion": "machineconfiguration.openshift.io/v1",
+        "apiVersion": MACHINECONFIG_V1,
         "kind": "KubeletConfig",
         "metadata": {"name": names.kubelet_config_name(_name(profile))},
         "spec": {

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from nto_api import safe_yaml
 from nto_api.foreign import Infrastructure, MachineConfigPool, Node
+from nto_api.names import CONFIG_GROUP, MACHINECONFIG_GROUP
 
 __all__ = [
     "HOSTED_TOPOLOGY",
@@ -45,12 +46,12 @@ logger = logging.getLogger(__name__)
 NODES_SUFFIX = ("cluster-scoped-resources", "core", "nodes")
 POOLS_SUFFIX = (
     "cluster-scoped-resources",
-    "machineconfiguration.openshift.io",
+    MACHINECONFIG_GROUP,
     "machineconfigpools",
 )
 INFRASTRUCTURE_SUFFIX = (
     "cluster-scoped-resources",
-    "config.openshift.io",
+    CONFIG_GROUP,
     "infrastructures",
     "cluster.yaml",
 )

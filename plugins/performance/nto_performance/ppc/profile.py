@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from nto_api.names import PERFORMANCE_V2
 from nto_performance.ppc.allocation import Allocation
 from nto_performance.ppc.hints import WorkloadHints
 
@@ -84,7 +85,7 @@ def build_profile(request: ProfileRequest, allocation: Allocation) -> dict[str, 
     if allocation.additional_kernel_args:
         spec["additionalKernelArgs"] = list(allocation.additional_kernel_args)
     profile = {
-        "apiVersion": "performance.openshift.io/v2",
+        "apiVersion": PERFORMANCE_V2,
         "kind": "PerformanceProfile",
         "metadata": {"name": request.name},
         "spec": spec,

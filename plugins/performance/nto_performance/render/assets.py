@@ -27,10 +27,9 @@ from nto_performance.components.options import PinningMode, RenderOptions
 from nto_performance.render.errors import InputError, SelectionError
 from nto_performance.render.inputs import Inputs, Source
 
-__all__ = ["OWNER_REF_MODES", "OwnerRef", "default_pool", "pinning_mode", "plan", "select_pool"]
+__all__ = ["OwnerRef", "default_pool", "pinning_mode", "plan", "select_pool"]
 
 OwnerRef = Literal["none", "k8s", "label-name"]
-OWNER_REF_MODES: Final[tuple[OwnerRef, ...]] = ("none", "k8s", "label-name")
 _SINGLE_REPLICA: Final = "SingleReplica"
 
 

@@ -25,6 +25,14 @@ import yaml
 from nto_api import safe_yaml
 from nto_api.foreign.config import Infrastructure
 from nto_api.foreign.mco import MachineConfigPool
+from nto_api.names import (
+    CONFIG_V1,
+    MACHINECONFIG_V1,
+    PERFORMANCE_V1,
+    PERFORMANCE_V1ALPHA1,
+    PERFORMANCE_V2,
+)
+from nto_api.objects import name_of
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.render.errors import InputError
 
@@ -35,10 +43,7 @@ logger = logging.getLogger(__name__)
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 _PROFILE_KIND: Final = "PerformanceProfile"
-_PROFILE_V2: Final = "performance.openshift.io/v2"
-_OLD_PROFILE_VERSIONS: Final = ("performance.openshift.io/v1", "performance.openshift.io/v1alpha1")
-_MCO_V1: Final = "machineconfiguration.openshift.io/v1"
-_CONFIG_V1: Final = "config.openshift.io/v1"
+_OLD_PROFILE_VERSIONS: Final = (PERFORMANCE_V1, PERFORMANCE_V1ALPHA1)
 _INFRASTRUCTURE_NAME: Final = "cluster"
 
 
@@ -138,23 +143,22 @@ def _collect(inputs: Inputs, source: Source, document: Any) -> None:
         logger.debug("skipping %s: not an object", source)
         return
     api_version, kind = document.get("apiVersion"), document.get("kind")
-    metadata = document.get("metadata")
-    name = metadata.get("name") if isinstance(metadata, dict) else None
-    if kind == _PROFILE_KIND and api_version == _PROFILE_V2:
+    name = name_of(document) or None
+    if kind == _PROFILE_KIND and api_version == PERFORMANCE_V2:
         inputs.profiles.append((source, _parse(PerformanceProfile, document, source)))
     elif kind == _PROFILE_KIND and api_version in _OLD_PROFILE_VERSIONS:
         message = (
             f"skipping PerformanceProfile {name!r} in {source}: render reads only "
-            f"{_PROFILE_V2} profiles, and this one is {api_version}; convert it to v2 "
+            f"{PERFORMANCE_V2} profiles, and this one is {api_version}; convert it to v2 "
             "(apply it to a cluster and read it back as v2) to render it"
         )
         logger.warning("%s", message)
         inputs.skipped.append(message)
-    elif api_version == _MCO_V1 and kind == "MachineConfigPool":
+    elif api_version == MACHINECONFIG_V1 and kind == "MachineConfigPool":
         inputs.pools.append(_parse(MachineConfigPool, document, source))
-    elif api_version == _MCO_V1 and kind == "MachineConfig":
+    elif api_version == MACHINECONFIG_V1 and kind == "MachineConfig":
         inputs.machine_configs.append(document)
-    elif api_version == _CONFIG_V1 and kind == "Infrastructure" and name == _INFRASTRUCTURE_NAME:
+    elif api_version == CONFIG_V1 and kind == "Infrastructure" and name == _INFRASTRUCTURE_NAME:
         inputs.infrastructure = _parse(Infrastructure, document, source)
     else:
         logger.debug("skipping %s: %s %s %r is not a render input", source, api_version, kind, name)
@@ -167,8 +171,7 @@ def _parse(model: type[M], document: dict[str, Any], source: Source) -> M:
         from nto_api.registry import field_errors
 
         listing = "; ".join(f"{path}: {message}" for path, message in field_errors(exc))
-        metadata = document.get("metadata")
-        name = metadata.get("name") if isinstance(metadata, dict) else None
+        name = name_of(document) or None
         raise InputError(
             f"{document.get('kind')} {name!r} in {source} is invalid: {listing}; fix these fields"
         ) from exc

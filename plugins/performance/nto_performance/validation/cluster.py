@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nto_api.objects import get_map, name_of
+
 __all__ = [
     "ClusterData",
     "NodeFacts",
@@ -59,32 +61,27 @@ class ClusterData:
         return self.nodes[0].architecture if self.nodes else ""
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
 def node_facts(node: Any) -> NodeFacts:
     """The facts of one wire Node object; missing or mistyped fields read as ``""``."""
-    status = _mapping(_mapping(node).get("status"))
-    name = _text(_mapping(_mapping(node).get("metadata")).get("name"))
+    status = get_map(node, "status")
+    name = name_of(node)
     return NodeFacts(
         name=name or "<unnamed>",
-        architecture=_text(_mapping(status.get("nodeInfo")).get("architecture")),
-        cpu_capacity=_text(_mapping(status.get("capacity")).get("cpu")),
+        architecture=_text(get_map(status, "nodeInfo").get("architecture")),
+        cpu_capacity=_text(get_map(status, "capacity").get("cpu")),
     )
 
 
 def profile_selector(profile: Any) -> ProfileSelector | None:
     """Name and nodeSelector of a wire PerformanceProfile; None when it has no usable name."""
-    name = _text(_mapping(_mapping(profile).get("metadata")).get("name"))
+    name = name_of(profile)
     if not name:
         return None
-    selector = _mapping(profile).get("spec")
-    raw = _mapping(selector).get("nodeSelector")
+    raw = get_map(profile, "spec").get("nodeSelector")
     if not isinstance(raw, Mapping):
         return ProfileSelector(name=name, node_selector=None)
     return ProfileSelector(name=name, node_selector={str(k): str(v) for k, v in raw.items()})

@@ -18,7 +18,7 @@ import pydantic
 from nto_api.performance import v2
 from nto_performance.validation.fielderrors import ErrorType, FieldError
 
-__all__ = ["REQUIRED_DETAILS", "parse_profile", "profile_name"]
+__all__ = ["REQUIRED_DETAILS", "parse_profile"]
 
 REQUIRED_DETAILS: Final[Mapping[str, str]] = {
     "spec": "spec is required; a PerformanceProfile needs at least spec.cpu and spec.nodeSelector",
@@ -31,13 +31,6 @@ REQUIRED_DETAILS: Final[Mapping[str, str]] = {
     ),
 }
 _EXTRA_DETAIL: Final = "unknown field; remove it (check the spelling and the apiVersion)"
-
-
-def profile_name(obj: Any) -> str:
-    """``metadata.name`` of a wire object, or ``""``."""
-    meta = obj.get("metadata") if isinstance(obj, Mapping) else None
-    name = meta.get("name") if isinstance(meta, Mapping) else None
-    return name if isinstance(name, str) else ""
 
 
 def _path(loc: tuple[int | str, ...]) -> str:

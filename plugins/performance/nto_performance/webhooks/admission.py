@@ -19,12 +19,12 @@ import logging
 import time
 from typing import Final
 
-from nto.plugins import JSONDict
 from nto_api.conversion import convert
 from nto_api.errors import ConversionError
 from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_KIND, PERFORMANCE_V2
+from nto_api.objects import JSONDict, metadata_of, name_of
 from nto_performance.validation import cap_errors, invalid_status, validate_profile
-from nto_performance.validation.shape import parse_profile, profile_name
+from nto_performance.validation.shape import parse_profile
 from nto_performance.webhooks.cluster_data import (
     DEFAULT_TIMEOUT,
     ClusterDataProvider,
@@ -73,8 +73,7 @@ def _kind_problem(request: JSONDict) -> str | None:
 
 
 def _being_deleted(obj: JSONDict) -> bool:
-    meta = obj.get("metadata")
-    return isinstance(meta, dict) and bool(meta.get("deletionTimestamp"))
+    return bool(metadata_of(obj).get("deletionTimestamp"))
 
 
 def _as_v2(obj: JSONDict) -> JSONDict:
@@ -146,7 +145,7 @@ class AdmissionWebhook:
         return await self._validate(_as_v2(obj), uid)
 
     async def _validate(self, obj: JSONDict, uid: str) -> JSONDict:
-        name = profile_name(obj)
+        name = name_of(obj)
         profile, errors = parse_profile(obj)
         if profile is None:
             errors = cap_errors(errors)

@@ -22,6 +22,7 @@ import re
 from typing import Any, Final
 
 from nto_api.foreign.mco import MACHINECONFIG_ROLE_LABEL
+from nto_api.names import MACHINECONFIG_V1
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components._common import RenderError, wire_metadata
 from nto_performance.components.machineconfig._crio import (
@@ -49,7 +50,7 @@ from nto_performance.components.options import RenderOptions
 
 __all__ = ["API_VERSION", "KIND", "kernel_type", "render", "render_workload_pinning_bootstrap"]
 
-API_VERSION: Final = "machineconfiguration.openshift.io/v1"
+API_VERSION: Final = MACHINECONFIG_V1
 KIND: Final = "MachineConfig"
 _POOL_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,200}[a-z0-9])?")
 

@@ -1,8 +1,9 @@
 """JSON Patch (RFC 6902) and JSON Merge Patch (RFC 7386) over JSON-like values.
 
-Used by the emulated API server (:mod:`nto.testing`) for ``application/json-patch+json`` and
-``application/merge-patch+json`` PATCH requests and for the patches that mutating webhooks
-return (decoded by :mod:`nto.testing.webhooks`). Both functions return a new document and never
+The one JSON Patch of the emulated API server: :mod:`nto.testing._patch` calls it for
+``application/json-patch+json``, ``application/merge-patch+json`` and server-side apply PATCH
+requests (turning :class:`JsonPatchError` into a 422), and :mod:`nto.testing._admission` for the
+patches that mutating webhooks return. Both functions return a new document and never
 modify their inputs; both work at any nesting depth. A patch that cannot be applied raises
 :class:`JsonPatchError` naming the operation, its index and the path; the document is then
 left as it was (operations apply to a private copy, all or nothing).
