@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.resources import files
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from nto_api.names import TUNED_KIND, TUNED_V1
-from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components._common import wire_metadata
 from nto_performance.components.names import OPERATOR_NAMESPACE, machine_config_label, tuned_name
 from nto_performance.components.options import RenderOptions
@@ -42,6 +41,9 @@ PROFILE_KINDS: Final = (
     "openshift-node-performance-arm-aarch64",
     "openshift-node-performance-intel-x86",
 )
+
+if TYPE_CHECKING:
+    from nto_api.views import ProfileView
 """TuneD profile name stems, in ``spec.profile`` order; each is also a template in
 ``profiles/<stem>.tmpl``. The rendered profile is ``<stem>-<pp>``."""
 
@@ -56,7 +58,7 @@ def profile_names(profile_name: str) -> list[str]:
     return [f"{stem}-{profile_name}" for stem in PROFILE_KINDS]
 
 
-def render(profile: PerformanceProfile, options: RenderOptions) -> dict[str, Any]:
+def render(profile: ProfileView, options: RenderOptions) -> dict[str, Any]:
     """The Tuned of `profile` as a wire dict; raises `RenderError` on input that cannot be
     rendered (the message names the field and the fix)."""
     variables = compute(profile, options)
