@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from nto_api._markers import Format, Int64
-from nto_api.views import selector_matches
+from nto_api.selectors import selector_matches
 
 __all__ = [
     "ApiModel",

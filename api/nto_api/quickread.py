@@ -19,10 +19,10 @@ except metadata and the foreign kinds. Neighbours: `nto_api.views`, `nto_api.per
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Self, TypeVar
 
-from nto_api.views import SpecDefaults, selector_matches
+from nto_api.performance.defaults import SpecDefaults
+from nto_api.selectors import selector_matches
 
 __all__ = [
     "QuickInfrastructure",
@@ -137,17 +137,30 @@ def _list_of(cls: type[Q]) -> Callable[[object], list[Q]]:
     return check
 
 
-@dataclass(frozen=True)
 class _Field:
-    """One field: attribute, wire key, check, and what absence and ``null`` mean."""
+    """One field: attribute, wire key, check, and what absence and ``null`` mean.
 
-    attr: str
-    key: str
-    check: Callable[[object], object]
-    required: bool = False
-    """Absent or ``null`` makes the model refuse."""
-    default: Callable[[], object] | None = None
-    """Absent gives this (a default factory); ``null`` makes the model refuse."""
+    ``required``: absent or ``null`` makes the model refuse. ``default``: absent gives this (a
+    default factory) and ``null`` makes the model refuse. (A plain class: a dataclass costs a
+    millisecond to build at import, which this module exists to save.)
+    """
+
+    __slots__ = ("attr", "check", "default", "key", "required")
+
+    def __init__(
+        self,
+        attr: str,
+        key: str,
+        check: Callable[[object], object],
+        *,
+        required: bool = False,
+        default: Callable[[], object] | None = None,
+    ) -> None:
+        self.attr = attr
+        self.key = key
+        self.check = check
+        self.required = required
+        self.default = default
 
 
 def _nested(cls: type[Q]) -> Callable[[object], Q]:

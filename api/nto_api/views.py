@@ -9,15 +9,17 @@ are typed against the protocols here, which two families of classes satisfy:
 - the plain classes of `nto_api.quickread`, which the offline ``render`` command builds from its
   input files without importing pydantic (pydantic alone costs more than the whole Go command).
 
-The documented defaults of a profile's spec (`SpecDefaults`) and label-selector matching
-(`selector_matches`) live here once and serve both. Members are read-only properties, so a model's
-``list[HugePage]`` satisfies a view's ``Sequence[HugePageView]``.
+The documented defaults of a profile's spec (`nto_api.performance.defaults`) and label-selector
+matching (`nto_api.selectors`) are written once and serve both. Members are read-only properties,
+so a model's ``list[HugePage]`` satisfies a view's ``Sequence[HugePageView]``. Import this module
+for type checking only: building protocol classes costs milliseconds the ``render`` command
+does not need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final, Protocol
+from collections.abc import Sequence
+from typing import Protocol
 
 __all__ = [
     "CPUView",
@@ -37,13 +39,8 @@ __all__ = [
     "ProfileView",
     "RealTimeKernelView",
     "RequirementView",
-    "SpecDefaults",
     "WorkloadHintsView",
-    "selector_matches",
 ]
-
-DEFAULT_TOPOLOGY_POLICY: Final = "best-effort"
-"""The operator's ``numa.topologyPolicy`` when the profile sets none."""
 
 
 class ObjectMetaView(Protocol):
@@ -179,77 +176,9 @@ class WorkloadHintsView(Protocol):
     def mixed_cpus(self) -> bool | None: ...
 
 
-class SpecDefaults:
-    """The documented defaults of a PerformanceProfile spec, as properties.
-
-    Mixed into `nto_api.performance.v2.PerformanceProfileSpec` and the spec of
-    `nto_api.quickread`, so both answer the same.
-    """
-
-    __slots__ = ()
-
-    if TYPE_CHECKING:
-        cpu: CPUView
-        real_time_kernel: RealTimeKernelView | None
-        workload_hints: WorkloadHintsView | None
-        globally_disable_irq_load_balancing: bool | None
-        net: NetView | None
-        kernel_page_size: str | None
-        numa: NumaView | None
-
-    @property
-    def balance_isolated_enabled(self) -> bool:
-        """``cpu.balanceIsolated`` with its default (true)."""
-        return self.cpu.balance_isolated is not False
-
-    @property
-    def realtime_kernel_enabled(self) -> bool:
-        """``realTimeKernel.enabled`` with its default (false)."""
-        return bool(self.real_time_kernel and self.real_time_kernel.enabled)
-
-    @property
-    def realtime_hint_enabled(self) -> bool:
-        """``workloadHints.realTime`` with its default (true, also when the hints are absent)."""
-        return not (self.workload_hints and self.workload_hints.real_time is False)
-
-    @property
-    def high_power_consumption_enabled(self) -> bool:
-        """``workloadHints.highPowerConsumption`` with its default (false)."""
-        return bool(self.workload_hints and self.workload_hints.high_power_consumption)
-
-    @property
-    def per_pod_power_management_enabled(self) -> bool:
-        """``workloadHints.perPodPowerManagement`` with its default (false)."""
-        return bool(self.workload_hints and self.workload_hints.per_pod_power_management)
-
-    @property
-    def mixed_cpus_enabled(self) -> bool:
-        """``workloadHints.mixedCpus`` with its default (false)."""
-        return bool(self.workload_hints and self.workload_hints.mixed_cpus)
-
-    @property
-    def irq_load_balancing_globally_disabled(self) -> bool:
-        """``globallyDisableIrqLoadBalancing`` with its v2 default (false)."""
-        return bool(self.globally_disable_irq_load_balancing)
-
-    @property
-    def user_level_networking_enabled(self) -> bool:
-        """``net.userLevelNetworking`` with its default (false)."""
-        return bool(self.net and self.net.user_level_networking)
-
-    @property
-    def effective_kernel_page_size(self) -> str:
-        """``kernelPageSize`` with its CRD default (``4k``)."""
-        return self.kernel_page_size or "4k"
-
-    @property
-    def effective_topology_policy(self) -> str:
-        """``numa.topologyPolicy`` with the operator's default (``best-effort``)."""
-        return (self.numa and self.numa.topology_policy) or DEFAULT_TOPOLOGY_POLICY
-
-
 class ProfileSpecView(Protocol):
-    """A PerformanceProfile v2 spec: its fields and the `SpecDefaults` accessors."""
+    """A PerformanceProfile v2 spec: its fields and the accessors of
+    `nto_api.performance.defaults.SpecDefaults`."""
 
     @property
     def cpu(self) -> CPUView: ...
@@ -310,30 +239,3 @@ class ProfileView(Protocol):
     def metadata(self) -> ObjectMetaView: ...
     @property
     def spec(self) -> ProfileSpecView: ...
-
-
-def selector_matches(
-    match_labels: Mapping[str, str] | None,
-    match_expressions: Sequence[RequirementView] | None,
-    labels: Mapping[str, str],
-) -> bool:
-    """Whether `labels` satisfy a label selector; an empty selector matches everything and an
-    unknown operator never matches."""
-    for key, value in (match_labels or {}).items():
-        if labels.get(key) != value:
-            return False
-    return all(_requirement_matches(req, labels) for req in match_expressions or [])
-
-
-def _requirement_matches(requirement: RequirementView, labels: Mapping[str, str]) -> bool:
-    present = requirement.key in labels
-    values = requirement.values or []
-    if requirement.operator == "In":
-        return present and labels[requirement.key] in values
-    if requirement.operator == "NotIn":
-        return not present or labels[requirement.key] not in values
-    if requirement.operator == "Exists":
-        return present
-    if requirement.operator == "DoesNotExist":
-        return not present
-    return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from nto_api.views import DEFAULT_TOPOLOGY_POLICY
+from nto_api.performance.defaults import DEFAULT_TOPOLOGY_POLICY
 
 __all__ = [
     "CPU_LOAD_BALANCING_OVS_DPDK_ANNOTATION",

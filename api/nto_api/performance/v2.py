@@ -5,7 +5,8 @@ Neighbours: `common` (parts shared by all versions), `v1` (the conversion hub), 
 versions reach it through the conversion webhook.
 
 Unset optional fields stay ``None``; the ``*_enabled`` / ``effective_*`` accessors of
-`PerformanceProfileSpec` (from `nto_api.views.SpecDefaults`) apply the documented defaults.
+`PerformanceProfileSpec` (from `nto_api.performance.defaults.SpecDefaults`) apply the
+documented defaults.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from nto_api.performance.common import (
     PerformanceProfileStatus,
     RealTimeKernel,
 )
-from nto_api.views import SpecDefaults
+from nto_api.performance.defaults import SpecDefaults
 
 __all__ = ["CPU", "PerformanceProfile", "PerformanceProfileSpec", "WorkloadHints"]
 
@@ -67,7 +68,7 @@ class PerformanceProfileSpec(SpecDefaults, ApiModel):
     """Desired tuning of the nodes a PerformanceProfile selects.
 
     The accessors of the documented defaults (``realtime_kernel_enabled``...) come from
-    `nto_api.views.SpecDefaults`.
+    `nto_api.performance.defaults.SpecDefaults`.
     """
 
     cpu: CPU

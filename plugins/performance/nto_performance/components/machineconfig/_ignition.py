@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, Final
 
-from nto_api.foreign.mco import IGNITION_VERSION, encode_data_url
+from nto_api.foreign.ignition import IGNITION_VERSION, encode_data_url
 
 __all__ = [
     "CONFIG_MODE",
