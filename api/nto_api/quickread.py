@@ -71,10 +71,6 @@ def _read(cls: type[Q], document: object) -> Q | None:
 def _text(value: object) -> str:
     if type(value) is not str:
         raise _Decline
-    try:
-        value.encode("utf-8")  # lone surrogates (from JSON) are not valid strings to the model
-    except UnicodeEncodeError:
-        raise _Decline from None
     return value
 
 
