@@ -206,19 +206,23 @@ def _parse_well_formed(body: str) -> tuple[int, bool] | None:
         firsts = [0, *firsts[:-1]]
         lows = list(map(numbers.__getitem__, firsts))
         highs = list(map(numbers.__getitem__, map(operator.add, firsts, dashes)))
-    if max(highs) > MAX_CPU_ID or not all(map(operator.le, lows, highs)):
+    if max(highs) > MAX_CPU_ID:
+        return None
+    # Ascending and disjoint ranges: each range [a, b] is 2**(b+1) - 2**a, and the sums of the
+    # two terms over all ranges are bitmaps of distinct positions.
+    ends = list(map(_successor, highs))
+    if (
+        every_item_a_range
+        and all(map(operator.lt, lows, highs))
+        and all(map(operator.lt, ends, lows[1:]))
+    ):
+        # The canonical shape (ranges of two or more CPUs with gaps between them), checked
+        # first: it also proves the weaker conditions below.
+        return _bits_from_ids(ends) - _bits_from_ids(lows), plain
+    if not all(map(operator.le, lows, highs)):
         return None
     if all(map(operator.lt, highs, lows[1:])):
-        # Ascending and disjoint: each range [a, b] is 2**(b+1) - 2**a, and the sums of the two
-        # terms over all ranges are bitmaps of distinct positions.
-        ends = list(map(_successor, highs))
-        canonical = (
-            plain
-            and every_item_a_range
-            and all(map(operator.lt, lows, highs))
-            and all(map(operator.lt, ends, lows[1:]))
-        )
-        return _bits_from_ids(ends) - _bits_from_ids(lows), canonical
+        return _bits_from_ids(ends) - _bits_from_ids(lows), False
     return _bits_from_ranges(zip(lows, highs, strict=True), max(highs)), False
 
 
