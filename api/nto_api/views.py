@@ -1,7 +1,8 @@
 """Read-only shapes of the kinds the renderers read, without pydantic.
 
 The renderers (``nto_performance.components``) and the offline ``render`` command read a
-PerformanceProfile (v2), a MachineConfigPool and the Infrastructure; they never write to them. They
+PerformanceProfile (v2), a MachineConfigPool and the Infrastructure, the profile creator also
+Nodes; they never write to them. They
 are typed against the protocols here, which two families of classes satisfy:
 
 - the pydantic models (`nto_api.performance.v2`, `nto_api.foreign.mco`, `nto_api.foreign.config`),
@@ -31,6 +32,10 @@ __all__ = [
     "InfrastructureView",
     "LabelSelectorView",
     "NetView",
+    "NodeSpecView",
+    "NodeStatusView",
+    "NodeSystemInfoView",
+    "NodeView",
     "NumaView",
     "ObjectMetaView",
     "PoolSpecView",
@@ -39,6 +44,7 @@ __all__ = [
     "ProfileView",
     "RealTimeKernelView",
     "RequirementView",
+    "TaintView",
     "WorkloadHintsView",
 ]
 
@@ -70,6 +76,10 @@ class RequirementView(Protocol):
 class LabelSelectorView(Protocol):
     """A label selector that can test a set of labels."""
 
+    @property
+    def match_labels(self) -> dict[str, str] | None: ...
+    @property
+    def match_expressions(self) -> Sequence[RequirementView] | None: ...
     def matches(self, labels: dict[str, str]) -> bool: ...
 
 
@@ -85,6 +95,41 @@ class PoolView(Protocol):
     def metadata(self) -> ObjectMetaView: ...
     @property
     def spec(self) -> PoolSpecView: ...
+
+
+class TaintView(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def value(self) -> str | None: ...
+    @property
+    def effect(self) -> str: ...
+
+
+class NodeSpecView(Protocol):
+    @property
+    def taints(self) -> Sequence[TaintView] | None: ...
+
+
+class NodeSystemInfoView(Protocol):
+    @property
+    def architecture(self) -> str | None: ...
+
+
+class NodeStatusView(Protocol):
+    @property
+    def node_info(self) -> NodeSystemInfoView | None: ...
+
+
+class NodeView(Protocol):
+    """A Node as the profile creator reads it."""
+
+    @property
+    def metadata(self) -> ObjectMetaView: ...
+    @property
+    def spec(self) -> NodeSpecView | None: ...
+    @property
+    def status(self) -> NodeStatusView | None: ...
 
 
 class InfrastructureStatusView(Protocol):

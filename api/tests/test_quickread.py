@@ -9,6 +9,7 @@ input, and on random mutations of them.
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from nto_api import quickread
 from nto_api.foreign.config import Infrastructure
+from nto_api.foreign.core import Node
 from nto_api.foreign.mco import MachineConfigPool
 from nto_api.performance.v2 import PerformanceProfile
 
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
     ROOT / "plugins" / "performance" / "tests" / "render" / "fixtures" / "inputs",
     ROOT.parent / "shared" / "reference" / "render" / "inputs",
+    ROOT.parent / "shared" / "reference" / "must-gather",
     ROOT / "examples",
 ]
 KINDS: dict[tuple[str, str], tuple[type[pydantic.BaseModel], Callable[[object], Any]]] = {
@@ -40,6 +43,7 @@ KINDS: dict[tuple[str, str], tuple[type[pydantic.BaseModel], Callable[[object], 
         quickread.read_pool,
     ),
     ("config.openshift.io/v1", "Infrastructure"): (Infrastructure, quickread.read_infrastructure),
+    ("v1", "Node"): (Node, quickread.read_node),
 }
 SPEC_ACCESSORS = (
     "balance_isolated_enabled",
@@ -100,6 +104,8 @@ def check(model_class: type[pydantic.BaseModel], read: Callable[[object], Any], 
 
 def test_there_are_documents() -> None:
     assert len(DOCUMENTS) >= 10
+    if (ROOT.parent / "shared" / "reference" / "must-gather").is_dir():
+        assert any(doc["kind"] == "Node" for doc in DOCUMENTS.values())
 
 
 @pytest.mark.parametrize("where", sorted(DOCUMENTS))
@@ -107,7 +113,9 @@ def test_reads_every_fixture_as_the_model_does(where: str) -> None:
     doc = DOCUMENTS[where]
     model_class, read = KINDS[(doc["apiVersion"], doc["kind"])]
     accepted = check(model_class, read, doc)
-    assert accepted or "status" in doc, f"{where} is ordinary input; the fast path should take it"
+    assert accepted or (model_class is PerformanceProfile and "status" in doc), (
+        f"{where} is ordinary input; the fast path should take it"
+    )
 
 
 @pytest.mark.parametrize(
@@ -117,11 +125,27 @@ def test_reads_every_fixture_as_the_model_does(where: str) -> None:
         (quickread.QuickProfileSpec, PerformanceProfile.model_fields["spec"].annotation),
         (quickread.QuickMeta, PerformanceProfile.model_fields["metadata"].annotation),
         (quickread.QuickPool, MachineConfigPool),
+        (quickread.QuickPoolStatus, MachineConfigPool.model_fields["status"].annotation),
         (quickread.QuickInfrastructure, Infrastructure),
+        (quickread.QuickNode, Node),
+        (quickread.QuickNodeStatus, Node.model_fields["status"].annotation),
+        (quickread.QuickNodeSpec, Node.model_fields["spec"].annotation),
     ],
-    ids=["profile", "spec", "metadata", "pool", "infrastructure"],
+    ids=[
+        "profile",
+        "spec",
+        "metadata",
+        "pool",
+        "pool-status",
+        "infrastructure",
+        "node",
+        "node-status",
+        "node-spec",
+    ],
 )
-def test_fields_cover_the_model(quick: type[Any], model: type[pydantic.BaseModel]) -> None:
+def test_fields_cover_the_model(quick: type[Any], model: Any) -> None:
+    if not isinstance(model, type):  # ``X | None``
+        (model,) = (arg for arg in typing.get_args(model) if arg is not type(None))
     fields = {field.attr: field.key for field in quick.FIELDS}
     expected = {name: info.alias or name for name, info in model.model_fields.items()}
     assert fields == expected
