@@ -95,7 +95,8 @@ def test_staging_directory_is_private_and_removed(
     (tmp_path / "out").mkdir()
     writer.write_outputs(OUTPUTS, tmp_path / "out")
     ((staging, mode),) = seen
-    assert staging.parent == tmp_path and staging.name.startswith(".out.render-")
+    assert staging.parent == tmp_path
+    assert staging.name.startswith(".out.render-")
     assert mode == 0o700
     assert not staging.exists()
 
