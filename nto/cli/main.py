@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog = PROGRAM
     host = build_plugin_host(disabled=_prescan_disabled(args_list))
     commands = _all_commands(host)
-    parser = build_parser(prog, commands, lazy=True)
+    parser = build_parser(prog, _parsers_needed(commands, args_list), lazy=True)
     normalised: list[str] = []
     try:
         normalised = _normalise(args_list, parser)
@@ -173,6 +173,22 @@ def _all_commands(host: PluginHost) -> list[CliCommand]:
         else:
             commands[command.name] = command
     return sorted(commands.values(), key=lambda command: command.name)
+
+
+_SHOWS_EVERY_COMMAND = frozenset({"help", "completion"})
+
+
+def _parsers_needed(commands: list[CliCommand], argv: Sequence[str]) -> list[CliCommand]:
+    """Only the named command when the command line starts with it (``render ...``), else all.
+
+    Each sub-parser costs argparse a formatter and gettext look-ups; a short command builds
+    one. ``help`` and ``completion`` show every command, so they get them all.
+    """
+    if argv and argv[0] not in _SHOWS_EVERY_COMMAND:
+        named = [c for c in commands if argv[0] == c.name or argv[0] in c.aliases]
+        if named:
+            return named
+    return commands
 
 
 def _failure(plugin: str, error: str) -> PluginFailure:
