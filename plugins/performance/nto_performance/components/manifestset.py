@@ -17,6 +17,9 @@ from nto_performance.components import kubeletconfig, machineconfig, runtimeclas
 from nto_performance.components.names import RenderedKind
 from nto_performance.components.options import RenderOptions
 
+if TYPE_CHECKING:
+    from nto_api.views import ProfileView
+
 __all__ = ["APPLY_ORDER", "ManifestSet", "render"]
 
 APPLY_ORDER: Final[tuple[RenderedKind, ...]] = (
@@ -25,9 +28,6 @@ APPLY_ORDER: Final[tuple[RenderedKind, ...]] = (
     "kubeletconfig",
     "runtimeclass",
 )
-
-if TYPE_CHECKING:
-    from nto_api.views import ProfileView
 """Kinds in the order the controller applies them (the Tuned first: its kernel arguments must
 be computed by the nodes before the MachineConfig reboots them)."""
 

@@ -24,6 +24,9 @@ from nto_api.performance.annotations import (
 )
 from nto_performance.components._common import RenderError
 
+if TYPE_CHECKING:
+    from nto_api.views import PoolView, ProfileView
+
 __all__ = [
     "ARBITER_POOL",
     "CONTROL_PLANE_TOPOLOGY_ARBITER",
@@ -193,9 +196,6 @@ CRIO_HIGH_PERFORMANCE_ANNOTATIONS: Final = (
     "cpu-c-states.crio.io",
     "cpu-freq-governor.crio.io",
 )
-
-if TYPE_CHECKING:
-    from nto_api.views import PoolView, ProfileView
 """Pod annotations CRI-O honours for pods of the ``high-performance`` runtime handler."""
 CRIO_CPU_SHARED_ANNOTATION: Final = "cpu-shared.crio.io"
 """Pod annotation CRI-O also honours when mixed-cpus is on."""

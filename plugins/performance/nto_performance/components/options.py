@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from nto_api.views import PoolView
 
-
 PinningMode = Literal["None", "AllNodes"]
 
 
