@@ -1,11 +1,12 @@
 """Whole-process start-up of the short commands users run by hand or from installers.
 
 The installer runs ``render`` at bootstrap and admins run the profile creator by hand, so each
-figure is a whole process, cold import included: wall time and peak RSS (the child's own
-``ru_maxrss`` from ``wait4``), median of ``NTO_BENCH_RUNS`` (7) runs. When the Go binaries are
-in ``../shared/reference-bin`` they are unpacked to a scratch directory and run alternately
-with ours on the same input; the ratio is the median of the pairwise ratios, which cancels most
-of the noise of a busy machine. Without them the ratio column says so. Ours run on an
+figure is a whole process, cold import included: wall time, CPU time (user + system, far less
+disturbed by other processes than wall time) and peak RSS (the child's own ``ru_maxrss`` from
+``wait4``), median of ``NTO_BENCH_RUNS`` (7) runs. When the Go binaries are in
+``../shared/reference-bin`` they are unpacked to a scratch directory and run alternately with
+ours on the same input; each ratio (wall and CPU) is the median of the pairwise ratios, which
+cancels most of the noise of a busy machine. Without them the ratio column says so. Ours run on an
 interpreter that sees our packages as the image installs them (`installed_python`: the dev
 venv's editable finders and example plugin add ~25 ms the product does not have).
 
