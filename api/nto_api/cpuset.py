@@ -179,25 +179,29 @@ def _parse_well_formed(body: str) -> tuple[int, bool] | None:
     Knowing that the text is canonical (ascending, neither adjacent nor overlapping, no
     whitespace or leading zeros, single CPUs without a dash) saves formatting it again.
     """
-    items = body.split(",")
+    item_count = body.count(",") + 1
     plain = " " not in body and "\t" not in body and not _has_leading_zero(body)
     try:
         if "-" not in body:
-            ids = list(map(int, items))
+            ids = list(map(int, body.split(",")))
             if max(ids) > MAX_CPU_ID:
                 return None
             canonical = plain and all(map(operator.lt, map(_successor, ids), ids[1:]))
             return _bits_from_ids(ids), canonical
         if any(map(body.__contains__, (" -", "- ", "\t-", "-\t"))):
             return None
-        # Per item, how many '-' it holds: the separators alone, split at the commas.
-        dashes = list(map(len, body.translate(_DELETE_NUMBER_CHARS).split(",")))
-        if max(dashes) > 1:
-            return None
+        # The separators alone: "-,-,...,-" when every item is one range (one string compare);
+        # otherwise, per item, how many '-' it holds.
+        separators = body.translate(_DELETE_NUMBER_CHARS)
+        every_item_a_range = separators == "-," * (item_count - 1) + "-"
+        dashes: list[int] = []
+        if not every_item_a_range:
+            dashes = list(map(len, separators.split(",")))
+            if max(dashes) > 1:
+                return None
         numbers = list(map(int, body.replace("-", ",").split(",")))
     except ValueError:
         return None
-    every_item_a_range = len(numbers) == 2 * len(items)
     if every_item_a_range:
         lows, highs = numbers[0::2], numbers[1::2]
     else:
