@@ -4,7 +4,10 @@ One source of truth for ``tuned.openshift.io/v1`` (`tuned`) and
 ``performance.openshift.io`` v1alpha1/v1/v2 (`performance`), the foreign kinds the operators touch
 (`foreign`), PerformanceProfile conversion (`conversion`), CRD generation (`crdgen`, shipped
 files in `crds`), cpulists (`cpuset`) and hugepage sizes (`quantity`). Pure: no cluster client,
-no metrics, no I/O beyond package data.
+no metrics, no I/O beyond package data. Without pydantic: `quickread` reads the kinds of the
+short commands (PerformanceProfile v2, MachineConfigPool, Infrastructure, Node) into objects
+that satisfy the read-only protocols of `views`, as the models do; the models handle whatever it
+declines.
 
 Public names are listed in ``__all__``; everything else is reached through its module
 (``from nto_api.performance import v2``). The names are loaded lazily (PEP 562): importing

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from nto_api._markers import Format, Int64
+from nto_api.selectors import selector_matches
 
 __all__ = [
     "ApiModel",
@@ -136,17 +137,7 @@ class LabelSelectorRequirement(OpenModel):
 
     def matches(self, labels: dict[str, str]) -> bool:
         """Whether `labels` satisfy this requirement (unknown operators never match)."""
-        present = self.key in labels
-        values = self.values or []
-        if self.operator == "In":
-            return present and labels[self.key] in values
-        if self.operator == "NotIn":
-            return not present or labels[self.key] not in values
-        if self.operator == "Exists":
-            return present
-        if self.operator == "DoesNotExist":
-            return not present
-        return False
+        return selector_matches(None, [self], labels)
 
 
 class LabelSelector(OpenModel):
@@ -159,7 +150,4 @@ class LabelSelector(OpenModel):
 
     def matches(self, labels: dict[str, str]) -> bool:
         """Whether `labels` satisfy the selector; an empty selector matches everything."""
-        for key, value in (self.match_labels or {}).items():
-            if labels.get(key) != value:
-                return False
-        return all(req.matches(labels) for req in self.match_expressions or [])
+        return selector_matches(self.match_labels, self.match_expressions, labels)

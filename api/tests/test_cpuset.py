@@ -408,3 +408,32 @@ def test_canonical_text_is_kept(text):
 )
 def test_non_canonical_text_is_formatted_again(text, canonical):
     assert str(CPUSet.parse(text)) == canonical
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=300),
+            st.integers(min_value=0, max_value=3),
+            st.integers(min_value=0, max_value=2),
+            st.integers(min_value=0, max_value=2),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_text_is_kept_only_when_canonical(items: list[tuple[int, int, int, int]]) -> None:
+    """Leading zeros (``'007'``, ``'1-03'``) make a list non-canonical wherever they are."""
+    parts = []
+    for low, width, pad_low, pad_high in items:
+        first = "0" * pad_low + str(low)
+        parts.append(first if not width else f"{first}-{'0' * pad_high}{low + width}")
+    text = ",".join(parts)
+    cpus = CPUSet.parse(text)
+    kept = cpus._text
+    expected = CPUSet.from_ids(
+        [cpu for low, width, _, _ in items for cpu in range(low, low + width + 1)]
+    )
+    assert cpus == expected
+    assert kept is None or kept == text == cpus._from_bits(cpus._bits).__str__()

@@ -12,17 +12,18 @@ that return their own code, like the operator's 1, keep it). ``--kubeconfig`` wi
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from nto._version import __version__
 from nto.cli.commands import core_commands
-from nto.cli.commands.help import subparsers
 from nto.cli.flags import UsageError, add_common_flags, go_bool_argv, value_flags
 from nto.cli.klog import LogOptions, configure_logging
+from nto.cli.parsers import PENDING_CONFIGURATION, command_parsers, configured
 from nto.plugins.host import PluginHost, build_plugin_host
 from nto.plugins.types import CliCommand, PluginFailure
 
@@ -62,13 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog = PROGRAM
     host = build_plugin_host(disabled=_prescan_disabled(args_list))
     commands = _all_commands(host)
-    parser = build_parser(prog, commands)
+    parser = build_parser(prog, _parsers_needed(commands, args_list), lazy=True)
     normalised: list[str] = []
     try:
         normalised = _normalise(args_list, parser)
         args = parser.parse_args(normalised)
     except UsageError as exc:
-        if not exc.command and normalised and normalised[0] in subparsers(parser):
+        if not exc.command and normalised and normalised[0] in command_parsers(parser):
             exc.command = normalised[0]
         return _usage_error(prog, exc)
     except SystemExit as done:  # --help, --version
@@ -97,7 +98,7 @@ def _run(
     args.root_parser = parser
     args.default_command = DEFAULT_COMMAND
     command: CliCommand = args.command
-    args.command_parser = subparsers(parser)[command.name]
+    args.command_parser = configured(command_parsers(parser)[command.name])
     try:
         return command.run(args)
     except KeyboardInterrupt:
@@ -116,8 +117,18 @@ def _usage_error(prog: str, exc: UsageError) -> int:
     return USAGE_EXIT
 
 
-def build_parser(prog: str, commands: Sequence[CliCommand]) -> argparse.ArgumentParser:
-    """Build the argparse program for the given commands."""
+def build_parser(
+    prog: str,
+    commands: Sequence[CliCommand],
+    *,
+    lazy: bool = False,
+) -> argparse.ArgumentParser:
+    """Build the argparse program for the given commands.
+
+    With `lazy`, each command's flags are added only when `nto.cli.commands.help.configured`
+    asks (the CLI asks for the command it runs): configuring a command imports its module, and a
+    short command should not pay for the others.
+    """
     parser = _Parser(
         prog=prog,
         description="Node Tuning Operator: tunes nodes with TuneD; runs the operator by default.",
@@ -127,19 +138,28 @@ def build_parser(prog: str, commands: Sequence[CliCommand]) -> argparse.Argument
     for command in commands:
         sub = subs.add_parser(command.name, help=command.help, aliases=command.aliases)
         sub.description = command.help
-        add_common_flags(sub)
-        command.configure(sub)
         sub.set_defaults(command=command)
+        setattr(sub, PENDING_CONFIGURATION, functools.partial(_configure, sub, command))
+        if not lazy:
+            configured(sub)
     return parser
+
+
+def _configure(parser: argparse.ArgumentParser, command: CliCommand) -> None:
+    add_common_flags(parser)
+    command.configure(parser)
 
 
 def _normalise(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
     """The command first (``operator`` when none), its bare booleans written ``=true``."""
-    commands = subparsers(parser)
-    default = commands.get(DEFAULT_COMMAND, parser)
-    ordered = _with_default_command(argv, set(commands), value_flags(default))
+    commands = command_parsers(parser)
+
+    def default_value_flags() -> set[str]:
+        return value_flags(configured(commands.get(DEFAULT_COMMAND, parser)))
+
+    ordered = _with_default_command(argv, set(commands), default_value_flags)
     if ordered and ordered[0] in commands:
-        return [ordered[0], *go_bool_argv(ordered[1:], commands[ordered[0]])]
+        return [ordered[0], *go_bool_argv(ordered[1:], configured(commands[ordered[0]]))]
     return ordered
 
 
@@ -155,19 +175,41 @@ def _all_commands(host: PluginHost) -> list[CliCommand]:
     return sorted(commands.values(), key=lambda command: command.name)
 
 
+_SHOWS_EVERY_COMMAND = frozenset({"help", "completion"})
+
+
+def _parsers_needed(commands: list[CliCommand], argv: Sequence[str]) -> list[CliCommand]:
+    """Only the named command when the command line starts with it (``render ...``), else all.
+
+    Each sub-parser costs argparse a formatter and gettext look-ups; a short command builds
+    one. ``help`` and ``completion`` show every command, so they get them all.
+    """
+    if argv and argv[0] not in _SHOWS_EVERY_COMMAND:
+        named = [c for c in commands if argv[0] == c.name or argv[0] in c.aliases]
+        if named:
+            return named
+    return commands
+
+
 def _failure(plugin: str, error: str) -> PluginFailure:
     logger.error("plugin %r: nto_cli_commands %s", plugin, error)
     return PluginFailure(plugin=plugin, stage="nto_cli_commands", error=error)
 
 
-def _with_default_command(argv: list[str], names: set[str], valued: set[str]) -> list[str]:
+def _with_default_command(
+    argv: list[str],
+    names: set[str],
+    valued: Callable[[], set[str]],
+) -> list[str]:
     """Move the subcommand to the front, or insert ``operator`` when there is none.
 
-    Flags before the command are skipped with their values (``--kubeconfig PATH render``).
+    Flags before the command are skipped with their values (``--kubeconfig PATH render``);
+    `valued` gives the flags that take a value, asked only when a flag comes first.
     """
     if any(arg in {"-h", "--help", "--version"} for arg in argv[:1]):
         return argv
     skip = False
+    flags: set[str] | None = None
     for index, arg in enumerate(argv):
         if skip:
             skip = False
@@ -175,7 +217,9 @@ def _with_default_command(argv: list[str], names: set[str], valued: set[str]) ->
         if arg == "--":
             break
         if arg.startswith("-"):
-            skip = arg in valued
+            if flags is None:
+                flags = valued()
+            skip = arg in flags
             continue
         if arg in names:
             return [arg, *argv[:index], *argv[index + 1 :]]

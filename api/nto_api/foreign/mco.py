@@ -3,18 +3,23 @@
 
 Neighbours: `nto_api.meta` (bases, LabelSelector), the sibling modules `config` and `core`. These
 are partial models of objects owned by another operator: every class keeps unknown fields, so a
-read-modify-write loses nothing.
+read-modify-write loses nothing. The Ignition constants and data-URL helpers live in the
+pydantic-free `ignition` and are re-exported here.
 """
 
 from __future__ import annotations
 
-import base64
-import urllib.parse
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from nto_api._markers import Int32, Int64, PreserveUnknown
+from nto_api.foreign.ignition import (
+    IGNITION_VERSION,
+    MACHINECONFIG_ROLE_LABEL,
+    decode_data_url,
+    encode_data_url,
+)
 from nto_api.meta import DateTime, LabelSelector, ObjectMeta, OpenModel
 
 __all__ = [
@@ -39,31 +44,6 @@ __all__ = [
     "decode_data_url",
     "encode_data_url",
 ]
-
-IGNITION_VERSION: Final = "3.2.0"
-MACHINECONFIG_ROLE_LABEL: Final = "machineconfiguration.openshift.io/role"
-_DATA_URL_PREFIX: Final = "data:text/plain;charset=utf-8;base64,"
-
-
-def encode_data_url(content: bytes | str) -> str:
-    """Encode file content as the base64 ``data:`` URL used in ``contents.source``."""
-    raw = content.encode() if isinstance(content, str) else content
-    return _DATA_URL_PREFIX + base64.b64encode(raw).decode("ascii")
-
-
-def decode_data_url(source: str) -> bytes:
-    """Decode a ``data:`` URL (base64 or percent-encoded) back to the file content.
-
-    Raises `ValueError` naming the URL when it is not a data URL.
-    """
-    if not source.startswith("data:") or "," not in source:
-        raise ValueError(
-            f"contents.source {source[:60]!r} is not a data: URL; expected 'data:...,'"
-        )
-    header, _, payload = source.partition(",")
-    if header.endswith(";base64"):
-        return base64.b64decode(payload, validate=True)
-    return urllib.parse.unquote_to_bytes(payload)
 
 
 class FileContents(OpenModel):

@@ -3,16 +3,27 @@
 Neighbours: `v2`, `v1`, `v1alpha1` compose these into their specs; `nto_api.conversion` moves
 objects between versions. Field meanings follow the reference API; defaults that the reference
 documents but does not put in the CRD are applied by accessors on `v2.PerformanceProfileSpec`.
+The annotation keys are defined in the pydantic-free `annotations` and re-exported here.
 """
 
 from __future__ import annotations
-
-from typing import Final
 
 from pydantic import Field
 
 from nto_api._markers import Int32
 from nto_api.meta import ApiModel, DateTime
+from nto_api.performance.annotations import (
+    CPU_LOAD_BALANCING_OVS_DPDK_ANNOTATION,
+    DEFAULT_TOPOLOGY_POLICY,
+    DRA_RESOURCE_MANAGEMENT_ANNOTATION,
+    ENABLE_PHYSICAL_DEV_RPS_ANNOTATION,
+    ENABLE_RPS_ANNOTATION,
+    EXEC_CPU_AFFINITY_ANNOTATION,
+    KUBELETCONFIG_EXPERIMENTAL_ANNOTATION,
+    PAUSE_RECONCILE_ANNOTATION,
+    TOPOLOGY_POLICIES,
+    WEAK_OWNER_REFERENCE_NAME_LABEL,
+)
 
 __all__ = [
     "CPU_LOAD_BALANCING_OVS_DPDK_ANNOTATION",
@@ -35,21 +46,6 @@ __all__ = [
     "PerformanceProfileStatus",
     "RealTimeKernel",
 ]
-
-TOPOLOGY_POLICIES: Final = ("none", "best-effort", "restricted", "single-numa-node")
-"""Values of ``spec.numa.topologyPolicy`` the validating webhook accepts; the CRD accepts any."""
-DEFAULT_TOPOLOGY_POLICY: Final = "best-effort"
-
-PAUSE_RECONCILE_ANNOTATION: Final = "performance.openshift.io/pause-reconcile"
-ENABLE_RPS_ANNOTATION: Final = "performance.openshift.io/enable-rps"
-ENABLE_PHYSICAL_DEV_RPS_ANNOTATION: Final = "performance.openshift.io/enable-physical-dev-rps"
-EXEC_CPU_AFFINITY_ANNOTATION: Final = "performance.openshift.io/exec-cpu-affinity"
-DRA_RESOURCE_MANAGEMENT_ANNOTATION: Final = "performance.openshift.io/dra-resource-management"
-CPU_LOAD_BALANCING_OVS_DPDK_ANNOTATION: Final = (
-    "performance.openshift.io/cpu-load-balancing-ovs-dpdk"
-)
-KUBELETCONFIG_EXPERIMENTAL_ANNOTATION: Final = "kubeletconfig.experimental"
-WEAK_OWNER_REFERENCE_NAME_LABEL: Final = "performance.openshift.io/weak-owner-reference-name"
 
 
 class HardwareTuning(ApiModel):

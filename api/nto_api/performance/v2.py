@@ -5,7 +5,8 @@ Neighbours: `common` (parts shared by all versions), `v1` (the conversion hub), 
 versions reach it through the conversion webhook.
 
 Unset optional fields stay ``None``; the ``*_enabled`` / ``effective_*`` accessors of
-`PerformanceProfileSpec` apply the documented defaults.
+`PerformanceProfileSpec` (from `nto_api.performance.defaults.SpecDefaults`) apply the
+documented defaults.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from nto_api._markers import CrdDefault
 from nto_api.meta import ApiModel, ObjectMeta
 from nto_api.names import PERFORMANCE_V2
 from nto_api.performance.common import (
-    DEFAULT_TOPOLOGY_POLICY,
     HardwareTuning,
     HugePages,
     Net,
@@ -26,6 +26,7 @@ from nto_api.performance.common import (
     PerformanceProfileStatus,
     RealTimeKernel,
 )
+from nto_api.performance.defaults import SpecDefaults
 
 __all__ = ["CPU", "PerformanceProfile", "PerformanceProfileSpec", "WorkloadHints"]
 
@@ -63,8 +64,12 @@ class WorkloadHints(ApiModel):
     false."""
 
 
-class PerformanceProfileSpec(ApiModel):
-    """Desired tuning of the nodes a PerformanceProfile selects."""
+class PerformanceProfileSpec(SpecDefaults, ApiModel):
+    """Desired tuning of the nodes a PerformanceProfile selects.
+
+    The accessors of the documented defaults (``realtime_kernel_enabled``...) come from
+    `nto_api.performance.defaults.SpecDefaults`.
+    """
 
     cpu: CPU
     """CPU partitioning."""
@@ -96,56 +101,6 @@ class PerformanceProfileSpec(ApiModel):
     opt out per CPU with the ``irq-load-balancing.crio.io`` annotation."""
     workload_hints: WorkloadHints | None = None
     """Workload hints."""
-
-    @property
-    def balance_isolated_enabled(self) -> bool:
-        """``cpu.balanceIsolated`` with its default (true)."""
-        return self.cpu.balance_isolated is not False
-
-    @property
-    def realtime_kernel_enabled(self) -> bool:
-        """``realTimeKernel.enabled`` with its default (false)."""
-        return bool(self.real_time_kernel and self.real_time_kernel.enabled)
-
-    @property
-    def realtime_hint_enabled(self) -> bool:
-        """``workloadHints.realTime`` with its default (true, also when the hints are absent)."""
-        return not (self.workload_hints and self.workload_hints.real_time is False)
-
-    @property
-    def high_power_consumption_enabled(self) -> bool:
-        """``workloadHints.highPowerConsumption`` with its default (false)."""
-        return bool(self.workload_hints and self.workload_hints.high_power_consumption)
-
-    @property
-    def per_pod_power_management_enabled(self) -> bool:
-        """``workloadHints.perPodPowerManagement`` with its default (false)."""
-        return bool(self.workload_hints and self.workload_hints.per_pod_power_management)
-
-    @property
-    def mixed_cpus_enabled(self) -> bool:
-        """``workloadHints.mixedCpus`` with its default (false)."""
-        return bool(self.workload_hints and self.workload_hints.mixed_cpus)
-
-    @property
-    def irq_load_balancing_globally_disabled(self) -> bool:
-        """``globallyDisableIrqLoadBalancing`` with its v2 default (false)."""
-        return bool(self.globally_disable_irq_load_balancing)
-
-    @property
-    def user_level_networking_enabled(self) -> bool:
-        """``net.userLevelNetworking`` with its default (false)."""
-        return bool(self.net and self.net.user_level_networking)
-
-    @property
-    def effective_kernel_page_size(self) -> str:
-        """``kernelPageSize`` with its CRD default (``4k``)."""
-        return self.kernel_page_size or "4k"
-
-    @property
-    def effective_topology_policy(self) -> str:
-        """``numa.topologyPolicy`` with the operator's default (``best-effort``)."""
-        return (self.numa and self.numa.topology_policy) or DEFAULT_TOPOLOGY_POLICY
 
 
 class PerformanceProfile(ApiModel):

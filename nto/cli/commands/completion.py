@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from nto.cli.commands.help import subparsers
+from nto.cli.parsers import subparsers
 from nto.plugins.types import CliCommand
 
 SHELLS = ("bash", "zsh", "fish", "powershell")  # nto.cli.completion.SHELLS, imported on use

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nto.cli.parsers import command_parsers, configured
 from nto.plugins.types import CliCommand
 
 
@@ -16,25 +17,17 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("topic", nargs="*", metavar="COMMAND", help="command to explain")
 
 
-def subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    """The command parsers of `parser` by name and alias."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
-
-
 def _run(args: argparse.Namespace) -> int:
     root: argparse.ArgumentParser = args.root_parser
     if not args.topic:
         root.print_help()
         return 0
-    command = subparsers(root).get(args.topic[0])
+    command = command_parsers(root).get(args.topic[0])
     if command is None:
         print(f"Unknown help topic {args.topic[0]!r}", file=sys.stderr)
         root.print_usage(sys.stderr)
         return 0
-    command.print_help()
+    configured(command).print_help()
     return 0
 
 

@@ -8,15 +8,17 @@ No I/O, no logging, no clock, no environment.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nto_api.cpuset import CPUSet
-from nto_api.performance.common import (
+from nto_api.performance.annotations import (
     CPU_LOAD_BALANCING_OVS_DPDK_ANNOTATION,
     DRA_RESOURCE_MANAGEMENT_ANNOTATION,
     PAUSE_RECONCILE_ANNOTATION,
 )
-from nto_api.performance.v2 import PerformanceProfile
+
+if TYPE_CHECKING:
+    from nto_api.views import ProfileView
 
 __all__ = [
     "RenderError",
@@ -85,22 +87,22 @@ def parse_bool(text: str) -> bool | None:
     return None
 
 
-def annotation(profile: PerformanceProfile, key: str) -> str | None:
+def annotation(profile: ProfileView, key: str) -> str | None:
     """The value of annotation `key` on `profile`, or ``None``."""
     return (profile.metadata.annotations or {}).get(key)
 
 
-def reconcile_paused(profile: PerformanceProfile) -> bool:
+def reconcile_paused(profile: ProfileView) -> bool:
     """``performance.openshift.io/pause-reconcile: "true"``."""
     return annotation(profile, PAUSE_RECONCILE_ANNOTATION) == "true"
 
 
-def dra_resource_management_requested(profile: PerformanceProfile) -> bool:
+def dra_resource_management_requested(profile: ProfileView) -> bool:
     """``performance.openshift.io/dra-resource-management`` parsed as a Go bool; unparsable
     values count as false."""
     return parse_bool(annotation(profile, DRA_RESOURCE_MANAGEMENT_ANNOTATION) or "") is True
 
 
-def ovs_dpdk_load_balancing_disabled(profile: PerformanceProfile) -> bool:
+def ovs_dpdk_load_balancing_disabled(profile: ProfileView) -> bool:
     """``performance.openshift.io/cpu-load-balancing-ovs-dpdk: disable`` (case-insensitive)."""
     return (annotation(profile, CPU_LOAD_BALANCING_OVS_DPDK_ANNOTATION) or "").lower() == "disable"

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from nto_api.cpuset import CPUSetError
 from nto_api.names import MACHINECONFIG_V1
-from nto_api.performance.v2 import PerformanceProfile
 from nto_api.quantity import Quantity, QuantityError
 from nto_performance.components import names
 from nto_performance.components._common import RenderError, annotation, cpuset_union
 from nto_performance.components.options import RenderOptions
+
+if TYPE_CHECKING:
+    from nto_api.views import ProfileView
 
 __all__ = [
     "DEFAULT_EVICTION_HARD",
@@ -49,7 +51,7 @@ _FULL_PCPUS_ONLY: Final = "full-pcpus-only"
 _STRICT_CPU_RESERVATION: Final = "strict-cpu-reservation"
 
 
-def render(profile: PerformanceProfile, options: RenderOptions) -> dict[str, Any]:
+def render(profile: ProfileView, options: RenderOptions) -> dict[str, Any]:
     """The KubeletConfig wire dict of `profile`; `RenderError` on bad input."""
     selector = names.machine_config_pool_selector(profile, options.profile_mcp)
     return {
@@ -63,7 +65,7 @@ def render(profile: PerformanceProfile, options: RenderOptions) -> dict[str, Any
     }
 
 
-def kubelet_configuration(profile: PerformanceProfile, options: RenderOptions) -> dict[str, Any]:
+def kubelet_configuration(profile: ProfileView, options: RenderOptions) -> dict[str, Any]:
     """The KubeletConfiguration: the experimental annotation as the base, then the profile."""
     config = _experimental_base(profile)
     config["apiVersion"] = KUBELET_CONFIGURATION_API_VERSION
@@ -88,14 +90,14 @@ def has_strict_cpu_reservation(configuration: Mapping[str, Any]) -> bool:
     )
 
 
-def _name(profile: PerformanceProfile) -> str:
+def _name(profile: ProfileView) -> str:
     name = profile.metadata.name
     if not name:
         raise RenderError("PerformanceProfile has no metadata.name; give it a name")
     return name
 
 
-def _experimental_base(profile: PerformanceProfile) -> dict[str, Any]:
+def _experimental_base(profile: ProfileView) -> dict[str, Any]:
     """The JSON object of the ``kubeletconfig.experimental`` annotation, or an empty dict."""
     text = annotation(profile, names.KUBELETCONFIG_EXPERIMENTAL_ANNOTATION)
     if text is None:
@@ -139,9 +141,10 @@ def _dra_mode(config: dict[str, Any]) -> dict[str, Any]:
 
 def _normal_mode(
     config: dict[str, Any],
-    profile: PerformanceProfile,
+    profile: ProfileView,
     options: RenderOptions,
 ) -> dict[str, Any]:
+
     config["cpuManagerPolicy"] = "static"
     config["cpuManagerReconcilePeriod"] = CPU_MANAGER_RECONCILE_PERIOD
     config["topologyManagerPolicy"] = DEFAULT_TOPOLOGY_POLICY
@@ -172,7 +175,7 @@ def _map(config: dict[str, Any], key: str) -> dict[str, Any]:
     return value
 
 
-def _reserved_system_cpus(profile: PerformanceProfile, options: RenderOptions) -> str:
+def _reserved_system_cpus(profile: ProfileView, options: RenderOptions) -> str:
     """``reserved | ovsDpdk | shared`` (shared only with mixed CPUs), normalized."""
     cpu = profile.spec.cpu
     shared = cpu.shared if options.mixed_cpus_enabled else None
@@ -186,7 +189,7 @@ def _reserved_system_cpus(profile: PerformanceProfile, options: RenderOptions) -
         ) from exc
 
 
-def _reserved_memory_limit(config: Mapping[str, Any], profile: PerformanceProfile) -> str:
+def _reserved_memory_limit(config: Mapping[str, Any], profile: ProfileView) -> str:
     """kubeReserved + systemReserved memory + the hard eviction threshold, as a quantity."""
     parts = (
         ("kubeReserved.memory", config["kubeReserved"]["memory"]),

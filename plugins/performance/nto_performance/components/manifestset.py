@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components import kubeletconfig, machineconfig, runtimeclass, tuned
 from nto_performance.components.names import RenderedKind
 from nto_performance.components.options import RenderOptions
+
+if TYPE_CHECKING:
+    from nto_api.views import ProfileView
 
 __all__ = ["APPLY_ORDER", "ManifestSet", "render"]
 
@@ -55,7 +57,7 @@ class ManifestSet:
             yield kind, self.by_kind(kind)
 
 
-def render(profile: PerformanceProfile, options: RenderOptions) -> ManifestSet:
+def render(profile: ProfileView, options: RenderOptions) -> ManifestSet:
     """All four objects of `profile`; `RenderError` (from any renderer) on bad input."""
     return ManifestSet(
         machine_config=machineconfig.render(profile, options),

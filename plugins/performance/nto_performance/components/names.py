@@ -8,11 +8,11 @@ Renderers append constants they need here (append only).
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
-from nto_api.foreign.mco import MACHINECONFIG_ROLE_LABEL, MachineConfigPool
+from nto_api.foreign.ignition import MACHINECONFIG_ROLE_LABEL
 from nto_api.names import OPERATOR_NAMESPACE
-from nto_api.performance.common import (
+from nto_api.performance.annotations import (
     CPU_LOAD_BALANCING_OVS_DPDK_ANNOTATION,
     DRA_RESOURCE_MANAGEMENT_ANNOTATION,
     ENABLE_PHYSICAL_DEV_RPS_ANNOTATION,
@@ -22,8 +22,10 @@ from nto_api.performance.common import (
     PAUSE_RECONCILE_ANNOTATION,
     WEAK_OWNER_REFERENCE_NAME_LABEL,
 )
-from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components._common import RenderError
+
+if TYPE_CHECKING:
+    from nto_api.views import PoolView, ProfileView
 
 __all__ = [
     "ARBITER_POOL",
@@ -139,7 +141,7 @@ def node_role_label(role: str) -> str:
     return NODE_ROLE_LABEL_PREFIX + role
 
 
-def node_role(profile: PerformanceProfile) -> str:
+def node_role(profile: ProfileView) -> str:
     """The role in the profile's first nodeSelector key: the part after ``/``.
 
     Raises `RenderError` when the nodeSelector is empty or its first key has no ``/``.
@@ -161,12 +163,12 @@ def node_role(profile: PerformanceProfile) -> str:
     return role
 
 
-def default_machine_config_label(profile: PerformanceProfile) -> dict[str, str]:
+def default_machine_config_label(profile: ProfileView) -> dict[str, str]:
     """``{machineconfiguration.openshift.io/role: <role>}`` with the role of :func:`node_role`."""
     return {MACHINE_CONFIG_ROLE_LABEL: node_role(profile)}
 
 
-def machine_config_label(profile: PerformanceProfile) -> dict[str, str]:
+def machine_config_label(profile: ProfileView) -> dict[str, str]:
     """Labels of the MachineConfig (and the Tuned's recommend): spec value, else the default."""
     if profile.spec.machine_config_label is not None:
         return dict(profile.spec.machine_config_label)
@@ -174,8 +176,8 @@ def machine_config_label(profile: PerformanceProfile) -> dict[str, str]:
 
 
 def machine_config_pool_selector(
-    profile: PerformanceProfile,
-    pool: MachineConfigPool | None,
+    profile: ProfileView,
+    pool: PoolView | None,
 ) -> dict[str, str]:
     """matchLabels of the KubeletConfig's pool selector, in the reference's order of preference:
     ``spec.machineConfigPoolSelector``, else every label of the matched pool, else the default

@@ -8,9 +8,10 @@ mode, as the reference does. Neighbours: every renderer in :mod:`nto_performance
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from nto_api.foreign.mco import MachineConfigPool
+if TYPE_CHECKING:
+    from nto_api.views import PoolView
 
 PinningMode = Literal["None", "AllNodes"]
 
@@ -19,7 +20,7 @@ PinningMode = Literal["None", "AllNodes"]
 class RenderOptions:
     """Everything beyond the PerformanceProfile that changes what is rendered."""
 
-    profile_mcp: MachineConfigPool | None = None
+    profile_mcp: PoolView | None = None
     """The pool whose nodes the profile selects (the KubeletConfig and Tuned follow its labels)."""
     pinning_mode: PinningMode = "None"
     """``Infrastructure/cluster .status.cpuPartitioning``; ``AllNodes`` = workload partitioning."""

@@ -9,17 +9,19 @@ profile's nodeSelector (spec section 3.4); no tolerations, no overhead. Pods tha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components import names
 from nto_performance.components._common import RenderError
 from nto_performance.components.options import RenderOptions
 
+if TYPE_CHECKING:
+    from nto_api.views import ProfileView
+
 __all__ = ["render"]
 
 
-def render(profile: PerformanceProfile, options: RenderOptions) -> dict[str, Any]:
+def render(profile: ProfileView, options: RenderOptions) -> dict[str, Any]:
     """The RuntimeClass wire dict of `profile` (`options` change nothing here)."""
     del options
     name = profile.metadata.name

@@ -20,9 +20,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from nto_api.foreign import Node
 from nto_performance.ppc.hardware import Hardware
+
+if TYPE_CHECKING:
+    from nto_api.views import NodeView
 
 __all__ = ["NodeInfo", "PoolInfo", "pool_infos", "render_json", "render_text"]
 
@@ -63,7 +66,7 @@ class PoolInfo:
 
 
 def pool_infos(
-    groups: Mapping[str, Sequence[Node]], hardware_of: Callable[[str], Hardware]
+    groups: Mapping[str, Sequence[NodeView]], hardware_of: Callable[[str], Hardware]
 ) -> list[PoolInfo]:
     """Return the info of every group, sorted by name; `hardware_of` reads a node's snapshot."""
     infos = []

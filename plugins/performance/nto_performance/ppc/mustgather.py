@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import yaml
-from pydantic import ValidationError
 
-from nto_api import safe_yaml
-from nto_api.foreign import Infrastructure, MachineConfigPool, Node
+from nto_api import quickread, safe_yaml
 from nto_api.names import CONFIG_GROUP, MACHINECONFIG_GROUP
+
+if TYPE_CHECKING:
+    from nto_api.views import InfrastructureView, NodeView, PoolView
 
 __all__ = [
     "HOSTED_TOPOLOGY",
@@ -61,7 +63,6 @@ HOSTED_TOPOLOGY = "External"
 _SNAPSHOT_NAMES = ("sysinfo.tgz", "sysinfo")
 _YAML_SUFFIXES = (".yaml", ".yml")
 _MAX_YAML_BYTES = 64 << 20
-_M = TypeVar("_M", Node, MachineConfigPool, Infrastructure)
 
 
 class MustGatherError(ValueError):
@@ -97,35 +98,35 @@ class MustGather:
             snapshots_dir=_only(root, found, ("nodes",)),
         )
 
-    def nodes(self) -> list[Node]:
+    def nodes(self) -> list[NodeView]:
         """Every Node of the must-gather, in file-name order."""
         nodes = []
         for path in _yaml_files(self.nodes_dir):
             for item in _items(_load_yaml(path)):
-                nodes.append(_validate(Node, item, path))
+                nodes.append(_validate("Node", item, path))
         return nodes
 
-    def pools(self) -> dict[str, MachineConfigPool]:
+    def pools(self) -> dict[str, PoolView]:
         """Every MachineConfigPool, keyed by its file name without the extension."""
         if self.pools_dir is None:
             raise MustGatherError(
                 f"must-gather directory {str(self.root)!r} has no "
                 f"{'/'.join(POOLS_SUFFIX)!r}; gather the cluster's MachineConfigPools too"
             )
-        pools: dict[str, MachineConfigPool] = {}
+        pools: dict[str, PoolView] = {}
         for path in _yaml_files(self.pools_dir):
             name = path.stem
             try:
-                pools[name] = _validate(MachineConfigPool, _load_yaml(path), path)
+                pools[name] = _validate("MachineConfigPool", _load_yaml(path), path)
             except MustGatherError as error:
                 if name != "master":
                     raise
                 logger.warning("ignoring the master MachineConfigPool: %s", error)
         return pools
 
-    def infrastructure(self) -> Infrastructure:
+    def infrastructure(self) -> InfrastructureView:
         return _validate(
-            Infrastructure, _load_yaml(self.infrastructure_file), self.infrastructure_file
+            "Infrastructure", _load_yaml(self.infrastructure_file), self.infrastructure_file
         )
 
     def is_hosted(self) -> bool:
@@ -246,16 +247,41 @@ def _items(document: Any) -> list[Any]:
     return [document]
 
 
-def _validate(model: type[_M], document: Any, path: Path) -> _M:
+@overload
+def _validate(kind: Literal["Node"], document: Any, path: Path) -> NodeView: ...
+@overload
+def _validate(kind: Literal["MachineConfigPool"], document: Any, path: Path) -> PoolView: ...
+@overload
+def _validate(kind: Literal["Infrastructure"], document: Any, path: Path) -> InfrastructureView: ...
+def _validate(kind: str, document: Any, path: Path) -> Any:
+    """The object, read by `nto_api.quickread` or else by the pydantic model, which accepts what
+    the quick reader declined or names the first invalid field."""
     if not isinstance(document, dict):
-        raise MustGatherError(
-            f"{str(path)!r} holds {type(document).__name__}, not a {model.__name__} object"
-        )
+        raise MustGatherError(f"{str(path)!r} holds {type(document).__name__}, not a {kind} object")
+    quick = _QUICK_READERS[kind](document)
+    if quick is not None:
+        return quick
+    from pydantic import ValidationError
+
+    from nto_api.foreign import Infrastructure, MachineConfigPool, Node
+
+    models: dict[str, type[Node | MachineConfigPool | Infrastructure]] = {
+        "Node": Node,
+        "MachineConfigPool": MachineConfigPool,
+        "Infrastructure": Infrastructure,
+    }
     try:
-        return model.model_validate(document)
+        return models[kind].model_validate(document)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         raise MustGatherError(
-            f"{str(path)!r} is not a valid {model.__name__}: {where}: {first['msg']}"
+            f"{str(path)!r} is not a valid {kind}: {where}: {first['msg']}"
         ) from error
+
+
+_QUICK_READERS: dict[str, Callable[[object], Any]] = {
+    "Node": quickread.read_node,
+    "MachineConfigPool": quickread.read_pool,
+    "Infrastructure": quickread.read_infrastructure,
+}

@@ -29,7 +29,7 @@ from nto_performance.ppc.selection import SelectionError
 from nto_performance.ppc.snapshot import SnapshotError, load_hardware
 
 if TYPE_CHECKING:
-    from nto_api.foreign import MachineConfigPool, Node
+    from nto_api.views import NodeView, PoolView
     from nto_performance.ppc.cli import Options
 
 __all__ = ["INPUT_ERRORS", "Warn", "run"]
@@ -74,7 +74,7 @@ def _info(gather: MustGather, *, as_json: bool) -> str:
 
 def _targets(
     gather: MustGather, options: Options
-) -> tuple[list[Node], dict[str, MachineConfigPool] | None]:
+) -> tuple[list[NodeView], dict[str, PoolView] | None]:
     """Return the targeted nodes, and the pools (``None`` on HyperShift)."""
     hosted = gather.is_hosted()
     if hosted and options.mcp_name:
@@ -137,7 +137,7 @@ def _target_name(options: Options) -> str:
     return f"MachineConfigPool {options.mcp_name!r}"
 
 
-def _request(options: Options, pools: dict[str, MachineConfigPool] | None) -> ProfileRequest:
+def _request(options: Options, pools: dict[str, PoolView] | None) -> ProfileRequest:
     if pools is None:
         node_selector, pool_selector = dict(HOSTED_NODE_SELECTOR), None
     else:

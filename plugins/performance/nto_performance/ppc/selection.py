@@ -17,9 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from nto_api.foreign import MachineConfigPool, Node
 from nto_performance.ppc.hardware import Hardware
+
+if TYPE_CHECKING:
+    from nto_api.views import NodeView, PoolView
 
 __all__ = [
     "NODE_POOL_LABEL",
@@ -44,15 +47,15 @@ class SelectionError(ValueError):
     """Nodes or pools of the must-gather cannot be resolved; the message names them."""
 
 
-def _name(node: Node) -> str:
+def _name(node: NodeView) -> str:
     return node.metadata.name or "<unnamed>"
 
 
-def _labels(node: Node) -> dict[str, str]:
+def _labels(node: NodeView) -> dict[str, str]:
     return node.metadata.labels or {}
 
 
-def pools_for_node(node: Node, pools: Mapping[str, MachineConfigPool]) -> list[str]:
+def pools_for_node(node: NodeView, pools: Mapping[str, PoolView]) -> list[str]:
     """Return the names of the pools claiming `node`, primary first (empty for none)."""
     labels = _labels(node)
     if labels.get(_OS_LABEL) == "windows":
@@ -82,7 +85,7 @@ def pools_for_node(node: Node, pools: Mapping[str, MachineConfigPool]) -> list[s
     return [_WORKER] if _WORKER in matching else []
 
 
-def _tainted_for(node: Node, pool: MachineConfigPool) -> bool:
+def _tainted_for(node: NodeView, pool: PoolView) -> bool:
     """True when a NoSchedule taint of `node` names a ``key: value`` the pool selects on."""
     selector = pool.spec.node_selector
     wanted = (selector.match_labels if selector else None) or {}
@@ -95,10 +98,10 @@ def _tainted_for(node: Node, pool: MachineConfigPool) -> bool:
 
 
 def group_by_pool(
-    nodes: Iterable[Node], pools: Mapping[str, MachineConfigPool]
-) -> dict[str, list[Node]]:
+    nodes: Iterable[NodeView], pools: Mapping[str, PoolView]
+) -> dict[str, list[NodeView]]:
     """Return every pool's nodes (possibly none), keyed by pool name, nodes by name."""
-    groups: dict[str, list[Node]] = {name: [] for name in pools}
+    groups: dict[str, list[NodeView]] = {name: [] for name in pools}
     for node in sorted(nodes, key=_name):
         names = pools_for_node(node, pools)
         if names and not _tainted_for(node, pools[names[0]]):
@@ -107,8 +110,8 @@ def group_by_pool(
 
 
 def nodes_of_pool(
-    nodes: Iterable[Node], pools: Mapping[str, MachineConfigPool], pool_name: str
-) -> list[Node]:
+    nodes: Iterable[NodeView], pools: Mapping[str, PoolView], pool_name: str
+) -> list[NodeView]:
     """Return the nodes whose primary pool is `pool_name`; refuse an unknown or empty pool."""
     if pool_name not in pools:
         raise SelectionError(
@@ -124,9 +127,9 @@ def nodes_of_pool(
     return selected
 
 
-def group_by_node_pool(nodes: Iterable[Node]) -> dict[str, list[Node]]:
+def group_by_node_pool(nodes: Iterable[NodeView]) -> dict[str, list[NodeView]]:
     """Return the nodes of every HyperShift NodePool, keyed by the pool's label value."""
-    groups: dict[str, list[Node]] = {}
+    groups: dict[str, list[NodeView]] = {}
     for node in sorted(nodes, key=_name):
         pool = _labels(node).get(NODE_POOL_LABEL)
         if pool is not None:
@@ -134,7 +137,7 @@ def group_by_node_pool(nodes: Iterable[Node]) -> dict[str, list[Node]]:
     return groups
 
 
-def nodes_of_node_pool(nodes: Iterable[Node], node_pool: str) -> list[Node]:
+def nodes_of_node_pool(nodes: Iterable[NodeView], node_pool: str) -> list[NodeView]:
     """Return the nodes labelled with HyperShift NodePool `node_pool`; refuse an empty pool."""
     groups = group_by_node_pool(nodes)
     if node_pool not in groups:
@@ -145,7 +148,7 @@ def nodes_of_node_pool(nodes: Iterable[Node], node_pool: str) -> list[Node]:
     return groups[node_pool]
 
 
-def pool_selector(pool_name: str, pools: Mapping[str, MachineConfigPool]) -> dict[str, str]:
+def pool_selector(pool_name: str, pools: Mapping[str, PoolView]) -> dict[str, str]:
     """Return one label of the pool that no other pool carries with the same value.
 
     Among several such labels, a key ending with the pool's name wins; the first in key order

@@ -17,15 +17,17 @@ Neighbours: :mod:`.inputs` (the `Inputs`), :mod:`.writer` (writes the plan), :mo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-from nto_api.foreign.mco import MachineConfigPool
-from nto_api.performance.v2 import PerformanceProfile
+from nto_api import quickread
 from nto_performance.components import machineconfig, manifestset, names
 from nto_performance.components._common import RenderError
 from nto_performance.components.options import PinningMode, RenderOptions
 from nto_performance.render.errors import InputError, SelectionError
 from nto_performance.render.inputs import Inputs, Source
+
+if TYPE_CHECKING:
+    from nto_api.views import PoolView, ProfileView
 
 __all__ = ["OwnerRef", "default_pool", "pinning_mode", "plan", "select_pool"]
 
@@ -110,16 +112,16 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(item for item in items if item))
 
 
-def _missing_default_pools(pools: list[MachineConfigPool]) -> list[MachineConfigPool]:
+def _missing_default_pools(pools: list[PoolView]) -> list[PoolView]:
     present = {(pool.metadata.name or "").lower() for pool in pools}
     return [
         default_pool(name) for name in (names.MASTER_POOL, names.WORKER_POOL) if name not in present
     ]
 
 
-def default_pool(name: str) -> MachineConfigPool:
+def default_pool(name: str) -> PoolView:
     """The pool the installer creates for role `name` (``master`` or ``worker``)."""
-    return MachineConfigPool.model_validate(
+    pool = quickread.read_pool(
         {
             "metadata": {"name": name, "labels": {names.pool_label(name): ""}},
             "spec": {
@@ -128,13 +130,16 @@ def default_pool(name: str) -> MachineConfigPool:
             },
         }
     )
+    if pool is None:  # pragma: no cover - the literal above is always in the quick subset
+        raise RuntimeError(f"default MachineConfigPool {name!r} is not readable")
+    return pool
 
 
 def select_pool(
-    pools: list[MachineConfigPool],
-    profile: PerformanceProfile,
+    pools: list[PoolView],
+    profile: ProfileView,
     source: Source,
-) -> MachineConfigPool:
+) -> PoolView:
     """The one pool whose nodeSelector selects the profile's nodeSelector labels."""
     labels = profile.spec.node_selector
     matches = [
@@ -159,13 +164,13 @@ def select_pool(
     return matches[0]
 
 
-def _selects(pool: MachineConfigPool, labels: dict[str, str]) -> bool:
+def _selects(pool: PoolView, labels: dict[str, str]) -> bool:
     """Whether the pool's nodeSelector selects `labels` (a pool without one selects nothing)."""
     selector = pool.spec.node_selector
     return selector is not None and selector.matches(labels)
 
 
-def _profile_name(profile: PerformanceProfile, source: Source) -> str:
+def _profile_name(profile: ProfileView, source: Source) -> str:
     if not profile.metadata.name:
         raise InputError(f"PerformanceProfile in {source} has no metadata.name; give it a name")
     return profile.metadata.name
@@ -173,7 +178,7 @@ def _profile_name(profile: PerformanceProfile, source: Source) -> str:
 
 def _mark_owner(
     obj: dict[str, Any],
-    profile: PerformanceProfile,
+    profile: ProfileView,
     owner_ref: OwnerRef,
     source: Source,
 ) -> None:

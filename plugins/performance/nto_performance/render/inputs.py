@@ -6,6 +6,8 @@ documents, only these are used (spec section 4): ``performance.openshift.io/v2``
 PerformanceProfiles, ``machineconfiguration.openshift.io/v1`` MachineConfigPools and
 MachineConfigs, and the ``config.openshift.io/v1`` Infrastructure named ``cluster``. Profiles in
 other versions are skipped with a message saying why; other kinds are skipped quietly.
+Documents are read by `nto_api.quickread` (no pydantic); what it does not accept with certainty
+goes to the pydantic models, which accept it or name the invalid fields.
 Neighbours: :mod:`.assets` consumes `Inputs`; :mod:`.errors`.
 """
 
@@ -17,14 +19,11 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
-import pydantic
 import yaml
 
-from nto_api import safe_yaml
-from nto_api.foreign.config import Infrastructure
-from nto_api.foreign.mco import MachineConfigPool
+from nto_api import quickread, safe_yaml
 from nto_api.names import (
     CONFIG_V1,
     MACHINECONFIG_V1,
@@ -33,14 +32,14 @@ from nto_api.names import (
     PERFORMANCE_V2,
 )
 from nto_api.objects import name_of
-from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.render.errors import InputError
+
+if TYPE_CHECKING:
+    from nto_api.views import InfrastructureView, PoolView, ProfileView
 
 __all__ = ["Inputs", "Source", "iter_input_files", "load_documents", "read_inputs"]
 
 logger = logging.getLogger(__name__)
-
-M = TypeVar("M", bound=pydantic.BaseModel)
 
 _PROFILE_KIND: Final = "PerformanceProfile"
 _OLD_PROFILE_VERSIONS: Final = (PERFORMANCE_V1, PERFORMANCE_V1ALPHA1)
@@ -72,10 +71,10 @@ class Source:
 class Inputs:
     """The documents render uses, in input order."""
 
-    profiles: list[tuple[Source, PerformanceProfile]] = field(default_factory=list)
-    pools: list[MachineConfigPool] = field(default_factory=list)
+    profiles: list[tuple[Source, ProfileView]] = field(default_factory=list)
+    pools: list[PoolView] = field(default_factory=list)
     machine_configs: list[dict[str, Any]] = field(default_factory=list)
-    infrastructure: Infrastructure | None = None
+    infrastructure: InfrastructureView | None = None
     skipped: list[str] = field(default_factory=list)
     """One message per document that was skipped for a reason worth telling."""
 
@@ -145,7 +144,8 @@ def _collect(inputs: Inputs, source: Source, document: Any) -> None:
     api_version, kind = document.get("apiVersion"), document.get("kind")
     name = name_of(document) or None
     if kind == _PROFILE_KIND and api_version == PERFORMANCE_V2:
-        inputs.profiles.append((source, _parse(PerformanceProfile, document, source)))
+        profile = quickread.read_profile(document) or _validate(_PROFILE_KIND, document, source)
+        inputs.profiles.append((source, profile))
     elif kind == _PROFILE_KIND and api_version in _OLD_PROFILE_VERSIONS:
         message = (
             f"skipping PerformanceProfile {name!r} in {source}: render reads only "
@@ -155,21 +155,40 @@ def _collect(inputs: Inputs, source: Source, document: Any) -> None:
         logger.warning("%s", message)
         inputs.skipped.append(message)
     elif api_version == MACHINECONFIG_V1 and kind == "MachineConfigPool":
-        inputs.pools.append(_parse(MachineConfigPool, document, source))
+        inputs.pools.append(
+            quickread.read_pool(document) or _validate("MachineConfigPool", document, source)
+        )
     elif api_version == MACHINECONFIG_V1 and kind == "MachineConfig":
         inputs.machine_configs.append(document)
     elif api_version == CONFIG_V1 and kind == "Infrastructure" and name == _INFRASTRUCTURE_NAME:
-        inputs.infrastructure = _parse(Infrastructure, document, source)
+        inputs.infrastructure = quickread.read_infrastructure(document) or _validate(
+            "Infrastructure", document, source
+        )
     else:
         logger.debug("skipping %s: %s %s %r is not a render input", source, api_version, kind, name)
 
 
-def _parse(model: type[M], document: dict[str, Any], source: Source) -> M:
-    try:
-        return model.model_validate(document)
-    except pydantic.ValidationError as exc:
-        from nto_api.registry import field_errors
+def _validate(kind: str, document: dict[str, Any], source: Source) -> Any:
+    """Validate with the pydantic model: what `quickread` did not accept with certainty.
 
+    Most inputs never get here (pydantic costs more than the Go command's whole run); the model
+    either accepts the document or says which fields are wrong.
+    """
+    import pydantic
+
+    from nto_api.foreign.config import Infrastructure
+    from nto_api.foreign.mco import MachineConfigPool
+    from nto_api.performance.v2 import PerformanceProfile
+    from nto_api.registry import field_errors
+
+    models: dict[str, type[pydantic.BaseModel]] = {
+        _PROFILE_KIND: PerformanceProfile,
+        "MachineConfigPool": MachineConfigPool,
+        "Infrastructure": Infrastructure,
+    }
+    try:
+        return models[kind].model_validate(document)
+    except pydantic.ValidationError as exc:
         listing = "; ".join(f"{path}: {message}" for path, message in field_errors(exc))
         name = name_of(document) or None
         raise InputError(

@@ -3,7 +3,8 @@
 ``render`` (run by the installer at bootstrap), ``performance-profile-creator`` (run by hand) and
 ``--help`` each run in a fresh interpreter here, and the test fails when one of them imports a
 module it does not use: the operator's runtime (kopf, the kubernetes client, aiohttp,
-prometheus_client), the foreign or old-version models, or, for ``--help``, any model at all.
+prometheus_client), pydantic and the models (valid input is read by `nto_api.quickread`),
+``importlib.metadata``, or another command's module.
 Start-up time itself is measured by ``hack/bench_startup.py``, never asserted here. Lives beside
 the profile creator's tests for their must-gather builder.
 """
@@ -21,21 +22,71 @@ import pytest
 RENDER_INPUTS = Path(__file__).resolve().parents[1] / "render" / "fixtures" / "inputs"
 
 RUNTIME = ("kopf", "kubernetes", "aiohttp", "prometheus_client", "nto.operator.runtime")
+SLOW_STDLIB = ("importlib.metadata", "email")
+"""``importlib.metadata`` costs ~30 ms before it reads a file (entry points are read without it)."""
+CORE_COMMAND_MODULES = tuple(
+    f"nto.cli.commands.{module}"
+    for module in (
+        "bootcmd",
+        "bundle",
+        "completion",
+        "dev_cluster",
+        "must_gather",
+        "operand",
+        "operator",
+        "plugins",
+        "version",
+    )
+)
+"""The core's command modules: a command imports only its own (``help`` is the exception it
+is allowed to be for ``--help``)."""
 NOT_FOR_RENDER = (
+    "pydantic",
+    "pydantic_core",
+    "nto_api.meta",
+    "nto_api.registry",
+    "nto_api.views",  # protocols are for type checking only
     "nto_api.conversion",
+    "nto_api.foreign.config",
     "nto_api.foreign.core",
+    "nto_api.foreign.mco",
+    "nto_api.performance.common",
     "nto_api.performance.v1",
     "nto_api.performance.v1alpha1",
+    "nto_api.performance.v2",
     "nto_api.tuned",
     "nto_performance.ppc.run",
+    "nto.operator",
+    "importlib.resources",
+    "tempfile",
+    *SLOW_STDLIB,
+    *CORE_COMMAND_MODULES,
 )
 NOT_FOR_CREATOR = (
+    "pydantic",
+    "nto_api.meta",
+    "nto_api.foreign.core",
+    "nto_api.foreign.mco",
+    "nto_api.foreign.config",
+    "nto_api.performance.v2",
     "nto_api.conversion",
     "nto_api.performance.v1alpha1",
     "nto_api.tuned",
     "nto_performance.render.assets",
+    "nto.operator",
+    *SLOW_STDLIB,
+    *CORE_COMMAND_MODULES,
 )
-NOT_FOR_HELP = ("pydantic", "yaml", "nto_api.meta", "nto_performance.ppc.run")
+NOT_FOR_HELP = (
+    "pydantic",
+    "yaml",
+    "nto_api.meta",
+    "nto_performance.ppc.run",
+    "nto_performance.render.inputs",
+    "nto.operator",
+    *SLOW_STDLIB,
+    *CORE_COMMAND_MODULES,
+)
 
 RECORD_MODULES = """
 import atexit, json, runpy, sys
@@ -68,13 +119,55 @@ def offenders(modules: set[str], forbidden: tuple[str, ...]) -> list[str]:
     )
 
 
-def test_render_imports_only_what_it_renders_with(tmp_path: Path) -> None:
-    inputs = f"{RENDER_INPUTS / 'pools/worker-rt'},{RENDER_INPUTS / 'profiles/edge'}"
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        ["pools/worker-rt", "profiles/edge"],
+        ["pools/worker-rt", "profiles/frequency", "infra/all-nodes"],
+        ["pools/worker-rt", "profiles/arm", "infra/legacy-sno"],
+        ["bootstrap"],
+    ],
+    ids="+".join,
+)
+def test_render_imports_only_what_it_renders_with(tmp_path: Path, inputs: list[str]) -> None:
+    """Valid input is read without pydantic (`nto_api.quickread`), and no foreign model loads."""
+    joined = ",".join(str(RENDER_INPUTS / directory) for directory in inputs)
     modules = imported_by(
-        tmp_path, "render", f"--asset-input-dir={inputs}", f"--asset-output-dir={tmp_path / 'o'}"
+        tmp_path, "render", f"--asset-input-dir={joined}", f"--asset-output-dir={tmp_path / 'o'}"
     )
     assert "nto_performance.render.assets" in modules  # it did render
     assert offenders(modules, RUNTIME + NOT_FOR_RENDER) == []
+
+
+def test_render_of_invalid_input_asks_the_model(tmp_path: Path) -> None:
+    """What the quick reader does not accept goes to pydantic, which names the bad field."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "profile.yaml").write_text(
+        "apiVersion: performance.openshift.io/v2\nkind: PerformanceProfile\n"
+        "metadata: {name: bad}\nspec:\n  cpu: {reserved: '0', isolated: 1}\n"
+        "  nodeSelector: {node-role.kubernetes.io/worker: ''}\n"
+    )
+    record = tmp_path / "modules.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RECORD_MODULES,
+            str(record),
+            "render",
+            f"--asset-input-dir={inputs}",
+            f"--asset-output-dir={tmp_path / 'o'}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 255, result.stderr
+    assert "spec.cpu.isolated" in result.stderr
+    assert "pydantic" in json.loads(record.read_text())
+    assert not (tmp_path / "o").exists()
 
 
 def test_profile_creator_imports_only_what_it_uses(

@@ -68,16 +68,37 @@ def test_staging_inside_when_parent_is_read_only(
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    real = writer.tempfile.mkdtemp
+    real = writer._make_private_dir
 
-    def no_parent(prefix: str, dir: Path) -> str:
-        if Path(dir) == tmp_path:
+    def no_parent(parent: Path, *, prefix: str) -> Path:
+        if parent == tmp_path:
             raise PermissionError(13, "Permission denied")
-        return real(prefix=prefix, dir=dir)
+        return real(parent, prefix=prefix)
 
-    monkeypatch.setattr(writer.tempfile, "mkdtemp", no_parent)
+    monkeypatch.setattr(writer, "_make_private_dir", no_parent)
     writer.write_outputs(OUTPUTS, out)
     assert sorted(p.name for p in out.iterdir()) == ["a.yaml", "b_tuned.yaml"]
+
+
+def test_staging_directory_is_private_and_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[Path, int]] = []
+    real = writer._make_private_dir
+
+    def spy(parent: Path, *, prefix: str) -> Path:
+        made = real(parent, prefix=prefix)
+        seen.append((made, made.stat().st_mode & 0o777))
+        return made
+
+    monkeypatch.setattr(writer, "_make_private_dir", spy)
+    (tmp_path / "out").mkdir()
+    writer.write_outputs(OUTPUTS, tmp_path / "out")
+    ((staging, mode),) = seen
+    assert staging.parent == tmp_path
+    assert staging.name.startswith(".out.render-")
+    assert mode == 0o700
+    assert not staging.exists()
 
 
 def test_missing_parents_are_created(tmp_path: Path) -> None:

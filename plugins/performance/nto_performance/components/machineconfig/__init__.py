@@ -19,11 +19,10 @@ Neighbours: :mod:`..manifestset` composes this with the other renderers.
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from nto_api.foreign.mco import MACHINECONFIG_ROLE_LABEL
+from nto_api.foreign.ignition import MACHINECONFIG_ROLE_LABEL
 from nto_api.names import MACHINECONFIG_V1
-from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components._common import RenderError, wire_metadata
 from nto_performance.components.machineconfig._crio import (
     crio_workload_pinning_conf,
@@ -48,6 +47,9 @@ from nto_performance.components.names import (
 )
 from nto_performance.components.options import RenderOptions
 
+if TYPE_CHECKING:
+    from nto_api.views import ProfileView
+
 __all__ = ["API_VERSION", "KIND", "kernel_type", "render", "render_workload_pinning_bootstrap"]
 
 API_VERSION: Final = MACHINECONFIG_V1
@@ -55,7 +57,7 @@ KIND: Final = "MachineConfig"
 _POOL_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,200}[a-z0-9])?")
 
 
-def kernel_type(profile: PerformanceProfile) -> str:
+def kernel_type(profile: ProfileView) -> str:
     """``realtime`` with the RT kernel, else ``64k-pages`` for 64k pages, else ``default``."""
     if profile.spec.realtime_kernel_enabled:
         return "realtime"
@@ -68,7 +70,7 @@ def _machine_config(metadata: dict[str, Any], spec: dict[str, Any]) -> dict[str,
     return {"apiVersion": API_VERSION, "kind": KIND, "metadata": metadata, "spec": spec}
 
 
-def render(profile: PerformanceProfile, options: RenderOptions) -> dict[str, Any]:
+def render(profile: ProfileView, options: RenderOptions) -> dict[str, Any]:
     """The MachineConfig ``50-performance-<pp>`` of `profile`, as a wire dict.
 
     Raises `RenderError` naming the field when a CPU list or hugepage entry is malformed.

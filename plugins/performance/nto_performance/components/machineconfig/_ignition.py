@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from importlib import resources
+from pathlib import Path
 from typing import Any, Final
 
-from nto_api.foreign.mco import IGNITION_VERSION, encode_data_url
+from nto_api.foreign.ignition import IGNITION_VERSION, encode_data_url
 
 __all__ = [
     "CONFIG_MODE",
@@ -40,9 +40,11 @@ UnitSection = tuple[str, Sequence[tuple[str, str]]]
 def asset(kind: str, name: str) -> str:
     """The text of package data ``<kind>/<name>`` (``scripts`` or ``configs``).
 
-    Read once per process: the assets are part of the code, like string constants.
+    Read once per process: the assets are part of the code, like string constants. They are
+    read next to this file (the wheels install files, not zips): importlib.resources would cost
+    the offline render ~7 ms of imports (tempfile, zipfile).
     """
-    return resources.files(__package__).joinpath(kind, name).read_text(encoding="utf-8")
+    return Path(__file__).parent.joinpath(kind, name).read_text(encoding="utf-8")
 
 
 def file_entry(path: str, content: str, *, mode: int) -> dict[str, Any]:

@@ -10,10 +10,9 @@ the field, the value and the fix. Neighbours: :mod:`.options` (the derived optio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from nto_api.cpuset import CPUSet, CPUSetError
-from nto_api.performance.v2 import PerformanceProfile
 from nto_api.quantity import QuantityError, hugepage_size_kib
 from nto_performance.components._common import RenderError
 from nto_performance.components.names import (
@@ -23,6 +22,9 @@ from nto_performance.components.names import (
     EXEC_CPU_AFFINITY_ANNOTATION,
 )
 from nto_performance.components.options import RenderOptions
+
+if TYPE_CHECKING:
+    from nto_api.views import ProfileView
 
 __all__ = ["HugepagesAllocation", "MachineConfigSettings"]
 
@@ -67,7 +69,7 @@ class MachineConfigSettings:
     @classmethod
     def from_profile(
         cls,
-        profile: PerformanceProfile,
+        profile: ProfileView,
         options: RenderOptions,
     ) -> MachineConfigSettings:
         """Read and check the inputs; raises `RenderError` on bad ones."""
@@ -103,7 +105,7 @@ def _cpus(profile_name: str | None, field: str, text: str) -> CPUSet:
         ) from error
 
 
-def _hugepages(profile: PerformanceProfile) -> tuple[HugepagesAllocation, ...]:
+def _hugepages(profile: ProfileView) -> tuple[HugepagesAllocation, ...]:
     """Entries of ``spec.hugepages.pages`` with a NUMA node; the others go on the cmdline."""
     name = profile.metadata.name
     pages = (profile.spec.hugepages and profile.spec.hugepages.pages) or []

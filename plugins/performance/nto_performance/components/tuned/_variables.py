@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from nto_api.cpuset import CPUSet
-from nto_api.performance.common import Device
-from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components._common import RenderError
 from nto_performance.components.options import RenderOptions
+
+if TYPE_CHECKING:
+    from nto_api.views import DeviceView, ProfileView
 
 __all__ = [
     "TemplateVariables",
@@ -54,12 +55,12 @@ class TemplateVariables:
         return {**{name: bool(value) for name, value in self.values.items()}, **self.flags}
 
 
-def _fail(profile: PerformanceProfile, path: str, value: object, fix: str) -> RenderError:
+def _fail(profile: ProfileView, path: str, value: object, fix: str) -> RenderError:
     name = profile.metadata.name
     return RenderError(f"{path} {value!r} in PerformanceProfile {name!r} is invalid; {fix}")
 
 
-def _cpus(profile: PerformanceProfile, path: str, text: str | None) -> CPUSet:
+def _cpus(profile: ProfileView, path: str, text: str | None) -> CPUSet:
     """`text` parsed as a cpulist (``None`` and ``""`` are empty); errors name `path`."""
     try:
         return CPUSet.parse(text or "")
@@ -67,14 +68,14 @@ def _cpus(profile: PerformanceProfile, path: str, text: str | None) -> CPUSet:
         raise _fail(profile, path, text, f"write a cpulist such as '0-3,8' ({error})") from error
 
 
-def _profile_name(profile: PerformanceProfile) -> str:
+def _profile_name(profile: ProfileView) -> str:
     name = profile.metadata.name or ""
     if not _TUNED_SAFE_NAME.match(name):
         raise _fail(profile, "metadata.name", name, "use letters, digits, '-', '_' and '.'")
     return name
 
 
-def _check_hints(profile: PerformanceProfile) -> None:
+def _check_hints(profile: ProfileView) -> None:
     spec = profile.spec
     if spec.high_power_consumption_enabled and spec.per_pod_power_management_enabled:
         raise RenderError(
@@ -85,13 +86,13 @@ def _check_hints(profile: PerformanceProfile) -> None:
         )
 
 
-def _hugepage_size(profile: PerformanceProfile, path: str, size: str | None) -> str:
+def _hugepage_size(profile: ProfileView, path: str, size: str | None) -> str:
     if size is None or not _HUGEPAGE_SIZE.match(size):
         raise _fail(profile, path, size, "write a size such as '2M' or '1G'")
     return size
 
 
-def hugepages_cmdline(profile: PerformanceProfile) -> str:
+def hugepages_cmdline(profile: ProfileView) -> str:
     """Kernel arguments for the default hugepage size and the pages without a NUMA node.
 
     Pages with a node are allocated at runtime by a MachineConfig unit instead. When the default
@@ -124,7 +125,7 @@ def hugepages_cmdline(profile: PerformanceProfile) -> str:
     return " ".join(args)
 
 
-def _device_regex(profile: PerformanceProfile, index: int, device: Device) -> str:
+def _device_regex(profile: ProfileView, index: int, device: DeviceView) -> str:
     """The ``devices_udev_regex`` selecting `device` by PCI ids and interface name."""
     path = f"spec.net.devices[{index}]"
     parts: list[str] = []
@@ -153,7 +154,7 @@ def _device_regex(profile: PerformanceProfile, index: int, device: Device) -> st
     return _UDEV_JOIN.join(parts)
 
 
-def net_sections(profile: PerformanceProfile) -> str:
+def net_sections(profile: ProfileView) -> str:
     """``[net*]`` sections setting the queue count of the selected devices to the number of
     reserved CPUs; empty unless ``net.userLevelNetworking`` is on and reserved CPUs are set."""
     spec = profile.spec
@@ -172,7 +173,7 @@ def net_sections(profile: PerformanceProfile) -> str:
     return "\n\n".join(sections)
 
 
-def cpu_frequency_sysfs(profile: PerformanceProfile) -> str:
+def cpu_frequency_sysfs(profile: ProfileView) -> str:
     """``scaling_max_freq`` sysfs lines: the isolated CPUs' frequency, then the reserved CPUs'."""
     tuning = profile.spec.hardware_tuning
     if tuning is None:
@@ -191,7 +192,7 @@ def cpu_frequency_sysfs(profile: PerformanceProfile) -> str:
     return "\n".join(lines)
 
 
-def _additional_args(profile: PerformanceProfile) -> str:
+def _additional_args(profile: ProfileView) -> str:
     args = profile.spec.additional_kernel_args or []
     for index, arg in enumerate(args):
         if not arg.strip() or _CONTROL_CHARS.search(arg):
@@ -204,7 +205,7 @@ def _additional_args(profile: PerformanceProfile) -> str:
     return " ".join(args)
 
 
-def _pstates(profile: PerformanceProfile) -> tuple[str, str]:
+def _pstates(profile: ProfileView) -> tuple[str, str]:
     """(``intel_pstate``, ``amd_pstate``) modes: passive for per-pod power management, active
     when frequencies are tuned, else TuneD's recommendation (Intel) or guided (AMD)."""
     if profile.spec.per_pod_power_management_enabled:
@@ -214,7 +215,7 @@ def _pstates(profile: PerformanceProfile) -> tuple[str, str]:
     return _INTEL_RECOMMENDED_PSTATE, "guided"
 
 
-def _cpu_sets(profile: PerformanceProfile, options: RenderOptions) -> dict[str, str]:
+def _cpu_sets(profile: ProfileView, options: RenderOptions) -> dict[str, str]:
     cpu = profile.spec.cpu
     isolated = _cpus(profile, "spec.cpu.isolated", cpu.isolated)
     ovs_dpdk = _cpus(profile, "spec.cpu.ovsDpdk", options.ovs_dpdk_cpus)
@@ -226,7 +227,7 @@ def _cpu_sets(profile: PerformanceProfile, options: RenderOptions) -> dict[str, 
     return {"isolated_cpus": str(isolated | ovs_dpdk), "irq_affinity_cpus": irq_affinity}
 
 
-def compute(profile: PerformanceProfile, options: RenderOptions) -> TemplateVariables:
+def compute(profile: ProfileView, options: RenderOptions) -> TemplateVariables:
     """The template values and flags for `profile`; raises `RenderError` on input the reference
     refuses (hugepages without a default size, high power consumption together with per-pod
     power management) and on values that would corrupt the profile text."""
