@@ -1,4 +1,4 @@
-"""Running the latency tools in a cluster: one Guaranteed pod per tool on a PerformanceProfile's node.
+"""Running the latency tools in a cluster: a Guaranteed pod per tool on a PerformanceProfile's node.
 
 Each pod runs this same command with ``--local --output=raw`` in the operator's image (which
 ships rt-tests), so the pod measures on the exclusive CPUs the CPU manager gives it and logs the
@@ -20,7 +20,6 @@ from typing import Any
 
 from nto.kube.client import ApiError, KubeClient, resource_path
 from nto.kube.config import load_connection
-
 from nto_performance.latency.local import Progress
 from nto_performance.latency.parse import Section, parse_sections
 from nto_performance.latency.settings import Settings
@@ -66,7 +65,9 @@ class ClusterTarget:
     isolated: int
 
 
-def pod_manifest(tool: str, target: ClusterTarget, settings: Settings, namespace: str) -> dict[str, Any]:
+def pod_manifest(
+    tool: str, target: ClusterTarget, settings: Settings, namespace: str
+) -> dict[str, Any]:
     """The test pod of one tool (Guaranteed QoS: requests equal limits, whole CPUs)."""
     resources = {"cpu": str(target.cpus), "memory": settings.memory}
     command = [
@@ -132,7 +133,6 @@ async def _target(
     client: KubeClient, settings: Settings, *, profile: str, node: str, image: str
 ) -> ClusterTarget:
     from nto_api.cpuset import CPUSet, CPUSetError
-
     from nto_performance.components.names import runtime_class_name
 
     found = await client.get(PROFILE_API, "performanceprofiles", profile)
@@ -179,7 +179,7 @@ async def _target(
 
 async def _operand_image(client: KubeClient) -> str:
     daemonset = await client.get("apps/v1", "daemonsets", OPERAND_DAEMONSET, OPERAND_NAMESPACE)
-    containers = ((((daemonset or {}).get("spec") or {}).get("template") or {}).get("spec") or {})
+    containers = (((daemonset or {}).get("spec") or {}).get("template") or {}).get("spec") or {}
     for container in containers.get("containers") or []:
         if container.get("image"):
             return str(container["image"])
@@ -237,7 +237,10 @@ def _exit_code(pod: dict[str, Any]) -> int | None:
 
 async def _log(client: KubeClient, pod: dict[str, Any]) -> str:
     path = resource_path(
-        "v1", "pods", namespace=pod["metadata"]["namespace"], name=pod["metadata"]["name"],
+        "v1",
+        "pods",
+        namespace=pod["metadata"]["namespace"],
+        name=pod["metadata"]["name"],
         subresource="log",
     )
     try:
@@ -253,15 +256,20 @@ async def _log(client: KubeClient, pod: dict[str, Any]) -> str:
 async def _run_tool(
     client: KubeClient,
     tool: str,
+    *,
     target: ClusterTarget,
     settings: Settings,
     namespace: str,
     progress: Progress,
 ) -> Section:
     if target.cpus < MIN_CPUS[tool]:
-        source = "LATENCY_TEST_CPUS" if settings.cpus is not None else (
-            f"PerformanceProfile {target.profile!r} isolates {target.isolated} CPUs; the pod "
-            "leaves one to the node and"
+        source = (
+            "LATENCY_TEST_CPUS"
+            if settings.cpus is not None
+            else (
+                f"PerformanceProfile {target.profile!r} isolates {target.isolated} CPUs; the pod "
+                "leaves one to the node and"
+            )
         )
         return Section(
             tool=tool,
@@ -313,7 +321,14 @@ async def _run(
             progress(f"created namespace {namespace}")
         try:
             sections = [
-                await _run_tool(client, tool, target, settings, namespace, progress)
+                await _run_tool(
+                    client,
+                    tool,
+                    target=target,
+                    settings=settings,
+                    namespace=namespace,
+                    progress=progress,
+                )
                 for tool in settings.tools
             ]
         finally:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from nto.cli.flags import UsageError
-
 from nto_performance.latency.local import run_local, stderr_progress
 from nto_performance.latency.parse import Section, evaluate, section_header
 from nto_performance.latency.report import failed, json_report, junit_xml, table
@@ -100,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if args.local:
         runs = run_local(settings, progress=progress)
         sections = [section for section, _ in runs]
-        commands = [command for _, command in runs]
+        commands: list[list[str]] = [command for _, command in runs]
         node = socket.gethostname()
         target: dict[str, object] = {"mode": "local", "node": node}
     else:
@@ -120,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
         sections = list(pod_sections)
         node = found.node
-        commands: list[list[str]] = [[] for _ in sections]  # the pods ran them
+        commands = [[] for _ in sections]  # the pods ran them
         target = {
             "mode": "cluster",
             "node": node,

@@ -26,11 +26,11 @@ __all__ = [
     "HEADER",
     "OutputError",
     "Section",
+    "evaluate",
     "parse_cyclictest",
     "parse_hwlatdetect",
     "parse_oslat",
     "parse_sections",
-    "evaluate",
     "parse_tool",
     "section_header",
 ]
@@ -56,9 +56,7 @@ class Section:
     """Why the tool did not run (empty when it ran)."""
 
 
-def section_header(
-    tool: str, cpus: Sequence[int], exit_code: int | None, reason: str = ""
-) -> str:
+def section_header(tool: str, cpus: Sequence[int], exit_code: int | None, reason: str = "") -> str:
     """The header line of one tool's section (``reason``: why it did not run)."""
     cpu_list = ",".join(str(cpu) for cpu in cpus) or "-"
     code = "-" if exit_code is None else str(exit_code)
@@ -107,9 +105,7 @@ def parse_sections(text: str) -> list[Section]:
 def _numbers(tool: str, line: str, text: str, *, count: int) -> list[str]:
     values = text.split()
     if len(values) != count:
-        raise OutputError(
-            f"{tool}: expected {count} values in {line[:200]!r}, found {len(values)}"
-        )
+        raise OutputError(f"{tool}: expected {count} values in {line[:200]!r}, found {len(values)}")
     return values
 
 
@@ -175,11 +171,13 @@ def parse_cyclictest(text: str, cpus: Sequence[int]) -> list[CpuLatency]:
     ]
 
 
-_OSLAT_BUCKET = re.compile(r"^\s*(?P<bucket>[0-9]+) \(us\):(?P<counts>[\s0-9]*?)(?P<over> \(including overflows\))?\s*$")
+_OSLAT_BUCKET = re.compile(
+    r"^\s*(?P<bucket>[0-9]+) \(us\):(?P<counts>[\s0-9]*?)(?P<over> \(including overflows\))?\s*$"
+)
 
 
 def _oslat_row(line: str) -> str | None:
-    key, sep, rest = line.partition(":")
+    key, sep, _ = line.partition(":")
     if not sep:
         return None
     return key.strip() if key.strip() in ("Core", "Minimum", "Average", "Maximum") else None
@@ -223,7 +221,9 @@ def parse_oslat(text: str) -> list[CpuLatency]:
             CpuLatency(
                 cpu=cpu,
                 max_us=_int(tool, "Maximum:", rows["Maximum"][index]),
-                min_us=_int(tool, "Minimum:", rows["Minimum"][index]) if "Minimum" in rows else None,
+                min_us=_int(tool, "Minimum:", rows["Minimum"][index])
+                if "Minimum" in rows
+                else None,
                 avg_us=(
                     _float(tool, "Average:", rows["Average"][index]) if "Average" in rows else None
                 ),
@@ -298,7 +298,7 @@ def evaluate(
             tool=section.tool,
             status="skipped",
             threshold_us=threshold_us,
-            message="hwlatdetect: the kernel has no hwlat tracer (CONFIG_HWLAT_TRACER); run it "
+            message="the kernel has no hwlat tracer (CONFIG_HWLAT_TRACER); run it "
             "on a node whose kernel has one",
             command=command,
             node=node,

@@ -61,12 +61,18 @@ def _panel(result: ToolResult, cpu: CpuLatency, y0: float) -> list[str]:
     for tick in _ticks(top_us):
         x = LEFT + plot_w * _position(tick, top_us)
         parts.append(f'<line x1="{x:.1f}" y1="{base}" x2="{x:.1f}" y2="{base + 4}" class="axis"/>')
-        parts.append(f'<text x="{x:.1f}" y="{base + 16}" class="tick" text-anchor="middle">{tick}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{base + 16}" class="tick" text-anchor="middle">{tick}</text>'
+        )
     for tick in _ticks(top_count)[1:]:
         y = base - plot_h * _position(tick, top_count)
-        parts.append(f'<line x1="{LEFT - 4}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" class="grid"/>')
+        parts.append(
+            f'<line x1="{LEFT - 4}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" class="grid"/>'
+        )
         label = f"1e{round(math.log10(tick))}" if tick >= 10_000 else str(tick)
-        parts.append(f'<text x="{LEFT - 7}" y="{y + 4:.1f}" class="tick" text-anchor="end">{label}</text>')
+        parts.append(
+            f'<text x="{LEFT - 7}" y="{y + 4:.1f}" class="tick" text-anchor="end">{label}</text>'
+        )
     colour = COLOURS.get(result.tool, "#4a5568")
     for bucket in sorted(cpu.histogram):
         count = cpu.histogram[bucket]
@@ -85,7 +91,7 @@ def _panel(result: ToolResult, cpu: CpuLatency, y0: float) -> list[str]:
             f'fill="{OVERFLOW_COLOUR}"/>'
         )
         parts.append(
-            f'<text x="{x + 7}" y="{base + 16}" class="tick" text-anchor="middle">'
+            f'<text x="{x + 7}" y="{base - height - 4:.2f}" class="tick" text-anchor="middle">'
             f"&gt;{cpu.histogram_limit_us}</text>"
         )
     if result.threshold_us is not None and result.threshold_us < top_us:
@@ -117,12 +123,13 @@ def svg(results: Sequence[ToolResult], *, title: str) -> str:
         ".frame{fill:#fff;stroke:#a0aec0}.axis{stroke:#4a5568}.grid{stroke:#e2e8f0}"
         ".threshold{stroke:#c53030;stroke-dasharray:4 3;stroke-width:1.5}</style>",
         f'<rect width="{WIDTH}" height="{height}" fill="#f7fafc"/>',
-        f"<text x=\"{LEFT}\" y=\"24\" font-size=\"16\" fill=\"#1a202c\" "
+        f'<text x="{LEFT}" y="24" font-size="16" fill="#1a202c" '
         f"aria-label={quoteattr(title)}>{escape(title)}</text>",
     ]
     if not panels:
         parts.append(
-            f'<text x="{LEFT}" y="{TITLE_HEIGHT + 40}" class="tick">no tool measured anything</text>'
+            f'<text x="{LEFT}" y="{TITLE_HEIGHT + 40}" class="tick">'
+            "no tool measured anything</text>"
         )
     for index, (result, cpu) in enumerate(panels):
         parts += _panel(result, cpu, TITLE_HEIGHT + index * PANEL_HEIGHT)

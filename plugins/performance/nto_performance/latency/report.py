@@ -61,8 +61,10 @@ def table(results: Sequence[ToolResult]) -> str:
     rows = [header]
     rows += [_row(result, cpu) for result in results for cpu in result.cpus]
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-             for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     lines.append("")
     lines += [f"{result.tool}: {result.status.upper()}: {result.message}" for result in results]
     return "\n".join(lines) + "\n"
@@ -121,6 +123,8 @@ def junit_xml(results: Sequence[ToolResult], *, runtime: int) -> str:
     suites = ElementTree.Element("testsuites")
     suites.append(suite)
     ElementTree.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(
-        suites, encoding="unicode"
-    ) + "\n"
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        + ElementTree.tostring(suites, encoding="unicode")
+        + "\n"
+    )

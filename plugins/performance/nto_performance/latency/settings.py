@@ -190,7 +190,9 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
         )
     return Settings(
         run=True if run is None else _boolean(run),
-        runtime=DEFAULT_RUNTIME if runtime is None else _integer(runtime, minimum=1, what="seconds"),
+        runtime=DEFAULT_RUNTIME
+        if runtime is None
+        else _integer(runtime, minimum=1, what="seconds"),
         delay=DEFAULT_DELAY if delay is None else _integer(delay, minimum=0, what="seconds"),
         cpus=None if cpus is None else _integer(cpus, minimum=1, what="CPUs"),
         memory=DEFAULT_MEMORY if memory is None else _memory(memory),

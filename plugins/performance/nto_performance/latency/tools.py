@@ -44,7 +44,9 @@ def _cpulist(cpus: Sequence[int]) -> str:
     return ",".join(str(cpu) for cpu in cpus)
 
 
-def argv(tool: str, *, runtime: int, cpus: Sequence[int], private_mounts: bool = False) -> list[str]:
+def argv(
+    tool: str, *, runtime: int, cpus: Sequence[int], private_mounts: bool = False
+) -> list[str]:
     """The tool's command line for ``runtime`` seconds on ``cpus`` (see `split_cpus`)."""
     main, measured = split_cpus(tool, cpus)
     if tool == "cyclictest":
