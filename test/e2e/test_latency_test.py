@@ -1,0 +1,188 @@
+"""``nto latency-test`` in a cluster: pods on a PerformanceProfile's node, results, cleanup.
+
+The command runs as a user runs it (a subprocess with ``--kubeconfig``) against the emulated
+cluster. The emulator runs no containers, so the test plays the kubelet: it waits for each test
+pod, checks how it is dressed (Guaranteed QoS, the profile's runtime class, the CRI-O
+annotations, the node), and ends it with the real rt-tests output recorded in
+``plugins/performance/tests/latency/data`` (:meth:`EmulatedCluster.complete_pod`). Then the
+verdicts, the reports and the cleanup are checked; a second scenario presses Ctrl-C mid-run.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nto.testing import EmulatedCluster, wait_for
+
+pytestmark = pytest.mark.e2e
+
+DATA = Path(__file__).resolve().parents[2] / "plugins/performance/tests/latency/data"
+PP_API = "performance.openshift.io/v2"
+LABEL = "node-role.kubernetes.io/worker-cnf"
+TOOL_LABEL = "tuned.openshift.io/latency-tool"
+IMAGE = "registry.example/nto:latency"
+TIMEOUT = 60.0
+
+
+def seed(cluster: EmulatedCluster) -> None:
+    cluster.apply(
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name, LABEL: ""}},
+            }
+            for name in ("worker-b", "worker-a")
+        ]
+    )
+    cluster.apply(
+        {
+            "apiVersion": PP_API,
+            "kind": "PerformanceProfile",
+            "metadata": {"name": "manual"},
+            "spec": {
+                "cpu": {"reserved": "0-1", "isolated": "2-7"},
+                "nodeSelector": {LABEL: ""},
+            },
+        }
+    )
+
+
+def start(cluster: EmulatedCluster, tmp_path: Path, *flags: str) -> subprocess.Popen[str]:
+    assert cluster.kubeconfig_path is not None
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nto",
+            "latency-test",
+            f"--kubeconfig={cluster.kubeconfig_path}",
+            "--profile=manual",
+            f"--image={IMAGE}",
+            "--runtime=3",
+            f"--artifacts-dir={tmp_path / 'results'}",
+            *flags,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def pending_pods(cluster: EmulatedCluster, tool: str) -> list[dict[str, Any]]:
+    return [
+        pod
+        for pod in cluster.list("v1", "Pod")
+        if pod["metadata"].get("labels", {}).get(TOOL_LABEL) == tool
+        and pod.get("status", {}).get("phase") not in ("Succeeded", "Failed")
+    ]
+
+
+def wait_pod(cluster: EmulatedCluster, tool: str, process: subprocess.Popen[str]) -> dict[str, Any]:
+    def created() -> dict[str, Any] | None:
+        if process.poll() is not None:
+            raise AssertionError(f"latency-test ended early: {process.communicate()}")
+        pods = pending_pods(cluster, tool)
+        return pods[0] if pods else None
+
+    return wait_for(created, timeout=TIMEOUT, message=f"the {tool} test pod")
+
+
+def recorded(tool: str, cpus: str, file: str) -> str:
+    return f"### nto-latency-test tool={tool} cpus={cpus} exit=0\n{(DATA / file).read_text()}"
+
+
+def test_in_cluster_run_judges_recorded_output_and_cleans_up(
+    cluster: EmulatedCluster, tmp_path: Path
+) -> None:
+    seed(cluster)
+    process = start(
+        cluster,
+        tmp_path,
+        "--tools=oslat,cyclictest",
+        "--output=json",
+        "--oslat-maximum-latency=10",
+        "--cyclictest-maximum-latency=100000",
+    )
+    try:
+        outputs = {"oslat": ("0,1", "oslat-2cpu.txt"), "cyclictest": ("3,4", "cyclictest-2cpu.txt")}
+        for tool, (cpus, file) in outputs.items():
+            pod = wait_pod(cluster, tool, process)
+            meta, spec = pod["metadata"], pod["spec"]
+            assert meta["annotations"] == {
+                "cpu-load-balancing.crio.io": "disable",
+                "cpu-quota.crio.io": "disable",
+                "irq-load-balancing.crio.io": "disable",
+            }
+            assert meta["namespace"].startswith("nto-latency-test-")
+            assert spec["runtimeClassName"] == "performance-manual"
+            assert spec["nodeSelector"] == {"kubernetes.io/hostname": "worker-a"}
+            (container,) = spec["containers"]
+            assert container["image"] == IMAGE
+            # Guaranteed QoS: whole CPUs, requests equal to limits; isolated 2-7 minus one
+            resources = container["resources"]
+            assert resources["requests"] == resources["limits"] == {"cpu": "5", "memory": "1Gi"}
+            assert container["command"][:4] == ["nto", "latency-test", "--local", f"--tools={tool}"]
+            cluster.complete_pod(meta["name"], meta["namespace"], logs=recorded(tool, cpus, file))
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1, stderr  # oslat went above its 10 us threshold
+    report = json.loads(stdout)
+    verdicts = {tool["tool"]: tool for tool in report["tools"]}
+    assert verdicts["oslat"]["status"] == "failed"
+    assert verdicts["oslat"]["max_us"] == 52008
+    assert [cpu["cpu"] for cpu in verdicts["oslat"]["cpus"]] == [0, 1]
+    assert verdicts["cyclictest"]["status"] == "passed"
+    assert [cpu["max_us"] for cpu in verdicts["cyclictest"]["cpus"]] == [1149, 770]
+    assert report["target"]["node"] == "worker-a"
+    results = tmp_path / "results"
+    assert 'failures="1"' in (results / "junit.xml").read_text()
+    assert (results / "latency.svg").read_text().count("CPU ") >= 4
+    assert cluster.list("v1", "Pod") == []
+    namespaces = [
+        ns
+        for ns in cluster.list("v1", "Namespace")
+        if ns["metadata"]["name"].startswith("nto-latency-test-")
+    ]
+    assert all(ns["metadata"].get("deletionTimestamp") for ns in namespaces)
+    assert "deleting pod" in stderr
+
+
+def test_ctrl_c_deletes_the_running_pod_and_the_namespace(
+    cluster: EmulatedCluster, tmp_path: Path
+) -> None:
+    seed(cluster)
+    process = start(cluster, tmp_path, "--tools=cyclictest")
+    try:
+        pod = wait_pod(cluster, "cyclictest", process)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    name, namespace = pod["metadata"]["name"], pod["metadata"]["namespace"]
+    assert cluster.get("v1", "Pod", name, namespace) is None
+    left = cluster.get("v1", "Namespace", namespace)
+    assert left is None or left["metadata"].get("deletionTimestamp")
+    assert not (tmp_path / "results").exists()
+
+
+def test_unknown_profile_is_an_error_that_names_it(
+    cluster: EmulatedCluster, tmp_path: Path
+) -> None:
+    seed(cluster)
+    process = start(cluster, tmp_path, "--tools=oslat", "--profile=missing")
+    _, stderr = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 1
+    assert "PerformanceProfile 'missing' not found" in stderr
+    assert cluster.list("v1", "Pod") == []
