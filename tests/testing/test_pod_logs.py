@@ -29,7 +29,9 @@ def pod(name: str, *containers: str) -> dict[str, Any]:
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": {"name": name, "namespace": "default"},
-        "spec": {"containers": [{"name": c, "image": "example/tool"} for c in containers or ("c",)]},
+        "spec": {
+            "containers": [{"name": c, "image": "example/tool"} for c in containers or ("c",)]
+        },
     }
 
 

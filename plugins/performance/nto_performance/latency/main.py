@@ -21,7 +21,7 @@ from nto_performance.latency.local import run_local, stderr_progress
 from nto_performance.latency.parse import Section, evaluate, section_header
 from nto_performance.latency.report import failed, json_report, junit_xml, table
 from nto_performance.latency.results import ToolResult
-from nto_performance.latency.settings import Settings, SettingsError, settings_from
+from nto_performance.latency.settings import LatencySettingsError, Settings, settings_from
 
 __all__ = ["raw_output", "run", "write_artifacts"]
 
@@ -79,7 +79,7 @@ def _settings_json(settings: Settings) -> dict[str, object]:
 def run(args: argparse.Namespace) -> int:
     try:
         settings = settings_from(args, os.environ)
-    except SettingsError as error:
+    except LatencySettingsError as error:
         raise UsageError(str(error)) from error
     for warning in settings.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -10,7 +10,7 @@
 
 A run's raw output, as ``--local --output=raw`` prints it and a test pod logs it, is one section
 per tool, each opened by a ``### nto-latency-test`` header line that records the tool, its CPUs
-and its exit code. Malformed output raises `OutputError` naming the tool and the line. Pure.
+and its exit code. Malformed output raises `ToolOutputError` naming the tool and the line. Pure.
 Neighbours: `nto_performance.latency.results`, `.local`, `.cluster`.
 """
 
@@ -24,8 +24,8 @@ from nto_performance.latency.results import CpuLatency, ToolResult, verdict
 
 __all__ = [
     "HEADER",
-    "OutputError",
     "Section",
+    "ToolOutputError",
     "evaluate",
     "parse_cyclictest",
     "parse_hwlatdetect",
@@ -40,7 +40,7 @@ MAX_LINES = 200_000
 """Longer output is not what the tools print for the histogram sizes we ask for."""
 
 
-class OutputError(ValueError):
+class ToolOutputError(ValueError):
     """A tool's output cannot be read: it is cut short, from another version, or not its own."""
 
 
@@ -82,13 +82,13 @@ def parse_sections(text: str) -> list[Section]:
 
     for number, line in enumerate(text.splitlines(), start=1):
         if number > MAX_LINES:
-            raise OutputError(f"the output has more than {MAX_LINES} lines; it is not ours")
+            raise ToolOutputError(f"the output has more than {MAX_LINES} lines; it is not ours")
         if not line.startswith(HEADER):
             body.append(line)
             continue
         match = _HEADER_LINE.match(line.rstrip())
         if match is None:
-            raise OutputError(f"line {number} is not a valid section header: {line[:200]!r}")
+            raise ToolOutputError(f"line {number} is not a valid section header: {line[:200]!r}")
         close()
         body = []
         cpus = match["cpus"]
@@ -105,13 +105,15 @@ def parse_sections(text: str) -> list[Section]:
 def _numbers(tool: str, line: str, text: str, *, count: int) -> list[str]:
     values = text.split()
     if len(values) != count:
-        raise OutputError(f"{tool}: expected {count} values in {line[:200]!r}, found {len(values)}")
+        raise ToolOutputError(
+            f"{tool}: expected {count} values in {line[:200]!r}, found {len(values)}"
+        )
     return values
 
 
 def _int(tool: str, line: str, value: str) -> int:
     if not value.isdigit() or len(value) > 18:
-        raise OutputError(f"{tool}: {value!r} in {line[:200]!r} is not a count")
+        raise ToolOutputError(f"{tool}: {value!r} in {line[:200]!r} is not a count")
     return int(value)
 
 
@@ -119,7 +121,7 @@ def _float(tool: str, line: str, value: str) -> float:
     try:
         return float(value)
     except ValueError as error:
-        raise OutputError(f"{tool}: {value!r} in {line[:200]!r} is not a number") from error
+        raise ToolOutputError(f"{tool}: {value!r} in {line[:200]!r} is not a number") from error
 
 
 def parse_cyclictest(text: str, cpus: Sequence[int]) -> list[CpuLatency]:
@@ -144,7 +146,7 @@ def parse_cyclictest(text: str, cpus: Sequence[int]) -> list[CpuLatency]:
                 if count:
                     histograms[index][bucket] = count
     if "Max Latencies" not in rows:
-        raise OutputError(
+        raise ToolOutputError(
             f"{tool}: no '# Max Latencies:' line with {threads} values; the run was cut short "
             "or was not started with -q and one thread per CPU"
         )
@@ -207,7 +209,7 @@ def parse_oslat(text: str) -> list[CpuLatency]:
             values = line.partition(":")[2].replace("(us)", "")
             rows[key] = _numbers(tool, line, values, count=len(cores))
     if cores is None or "Maximum" not in rows:
-        raise OutputError(
+        raise ToolOutputError(
             f"{tool}: no 'Core:' and 'Maximum:' lines; the run was cut short or failed "
             "(its error is above the histogram, if any)"
         )
@@ -251,7 +253,7 @@ def parse_hwlatdetect(text: str) -> list[CpuLatency]:
             worst = max(_int(tool, line, match["inner"]), _int(tool, line, match["outer"]))
             histogram[worst] = histogram.get(worst, 0) + 1
     if maximum is None:
-        raise OutputError(
+        raise ToolOutputError(
             f"{tool}: no 'Max Latency:' line; the run failed before it finished (a kernel "
             "without the hwlat tracer or no access to tracefs prints a DetectorNotAvailable "
             "error)"
@@ -277,7 +279,7 @@ def parse_tool(tool: str, text: str, cpus: Sequence[int]) -> list[CpuLatency]:
         return parse_oslat(text)
     if tool == "hwlatdetect":
         return parse_hwlatdetect(text)
-    raise OutputError(f"unknown tool {tool!r} in the output; expected one of {sorted(PARSERS)}")
+    raise ToolOutputError(f"unknown tool {tool!r} in the output; expected one of {sorted(PARSERS)}")
 
 
 def evaluate(
@@ -306,7 +308,7 @@ def evaluate(
     accepted = (0, 1) if section.tool == "hwlatdetect" else (0,)  # 1: above its own hardlimit
     try:
         cpus = parse_tool(section.tool, section.text, section.cpus)
-    except OutputError as error:
+    except ToolOutputError as error:
         return ToolResult(
             tool=section.tool,
             status="error",

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 __all__ = [
     "INT32_MAX",
     "TOOLS",
+    "LatencySettingsError",
     "Settings",
-    "SettingsError",
     "settings_from",
 ]
 
@@ -46,7 +46,7 @@ _TRUE = ("1", "t", "T", "TRUE", "true", "True")
 _FALSE = ("0", "f", "F", "FALSE", "false", "False")
 
 
-class SettingsError(ValueError):
+class LatencySettingsError(ValueError):
     """A latency-test flag or environment variable has a value outside its allowed range."""
 
 
@@ -102,10 +102,10 @@ def _integer(source: _Source, *, minimum: int, what: str) -> int:
     )
     # Go's strconv.Atoi: an optional sign and decimal digits, nothing else
     if not _DECIMAL.fullmatch(source.value) or len(source.value) > _MAX_DIGITS:
-        raise SettingsError(problem)
+        raise LatencySettingsError(problem)
     number = int(source.value)
     if not minimum <= number <= INT32_MAX:
-        raise SettingsError(problem)
+        raise LatencySettingsError(problem)
     return number
 
 
@@ -114,7 +114,7 @@ def _boolean(source: _Source) -> bool:
         return True
     if source.value in _FALSE:
         return False
-    raise SettingsError(
+    raise LatencySettingsError(
         f"{source.name} has incorrect value {source.value!r}: use true or false "
         "(also 1, t, T, TRUE, True, 0, f, F, FALSE, False)"
     )
@@ -126,12 +126,12 @@ def _memory(source: _Source) -> str:
     try:
         quantity = Quantity.parse(source.value)
     except QuantityError as error:
-        raise SettingsError(
+        raise LatencySettingsError(
             f"{source.name} has incorrect value {source.value!r}: it must be a Kubernetes "
             f"quantity such as '1Gi' or '512Mi' ({error})"
         ) from error
     if quantity.value() <= 0:
-        raise SettingsError(
+        raise LatencySettingsError(
             f"{source.name} has incorrect value {source.value!r}: the test pod needs a "
             "positive amount of memory, such as '1Gi'"
         )
@@ -144,7 +144,7 @@ def _tools(value: object) -> tuple[str, ...]:
     names = [name.strip() for name in str(value).split(",") if name.strip()]
     unknown = [name for name in names if name not in TOOLS]
     if unknown or not names:
-        raise SettingsError(
+        raise LatencySettingsError(
             f"--tools has incorrect value {str(value)!r}: choose one or more of "
             f"{', '.join(TOOLS)}, separated by commas"
         )

@@ -42,7 +42,8 @@ def test_usage_errors_exit_255_with_the_reason(
         monkeypatch.setenv(name, value)
     assert main(["latency-test", *argv]) == 255
     err = capsys.readouterr().err
-    assert err.startswith("Error: ") and message in err
+    assert err.startswith("Error: ")
+    assert message in err
     assert "Run 'cluster-node-tuning-operator latency-test --help' for usage." in err
 
 
@@ -55,7 +56,9 @@ def test_latency_test_run_false_skips(
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.skipif(not TOOLS_PRESENT, reason="cyclictest/oslat missing: run hack/install-system-deps.sh")
+@pytest.mark.skipif(
+    not TOOLS_PRESENT, reason="cyclictest/oslat missing: run hack/install-system-deps.sh"
+)
 @pytest.mark.skipif(not ROOT, reason="cyclictest and oslat need root for real-time priorities")
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs 2 CPUs (main + measured)")
 def test_local_run_measures_and_writes_reports(
@@ -79,7 +82,8 @@ def test_local_run_measures_and_writes_reports(
     assert [tool["tool"] for tool in document["tools"]] == ["oslat", "cyclictest"]
     for tool in document["tools"]:
         assert tool["status"] == "passed", tool["message"]
-        assert tool["cpus"] and all(cpu["samples"] > 0 for cpu in tool["cpus"])
+        assert tool["cpus"]
+        assert all(cpu["samples"] > 0 for cpu in tool["cpus"])
     assert sorted(path.name for path in out.iterdir()) == [
         "junit.xml", "latency.svg", "raw.log", "results.json",
     ]  # fmt: skip
@@ -91,7 +95,9 @@ def test_local_hwlatdetect_runs_or_says_why_not(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     reason = hwlat_unavailable()
-    code = main(["latency-test", "--local", "--runtime=1", "--tools=hwlatdetect", "--artifacts-dir="])
+    code = main(
+        ["latency-test", "--local", "--runtime=1", "--tools=hwlatdetect", "--artifacts-dir="]
+    )
     out = capsys.readouterr().out
     if reason is not None or "SKIPPED" in out:
         assert "hwlatdetect: SKIPPED:" in out

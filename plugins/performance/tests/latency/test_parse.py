@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from nto_performance.latency.parse import (
-    OutputError,
     Section,
+    ToolOutputError,
     evaluate,
     parse_cyclictest,
     parse_hwlatdetect,
@@ -82,7 +82,7 @@ def test_malformed_output_is_an_error_naming_the_tool(tool: str, text: str, mess
         "oslat": lambda: parse_oslat(text),
         "hwlatdetect": lambda: parse_hwlatdetect(text),
     }[tool]
-    with pytest.raises(OutputError) as raised:
+    with pytest.raises(ToolOutputError) as raised:
         parse()
     assert str(raised.value).startswith(tool)
     assert message in str(raised.value)
@@ -101,7 +101,7 @@ def test_sections_round_trip_through_headers(recorded: Recorded) -> None:
 
 
 def test_a_forged_header_is_refused() -> None:
-    with pytest.raises(OutputError, match="not a valid section header"):
+    with pytest.raises(ToolOutputError, match="not a valid section header"):
         parse_sections("### nto-latency-test tool=oslat cpus=a exit=0\n")
 
 
@@ -124,15 +124,20 @@ def test_evaluate_skips_errors_and_missing_tracer(recorded: Recorded) -> None:
     no_tracer = evaluate(Section("hwlatdetect", (), 1, recorded("hwlatdetect-no-tracer.txt")), 10)
     assert no_tracer.status == "skipped"
     assert "hwlat tracer" in no_tracer.message
-    crashed = evaluate(Section("cyclictest", (1,), 255, "mlockall failed: Operation not permitted"), 10)
+    crashed = evaluate(
+        Section("cyclictest", (1,), 255, "mlockall failed: Operation not permitted"), 10
+    )
     assert crashed.status == "error"
     assert "exit code 255" in crashed.message
     assert "mlockall failed" in crashed.message
-    above_hardlimit = evaluate(Section("hwlatdetect", (), 1, recorded("hwlatdetect-samples.txt")), 20)
+    above_hardlimit = evaluate(
+        Section("hwlatdetect", (), 1, recorded("hwlatdetect-samples.txt")), 20
+    )
     assert above_hardlimit.status == "passed"  # hwlatdetect's exit 1 is its own verdict
 
 
 def test_percentiles_of_a_small_histogram() -> None:
-    cpu = CpuLatency(cpu=0, max_us=2000, histogram={1: 50, 2: 40, 10: 9}, overflow=1,
-                     histogram_limit_us=999)
+    cpu = CpuLatency(
+        cpu=0, max_us=2000, histogram={1: 50, 2: 40, 10: 9}, overflow=1, histogram_limit_us=999
+    )
     assert [cpu.percentile(p) for p in (50.0, 90.0, 99.0, 99.9)] == [1, 2, 10, None]

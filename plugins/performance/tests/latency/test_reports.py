@@ -29,7 +29,8 @@ def test_table_has_a_row_per_tool_and_cpu_and_a_verdict_per_tool(recorded: Recor
         "TOOL", "CPU", "SAMPLES", "MIN", "AVG", "P50", "P90", "P99", "P99.9", "P99.99", "MAX",
         "THRESHOLD",
     ]  # fmt: skip
-    assert lines[1].split()[:2] == ["oslat", "0"] and lines[1].split()[-1] == "FAIL"
+    assert lines[1].split()[:2] == ["oslat", "0"]
+    assert lines[1].split()[-1] == "FAIL"
     assert lines[3].split()[:2] == ["cyclictest", "3"]
     assert ">999" in lines[3]  # a percentile in the overflow is never invented
     assert "oslat: FAILED: maximum latency 52008 us on CPU 1 is above the threshold 100 us" in text
@@ -41,9 +42,11 @@ def test_json_report_carries_verdicts_percentiles_and_histograms(recorded: Recor
     document = json.loads(
         json_report(results(recorded), settings={"runtime_s": 3}, target={"node": "w"})
     )
-    assert document["kind"] == REPORT_KIND and document["passed"] is False
+    assert document["kind"] == REPORT_KIND
+    assert document["passed"] is False
     oslat = document["tools"][0]
-    assert oslat["status"] == "failed" and oslat["threshold_us"] == 100
+    assert oslat["status"] == "failed"
+    assert oslat["threshold_us"] == 100
     cpu0 = oslat["cpus"][0]
     assert set(cpu0["percentiles_us"]) == {"p50", "p90", "p99", "p99.9", "p99.99"}
     assert cpu0["histogram"]["1"] > 1_000_000

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from nto_performance.latency.settings import INT32_MAX, SettingsError, settings_from
+from nto_performance.latency.settings import INT32_MAX, LatencySettingsError, settings_from
 
 Parse = Callable[..., argparse.Namespace]
 
@@ -84,8 +84,12 @@ def test_thresholds(
         ({"LATENCY_TEST_RUNTIME": " 5"}, [], "LATENCY_TEST_RUNTIME"),
         ({"LATENCY_TEST_RUNTIME": "9" * 5000}, [], "LATENCY_TEST_RUNTIME"),
         ({}, ["--runtime=abc"], "--runtime has incorrect value 'abc'"),
-        ({"LATENCY_TEST_DELAY": "-1"}, [], "LATENCY_TEST_DELAY has incorrect value '-1': it must"
-         " be a non-negative integer with maximum value of 2147483647"),
+        (
+            {"LATENCY_TEST_DELAY": "-1"},
+            [],
+            "LATENCY_TEST_DELAY has incorrect value '-1': it must"
+            " be a non-negative integer with maximum value of 2147483647",
+        ),
         ({"LATENCY_TEST_CPUS": "0"}, [], "LATENCY_TEST_CPUS has incorrect value '0'"),
         ({"LATENCY_TEST_CPUS": "two"}, [], "LATENCY_TEST_CPUS"),
         ({"LATENCY_TEST_MEMORY": "lots"}, [], "LATENCY_TEST_MEMORY has incorrect value 'lots'"),
@@ -104,7 +108,7 @@ def test_thresholds(
 def test_invalid_values_name_the_variable_and_the_range(
     parse_flags: Parse, env: dict[str, str], argv: list[str], message: str
 ) -> None:
-    with pytest.raises(SettingsError, match=None) as raised:
+    with pytest.raises(LatencySettingsError, match=None) as raised:
         settings_from(parse_flags(*argv), env)
     assert message in str(raised.value)
 
@@ -112,7 +116,8 @@ def test_invalid_values_name_the_variable_and_the_range(
 def test_short_timeout_buffer_warns(parse_flags: Parse) -> None:
     settings = settings_from(parse_flags(), {"LATENCY_TEST_TIMEOUT_BUFFER": "30"})
     assert settings.timeout_buffer == 30
-    assert settings.warnings and "below the recommended 150" in settings.warnings[0]
+    assert settings.warnings
+    assert "below the recommended 150" in settings.warnings[0]
     assert settings_from(parse_flags(), {}).warnings == ()
 
 

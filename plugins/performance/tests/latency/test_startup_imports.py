@@ -44,7 +44,9 @@ def imported_by(tmp_path: Path, *argv: str) -> set[str]:
     ids=["top", "plugins", "creator"],
 )
 def test_other_commands_do_not_load_the_suite(tmp_path: Path, argv: list[str]) -> None:
-    loaded = {name for name in imported_by(tmp_path, *argv) if name.startswith("nto_performance.latency")}
+    loaded = {
+        name for name in imported_by(tmp_path, *argv) if name.startswith("nto_performance.latency")
+    }
     assert loaded <= ALLOWED
 
 
