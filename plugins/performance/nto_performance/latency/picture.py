@@ -49,7 +49,8 @@ def _panel(result: ToolResult, cpu: CpuLatency, y0: float) -> list[str]:
     p99_text = "-" if p99 is None else f"{p99} us" if cpu.samples else "-"
     title = f"{result.tool}, {where}: max {cpu.max_us} us, p99 {p99_text}, {cpu.samples} samples"
     if result.threshold_us is not None:
-        title += f", threshold {result.threshold_us} us"
+        above = cpu.max_us > result.threshold_us
+        title += f", threshold {result.threshold_us} us: {'FAIL' if above else 'pass'}"
     parts = [
         f'<text x="{LEFT}" y="{y0 + 20:.1f}" class="title">{escape(title)}</text>',
         f'<rect x="{LEFT}" y="{y0 + TOP}" width="{plot_w}" height="{plot_h}" class="frame"/>',
