@@ -31,7 +31,7 @@ IMAGE = "registry.example/nto:latency"
 TIMEOUT = 60.0
 
 
-def seed(cluster: EmulatedCluster) -> None:
+def seed(cluster: EmulatedCluster, *, isolated: str = "2-7") -> None:
     cluster.apply(
         [
             {
@@ -48,14 +48,16 @@ def seed(cluster: EmulatedCluster) -> None:
             "kind": "PerformanceProfile",
             "metadata": {"name": "manual"},
             "spec": {
-                "cpu": {"reserved": "0-1", "isolated": "2-7"},
+                "cpu": {"reserved": "0-1", "isolated": isolated},
                 "nodeSelector": {LABEL: ""},
             },
         }
     )
 
 
-def start(cluster: EmulatedCluster, tmp_path: Path, *flags: str) -> subprocess.Popen[str]:
+def start(
+    cluster: EmulatedCluster, tmp_path: Path, *flags: str, image: str = IMAGE
+) -> subprocess.Popen[str]:
     assert cluster.kubeconfig_path is not None
     return subprocess.Popen(
         [
@@ -65,7 +67,7 @@ def start(cluster: EmulatedCluster, tmp_path: Path, *flags: str) -> subprocess.P
             "latency-test",
             f"--kubeconfig={cluster.kubeconfig_path}",
             "--profile=manual",
-            f"--image={IMAGE}",
+            f"--image={image}",
             "--runtime=3",
             f"--artifacts-dir={tmp_path / 'results'}",
             *flags,
@@ -186,3 +188,66 @@ def test_unknown_profile_is_an_error_that_names_it(
     assert process.returncode == 1
     assert "PerformanceProfile 'missing' not found" in stderr
     assert cluster.list("v1", "Pod") == []
+
+
+def test_the_default_image_is_the_operands(cluster: EmulatedCluster, tmp_path: Path) -> None:
+    seed(cluster)
+    operand = "quay.example/openshift/nto@sha256:" + "a" * 64
+    cluster.apply(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "DaemonSet",
+            "metadata": {"name": "tuned", "namespace": "openshift-cluster-node-tuning-operator"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "tuned"}},
+                "template": {
+                    "metadata": {"labels": {"app": "tuned"}},
+                    "spec": {"containers": [{"name": "tuned", "image": operand}]},
+                },
+            },
+        }
+    )
+    process = start(cluster, tmp_path, "--tools=cyclictest", image="")
+    try:
+        pod = wait_pod(cluster, "cyclictest", process)
+        assert pod["spec"]["containers"][0]["image"] == operand
+        meta = pod["metadata"]
+        cluster.complete_pod(meta["name"], meta["namespace"], logs="oops\n", exit_code=2)
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1, stderr  # the pod ended without the tool's output
+    assert (
+        "cyclictest: ERROR: the pod ended Failed (exit code 2) without cyclictest's output; "
+        "last output: oops"
+    ) in stdout
+
+
+def test_without_the_operand_an_image_must_be_given(
+    cluster: EmulatedCluster, tmp_path: Path
+) -> None:
+    seed(cluster)
+    process = start(cluster, tmp_path, "--tools=oslat", image="")
+    _, stderr = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 1
+    assert "pass the image that holds nto and rt-tests with --image" in stderr
+
+
+def test_too_few_isolated_cpus_skip_oslat_without_a_pod(
+    cluster: EmulatedCluster, tmp_path: Path
+) -> None:
+    seed(cluster, isolated="2-3")  # the pod would get 2 - 1 = 1 CPU
+    process = start(cluster, tmp_path, "--tools=oslat")
+    stdout, stderr = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 0, stderr
+    assert "oslat: SKIPPED: oslat needs at least 2 CPUs" in stdout
+    assert cluster.list("v1", "Pod") == []
+
+
+def test_more_cpus_than_isolated_is_an_error(cluster: EmulatedCluster, tmp_path: Path) -> None:
+    seed(cluster)
+    process = start(cluster, tmp_path, "--tools=oslat", "--cpus=7")
+    _, stderr = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 1
+    assert "LATENCY_TEST_CPUS (--cpus) is 7, more than the 6 isolated CPUs" in stderr

@@ -163,8 +163,8 @@ async def _target(
     cpus = settings.cpus if settings.cpus is not None else isolated - 1
     if settings.cpus is not None and settings.cpus > isolated:
         raise ClusterError(
-            f"LATENCY_TEST_CPUS is {settings.cpus}, more than the {isolated} isolated CPUs of "
-            f"PerformanceProfile {profile!r}; lower it"
+            f"LATENCY_TEST_CPUS (--cpus) is {settings.cpus}, more than the {isolated} isolated "
+            f"CPUs of PerformanceProfile {profile!r}; lower it"
         )
     runtime_class = str((found.get("status") or {}).get("runtimeClass") or "")
     return ClusterTarget(
@@ -266,17 +266,16 @@ async def _run_tool(
         source = (
             "LATENCY_TEST_CPUS"
             if settings.cpus is not None
-            else (
-                f"PerformanceProfile {target.profile!r} isolates {target.isolated} CPUs; the pod "
-                "leaves one to the node and"
-            )
+            else f"the {target.isolated} isolated CPUs of PerformanceProfile {target.profile!r} "
+            "minus one left to the node's other containers"
         )
         return Section(
             tool=tool,
             cpus=(),
             exit_code=None,
             text="",
-            reason=f"{tool} needs at least {MIN_CPUS[tool]} CPUs; {source} gives {target.cpus}",
+            reason=f"{tool} needs at least {MIN_CPUS[tool]} CPUs; the pod gets {target.cpus} "
+            f"({source})",
         )
     manifest = pod_manifest(tool, target, settings, namespace)
     pod = await client.create("v1", "pods", manifest, namespace)
@@ -294,9 +293,9 @@ async def _run_tool(
         f"the pod did not finish within {settings.pod_timeout}s (LATENCY_TEST_DELAY + "
         "LATENCY_TEST_RUNTIME + LATENCY_TEST_TIMEOUT_BUFFER); raise LATENCY_TEST_TIMEOUT_BUFFER"
         if phase == "Timeout"
-        else f"the pod ended {phase} without {tool}'s output"
+        else f"the pod ended {phase} (exit code {exit_code}) without {tool}'s output"
     )
-    return Section(tool=tool, cpus=(), exit_code=exit_code, text=f"{text}\n{note}\n")
+    return Section(tool=tool, cpus=(), exit_code=exit_code, text=text, failure=note)
 
 
 async def _run(

@@ -54,6 +54,8 @@ class Section:
     text: str
     reason: str = ""
     """Why the tool did not run (empty when it ran)."""
+    failure: str = ""
+    """Why the run produced no output of the tool (its pod failed or timed out)."""
 
 
 def section_header(tool: str, cpus: Sequence[int], exit_code: int | None, reason: str = "") -> str:
@@ -302,6 +304,15 @@ def evaluate(
             threshold_us=threshold_us,
             message="the kernel has no hwlat tracer (CONFIG_HWLAT_TRACER); run it "
             "on a node whose kernel has one",
+            command=command,
+            node=node,
+        )
+    if section.failure:
+        return ToolResult(
+            tool=section.tool,
+            status="error",
+            threshold_us=threshold_us,
+            message=f"{section.failure}; last output: {_tail(section.text)}",
             command=command,
             node=node,
         )

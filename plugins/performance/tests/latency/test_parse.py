@@ -130,6 +130,9 @@ def test_evaluate_skips_errors_and_missing_tracer(recorded: Recorded) -> None:
     assert crashed.status == "error"
     assert "exit code 255" in crashed.message
     assert "mlockall failed" in crashed.message
+    timed_out = evaluate(Section("oslat", (), None, "pulling", failure="the pod timed out"), 10)
+    assert timed_out.status == "error"
+    assert timed_out.message == "the pod timed out; last output: pulling"
     above_hardlimit = evaluate(
         Section("hwlatdetect", (), 1, recorded("hwlatdetect-samples.txt")), 20
     )
