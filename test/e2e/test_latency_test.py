@@ -251,3 +251,15 @@ def test_more_cpus_than_isolated_is_an_error(cluster: EmulatedCluster, tmp_path:
     _, stderr = process.communicate(timeout=TIMEOUT)
     assert process.returncode == 1
     assert "LATENCY_TEST_CPUS (--cpus) is 7, more than the 6 isolated CPUs" in stderr
+
+
+def test_a_pod_that_never_finishes_times_out_and_is_deleted(
+    cluster: EmulatedCluster, tmp_path: Path
+) -> None:
+    seed(cluster)
+    process = start(cluster, tmp_path, "--tools=oslat", "--runtime=1", "--timeout-buffer=0")
+    stdout, stderr = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 1, stderr
+    assert "warning: --timeout-buffer is 0 seconds, below the recommended 150" in stderr
+    assert "oslat: ERROR: the pod did not finish within 1s" in stdout
+    assert cluster.list("v1", "Pod") == []
