@@ -130,12 +130,12 @@ def _selector(labels: dict[str, str]) -> str:
 
 
 async def _target(
-    client: KubeClient, settings: Settings, *, profile: str, node: str, image: str
+    user_client: KubeClient, settings: Settings, *, profile: str, node: str, image: str
 ) -> ClusterTarget:
     from nto_api.cpuset import CPUSet, CPUSetError
     from nto_performance.components.names import runtime_class_name
 
-    found = await client.get(PROFILE_API, "performanceprofiles", profile)
+    found = await user_client.get(PROFILE_API, "performanceprofiles", profile)
     if found is None:
         raise ClusterError(
             f"PerformanceProfile {profile!r} not found; list them with "
@@ -149,7 +149,9 @@ async def _target(
     selector = spec.get("nodeSelector") or {}
     nodes = sorted(
         item["metadata"]["name"]
-        for item in await client.list("v1", "nodes", label_selector=_selector(selector) or None)
+        for item in await user_client.list(
+            "v1", "nodes", label_selector=_selector(selector) or None
+        )
     )
     if node and node not in nodes:
         raise ClusterError(
@@ -171,14 +173,14 @@ async def _target(
         profile=profile,
         node=node or nodes[0],
         runtime_class=runtime_class or runtime_class_name(profile),
-        image=image or await _operand_image(client),
+        image=image or await _operand_image(user_client),
         cpus=cpus,
         isolated=isolated,
     )
 
 
-async def _operand_image(client: KubeClient) -> str:
-    daemonset = await client.get("apps/v1", "daemonsets", OPERAND_DAEMONSET, OPERAND_NAMESPACE)
+async def _operand_image(user_client: KubeClient) -> str:
+    daemonset = await user_client.get("apps/v1", "daemonsets", OPERAND_DAEMONSET, OPERAND_NAMESPACE)
     containers = (((daemonset or {}).get("spec") or {}).get("template") or {}).get("spec") or {}
     for container in containers.get("containers") or []:
         if container.get("image"):
@@ -200,7 +202,7 @@ def _state(pod: dict[str, Any]) -> str:
 
 
 async def _wait(
-    client: KubeClient,
+    user_client: KubeClient,
     tool: str,
     pod: dict[str, Any],
     timeout: int,
@@ -211,7 +213,7 @@ async def _wait(
     started = time.monotonic()
     shown, shown_at = "", 0.0
     while True:
-        current = await client.get("v1", "pods", name, namespace)
+        current = await user_client.get("v1", "pods", name, namespace)
         if current is None:
             raise ClusterError(f"pod {namespace}/{name} disappeared while {tool} was running")
         state = _state(current)
@@ -235,7 +237,7 @@ def _exit_code(pod: dict[str, Any]) -> int | None:
     return None
 
 
-async def _log(client: KubeClient, pod: dict[str, Any]) -> str:
+async def _log(user_client: KubeClient, pod: dict[str, Any]) -> str:
     path = resource_path(
         "v1",
         "pods",
@@ -244,7 +246,7 @@ async def _log(client: KubeClient, pod: dict[str, Any]) -> str:
         subresource="log",
     )
     try:
-        return await client.read_text(
+        return await user_client.read_text(
             path,
             params={"container": CONTAINER, "limitBytes": str(LOG_LIMIT_BYTES)},
             limit=LOG_LIMIT_BYTES,
@@ -254,7 +256,7 @@ async def _log(client: KubeClient, pod: dict[str, Any]) -> str:
 
 
 async def _run_tool(
-    client: KubeClient,
+    user_client: KubeClient,
     tool: str,
     *,
     target: ClusterTarget,
@@ -278,14 +280,14 @@ async def _run_tool(
             f"({source})",
         )
     manifest = pod_manifest(tool, target, settings, namespace)
-    pod = await client.create("v1", "pods", manifest, namespace)
+    pod = await user_client.create("v1", "pods", manifest, namespace)
     name = pod["metadata"]["name"]
     try:
-        phase, exit_code = await _wait(client, tool, pod, settings.pod_timeout, progress)
-        text = await _log(client, pod)
+        phase, exit_code = await _wait(user_client, tool, pod, settings.pod_timeout, progress)
+        text = await _log(user_client, pod)
     finally:
         progress(f"{tool}: deleting pod {namespace}/{name}")
-        await client.delete("v1", "pods", name, namespace)
+        await user_client.delete("v1", "pods", name, namespace)
     for section in parse_sections(text):
         if section.tool == tool:
             return section
@@ -307,21 +309,21 @@ async def _run(
     image: str,
     progress: Progress,
 ) -> tuple[ClusterTarget, list[Section]]:
-    async with KubeClient(load_connection()) as client:
-        target = await _target(client, settings, profile=profile, node=node, image=image)
+    async with KubeClient(load_connection()) as user_client:
+        target = await _target(user_client, settings, profile=profile, node=node, image=image)
         progress(
             f"testing node {target.node} of PerformanceProfile {profile!r} with {target.cpus} "
             f"CPUs, runtime class {target.runtime_class!r}, image {target.image}"
         )
         created = ""
         if not namespace:
-            made = await client.create("v1", "namespaces", _namespace_manifest())
+            made = await user_client.create("v1", "namespaces", _namespace_manifest())
             namespace = created = made["metadata"]["name"]
             progress(f"created namespace {namespace}")
         try:
             sections = [
                 await _run_tool(
-                    client,
+                    user_client,
                     tool,
                     target=target,
                     settings=settings,
@@ -333,7 +335,7 @@ async def _run(
         finally:
             if created:
                 progress(f"deleting namespace {created}")
-                await client.delete("v1", "namespaces", created)
+                await user_client.delete("v1", "namespaces", created)
         return target, sections
 
 
