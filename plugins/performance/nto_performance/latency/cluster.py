@@ -6,7 +6,9 @@ tools' raw output; this side reads the log and judges it. The pod gets what a la
 workload gets: the profile's runtime class, CPU requests equal to limits (Guaranteed QoS, whole
 CPUs), and the CRI-O annotations that take its CPUs out of load balancing, CPU quota and IRQ
 balancing. Everything created (the pods, and the namespace unless ``--namespace`` names one) is
-deleted at the end, also on Ctrl-C or a timeout. Neighbours: `nto_performance.latency.main`,
+deleted at the end, also on Ctrl-C or a timeout. It talks to the API with the user's
+kubeconfig (``user_client``), never as the operator: the operator's RBAC grants none of this.
+Neighbours: `nto_performance.latency.main`,
 `.parse` (reads the logs), `nto.kube.client` (the API).
 """
 
