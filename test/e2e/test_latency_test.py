@@ -159,11 +159,16 @@ def test_in_cluster_run_judges_recorded_output_and_cleans_up(
     assert "deleting pod" in stderr
 
 
+@pytest.mark.parametrize("given", [False, True], ids=["own-namespace", "given-namespace"])
 def test_ctrl_c_deletes_the_running_pod_and_the_namespace(
-    cluster: EmulatedCluster, tmp_path: Path
+    cluster: EmulatedCluster, tmp_path: Path, given: bool
 ) -> None:
     seed(cluster)
-    process = start(cluster, tmp_path, "--tools=cyclictest")
+    flags = ["--tools=cyclictest"]
+    if given:
+        cluster.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "mine"}})
+        flags.append("--namespace=mine")
+    process = start(cluster, tmp_path, *flags)
     try:
         pod = wait_pod(cluster, "cyclictest", process)
         process.send_signal(signal.SIGINT)
@@ -175,7 +180,12 @@ def test_ctrl_c_deletes_the_running_pod_and_the_namespace(
     name, namespace = pod["metadata"]["name"], pod["metadata"]["namespace"]
     assert cluster.get("v1", "Pod", name, namespace) is None
     left = cluster.get("v1", "Namespace", namespace)
-    assert left is None or left["metadata"].get("deletionTimestamp")
+    if given:  # not ours: kept
+        assert namespace == "mine"
+        assert left is not None
+        assert not left["metadata"].get("deletionTimestamp")
+    else:
+        assert left is None or left["metadata"].get("deletionTimestamp")
     assert not (tmp_path / "results").exists()
 
 

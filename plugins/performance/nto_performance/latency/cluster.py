@@ -15,6 +15,7 @@ Neighbours: `nto_performance.latency.main`,
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,8 @@ CRIO_ANNOTATIONS = {
 CONTAINER = "latency-test"
 LABEL_APP = "app.kubernetes.io/name"
 LABEL_TOOL = "tuned.openshift.io/latency-tool"
+LABEL_RUN = "tuned.openshift.io/latency-run"
+"""Labels every pod of one run, so cleanup finds a pod whose creation was interrupted."""
 OPERAND_NAMESPACE = "openshift-cluster-node-tuning-operator"
 OPERAND_DAEMONSET = "tuned"
 PROFILE_API = "performance.openshift.io/v2"
@@ -68,7 +71,7 @@ class ClusterTarget:
 
 
 def pod_manifest(
-    tool: str, target: ClusterTarget, settings: Settings, namespace: str
+    tool: str, target: ClusterTarget, settings: Settings, namespace: str, *, run_id: str = ""
 ) -> dict[str, Any]:
     """The test pod of one tool (Guaranteed QoS: requests equal limits, whole CPUs)."""
     resources = {"cpu": str(target.cpus), "memory": settings.memory}
@@ -89,7 +92,7 @@ def pod_manifest(
         "metadata": {
             "generateName": f"latency-test-{tool}-",
             "namespace": namespace,
-            "labels": {LABEL_APP: "nto-latency-test", LABEL_TOOL: tool},
+            "labels": {LABEL_APP: "nto-latency-test", LABEL_TOOL: tool, LABEL_RUN: run_id},
             "annotations": dict(CRIO_ANNOTATIONS),
         },
         "spec": {
@@ -264,6 +267,7 @@ async def _run_tool(
     target: ClusterTarget,
     settings: Settings,
     namespace: str,
+    run_id: str,
     progress: Progress,
 ) -> Section:
     if target.cpus < MIN_CPUS[tool]:
@@ -281,7 +285,7 @@ async def _run_tool(
             reason=f"{tool} needs at least {MIN_CPUS[tool]} CPUs; the pod gets {target.cpus} "
             f"({source})",
         )
-    manifest = pod_manifest(tool, target, settings, namespace)
+    manifest = pod_manifest(tool, target, settings, namespace, run_id=run_id)
     pod = await user_client.create("v1", "pods", manifest, namespace)
     name = pod["metadata"]["name"]
     try:
@@ -302,6 +306,18 @@ async def _run_tool(
     return Section(tool=tool, cpus=(), exit_code=exit_code, text=text, failure=note)
 
 
+async def _delete_leftovers(
+    user_client: KubeClient, namespace: str, run_id: str, progress: Progress
+) -> None:
+    """Delete this run's pods still there (one whose creation Ctrl-C cut short)."""
+    for pod in await user_client.list(
+        "v1", "pods", namespace, label_selector=f"{LABEL_RUN}={run_id}"
+    ):
+        name = pod["metadata"]["name"]
+        progress(f"deleting pod {namespace}/{name}")
+        await user_client.delete("v1", "pods", name, namespace)
+
+
 async def _run(
     settings: Settings,
     *,
@@ -317,7 +333,7 @@ async def _run(
             f"testing node {target.node} of PerformanceProfile {profile!r} with {target.cpus} "
             f"CPUs, runtime class {target.runtime_class!r}, image {target.image}"
         )
-        created = ""
+        created, run_id = "", secrets.token_hex(6)
         if not namespace:
             made = await user_client.create("v1", "namespaces", _namespace_manifest())
             namespace = created = made["metadata"]["name"]
@@ -330,11 +346,13 @@ async def _run(
                     target=target,
                     settings=settings,
                     namespace=namespace,
+                    run_id=run_id,
                     progress=progress,
                 )
                 for tool in settings.tools
             ]
         finally:
+            await _delete_leftovers(user_client, namespace, run_id, progress)
             if created:
                 progress(f"deleting namespace {created}")
                 await user_client.delete("v1", "namespaces", created)
