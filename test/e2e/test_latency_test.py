@@ -97,8 +97,9 @@ def wait_pod(cluster: EmulatedCluster, tool: str, process: subprocess.Popen[str]
     return wait_for(created, timeout=TIMEOUT, message=f"the {tool} test pod")
 
 
-def recorded(tool: str, cpus: str, file: str) -> str:
-    return f"### nto-latency-test tool={tool} cpus={cpus} exit=0\n{(DATA / file).read_text()}"
+def recorded(tool: str, cpus: str, file: str, exit_code: int = 0) -> str:
+    header = f"### nto-latency-test tool={tool} cpus={cpus} exit={exit_code}"
+    return f"{header}\n{(DATA / file).read_text()}"
 
 
 def test_in_cluster_run_judges_recorded_output_and_cleans_up(
@@ -108,14 +109,20 @@ def test_in_cluster_run_judges_recorded_output_and_cleans_up(
     process = start(
         cluster,
         tmp_path,
-        "--tools=oslat,cyclictest",
+        "--tools=oslat,cyclictest,hwlatdetect",
         "--output=json",
         "--oslat-maximum-latency=10",
         "--cyclictest-maximum-latency=100000",
+        "--maximum-latency=20",  # hwlatdetect's, as the others have their own
     )
     try:
-        outputs = {"oslat": ("0,1", "oslat-2cpu.txt"), "cyclictest": ("3,4", "cyclictest-2cpu.txt")}
-        for tool, (cpus, file) in outputs.items():
+        outputs = {
+            "oslat": ("0,1", "oslat-2cpu.txt", 0),
+            "cyclictest": ("3,4", "cyclictest-2cpu.txt", 0),
+            # hwlatdetect exits 1 above its own limit (our 1 us recording threshold)
+            "hwlatdetect": ("2,3,4,5,6", "hwlatdetect-samples.txt", 1),
+        }
+        for tool, (cpus, file, code) in outputs.items():
             pod = wait_pod(cluster, tool, process)
             meta, spec = pod["metadata"], pod["spec"]
             assert meta["annotations"] == {
@@ -132,7 +139,9 @@ def test_in_cluster_run_judges_recorded_output_and_cleans_up(
             resources = container["resources"]
             assert resources["requests"] == resources["limits"] == {"cpu": "5", "memory": "1Gi"}
             assert container["command"][:4] == ["nto", "latency-test", "--local", f"--tools={tool}"]
-            cluster.complete_pod(meta["name"], meta["namespace"], logs=recorded(tool, cpus, file))
+            cluster.complete_pod(
+                meta["name"], meta["namespace"], logs=recorded(tool, cpus, file, code)
+            )
         stdout, stderr = process.communicate(timeout=TIMEOUT)
     finally:
         if process.poll() is None:
@@ -144,6 +153,8 @@ def test_in_cluster_run_judges_recorded_output_and_cleans_up(
     assert verdicts["oslat"]["max_us"] == 52008
     assert [cpu["cpu"] for cpu in verdicts["oslat"]["cpus"]] == [0, 1]
     assert verdicts["cyclictest"]["status"] == "passed"
+    assert verdicts["hwlatdetect"]["status"] == "passed"
+    assert verdicts["hwlatdetect"]["max_us"] == 17
     assert [cpu["max_us"] for cpu in verdicts["cyclictest"]["cpus"]] == [1149, 770]
     assert report["target"]["node"] == "worker-a"
     results = tmp_path / "results"
