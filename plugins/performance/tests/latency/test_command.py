@@ -17,6 +17,7 @@ import pytest
 
 from nto.cli.main import main
 from nto_performance.latency.local import hwlat_unavailable
+from nto_performance.latency.parse import evaluate, parse_sections
 
 TOOLS_PRESENT = all(shutil.which(tool) for tool in ("cyclictest", "oslat"))
 ROOT = os.geteuid() == 0
@@ -105,3 +106,28 @@ def test_local_hwlatdetect_runs_or_says_why_not(
         pytest.skip(f"hwlatdetect cannot measure here: {reason or out.splitlines()[-1]}")
     assert code == 0
     assert "hwlatdetect: MEASURED:" in out
+
+
+@pytest.mark.skipif(
+    not TOOLS_PRESENT, reason="cyclictest/oslat missing: run hack/install-system-deps.sh"
+)
+@pytest.mark.skipif(not ROOT, reason="cyclictest needs root for real-time priorities")
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs 2 CPUs (main + measured)")
+def test_raw_output_is_what_the_cluster_side_reads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a test pod runs (``--local --output=raw``), read back as the cluster side reads it."""
+    monkeypatch.chdir(tmp_path)  # the pod writes no files ('--artifacts-dir=')
+    code = main(
+        ["latency-test", "--local", "--runtime=1", "--tools=cyclictest", "--output=raw",
+         "--artifacts-dir="]
+    )  # fmt: skip
+    raw = capsys.readouterr().out
+    assert code == 0
+    (section,) = parse_sections(raw)
+    assert (section.tool, section.exit_code) == ("cyclictest", 0)
+    assert section.cpus == tuple(sorted(os.sched_getaffinity(0)))[1:]
+    result = evaluate(section, None)
+    assert result.status == "measured", result.message
+    assert [cpu.cpu for cpu in result.cpus] == list(section.cpus)
+    assert list(tmp_path.iterdir()) == []
