@@ -11,6 +11,8 @@ command -v shellcheck >/dev/null || want+=(shellcheck)
 command -v openssl >/dev/null || want+=(openssl)  # s_client checks the TLS security profiles
 command -v kubectl >/dev/null || want+=(kubernetes-client)  # test/e2e/test_kubectl.py
 command -v systemd-analyze >/dev/null || want+=(systemd)
+# rt-tests: cyclictest, oslat and hwlatdetect for `nto latency-test --local` and its tests
+command -v cyclictest >/dev/null || want+=(rt-tests)
 ((${#want[@]})) || exit 0
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
     echo "note: cannot install ${want[*]} (not root or no apt-get); tests needing them will skip" >&2

@@ -244,6 +244,32 @@ class KubeClient:
                     )
                 yield event
 
+    async def read_text(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        limit: int = 16 * LARGE_BODY,
+    ) -> str:
+        """GET a plain-text answer (a pod's ``log`` subresource), at most ``limit`` bytes of it.
+
+        Errors raise :class:`ApiError` as for JSON requests; a longer answer is cut at ``limit``.
+        """
+        if self._session is None:
+            raise RuntimeError("KubeClient used outside 'async with'")
+        url = f"{path}?{urlencode(params)}" if params else path
+        async with self._session.get(url, headers={"Accept": "text/plain, */*"}) as response:
+            if response.status >= 400:
+                raise _error(response.status, await response.read())
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.content.iter_any():
+                chunks.append(chunk[: limit - size])
+                size += len(chunks[-1])
+                if size >= limit:
+                    break
+            return b"".join(chunks).decode(errors="replace")
+
     async def get(
         self, api_version: str, plural: str, name: str, namespace: str | None = None
     ) -> JSONDict | None:

@@ -34,6 +34,7 @@ from nto.testing._faults import Access, Fault, Faults
 from nto.testing._gc import CollectingStore
 from nto.testing._handler import Router
 from nto.testing._pipeline import Api
+from nto.testing._podlogs import PodLogs, finished_status
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._service_ca import CaBundleInjector, ServiceRoutes
 
@@ -68,6 +69,7 @@ class EmulatedCluster:
         self.routes: ServiceRoutes = ServiceRoutes()
         self.faults = Faults()
         self.access = Access()
+        self.pod_logs = PodLogs()
         self.api = Api(
             self.registry,
             self.store,
@@ -120,7 +122,7 @@ class EmulatedCluster:
         await self._shutdown()
 
     async def _startup(self, ready: concurrent.futures.Future[str]) -> None:
-        router = Router(self.registry, self.api, self.faults, self.access)
+        router = Router(self.registry, self.api, self.faults, self.access, self.pod_logs)
         server = web.Server(router, handler_cancellation=True)
         runner = web.ServerRunner(server, shutdown_timeout=1)
         self._runner = runner
@@ -313,6 +315,31 @@ class EmulatedCluster:
                 watch_event=watch_event,
             )
         )
+
+    def complete_pod(
+        self,
+        name: str,
+        namespace: str = "default",
+        *,
+        logs: str | Mapping[str, str] = "",
+        exit_code: int = 0,
+    ) -> dict[str, Any]:
+        """End a pod as its kubelet would: every container terminated with ``exit_code``.
+
+        ``logs`` (one text for every container, or by container name) is what
+        ``GET pods/NAME/log`` then answers; the phase is Succeeded for exit code 0, else Failed.
+        Returns the stored pod.
+        """
+        pod = self.get("v1", "Pod", name, namespace)
+        if pod is None:
+            raise ApiError(404, f'pods "{name}" not found')
+        uid = pod["metadata"].get("uid", "")
+        for container in pod["spec"].get("containers") or []:
+            text = logs if isinstance(logs, str) else logs.get(container["name"], "")
+            self._call(functools.partial(self.pod_logs.set, uid, container["name"], text))
+        phase = "Succeeded" if exit_code == 0 else "Failed"
+        pod["status"] = finished_status(pod, phase=phase, exit_code=exit_code)
+        return self.apply(pod)[0]
 
     def accept_tokens(self, *tokens: str) -> None:
         """Answer 401 to any request without one of these bearer tokens (none: serve anyone).

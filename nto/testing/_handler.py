@@ -41,6 +41,7 @@ from nto.testing._options import (
 )
 from nto.testing._paging import list_page
 from nto.testing._pipeline import Api
+from nto.testing._podlogs import PodLogs
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import parse_label_selector
 from nto.testing._table import Tables
@@ -108,8 +109,14 @@ class Router:
     """The aiohttp request handler; see the module docstring."""
 
     def __init__(
-        self, registry: Registry, api: Api, faults: Faults, access: Access | None = None
+        self,
+        registry: Registry,
+        api: Api,
+        faults: Faults,
+        access: Access | None = None,
+        pod_logs: PodLogs | None = None,
     ) -> None:
+        self.pod_logs = pod_logs or PodLogs()
         self.registry = registry
         self.api = api
         self.faults = faults
@@ -279,6 +286,12 @@ class Router:
         ns = t.namespace or ""
         info, version = t.info, t.version
         method = request.method
+        if t.subresource == "log" and t.name and not t.watch_path:
+            if method != "GET":
+                raise ApiError(
+                    405, f"{method} is not supported on {request.path}", reason="MethodNotAllowed"
+                )
+            return self.pod_logs.serve(await self.api.get(info, version, ns, t.name), query)
         check_accept(request.headers.get("Accept"))
         table = (
             self.tables.negotiate(request.headers.get("Accept", "")) if method == "GET" else None

@@ -122,7 +122,7 @@ BUILTIN: tuple[ResourceInfo, ...] = (
         verbs=_NO_COLLECTION_DELETE,
     ),
     _builtin("v1 nodes Node Cluster", short="no", sub="status"),
-    _builtin("v1 pods Pod Namespaced", short="po", sub="status", categories=("all",)),
+    _builtin("v1 pods Pod Namespaced", short="po", sub="status log", categories=("all",)),
     _builtin("v1 configmaps ConfigMap Namespaced", short="cm"),
     _builtin("v1 secrets Secret Namespaced"),
     _builtin(

@@ -45,6 +45,8 @@ UNRESOLVED_ALLOWLIST: dict[tuple[str, str], str] = {
 
 OTHER_IDENTITIES = {
     "node_client": "the operand updates its Node with the kubelet's credentials, not its SA",
+    "user_client": "CLI commands (latency-test) run with the user's kubeconfig, not the "
+    "operator's service account",
 }
 """Receivers whose calls run as another identity than the file's component."""
 

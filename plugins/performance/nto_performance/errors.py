@@ -10,12 +10,15 @@
     │   ├── SelectionError         no MCP or several MCPs match a profile
     │   └── OutputError            the output directory cannot be written
     ├── RuntimeError
-    │   └── GatherError            ppc.gather: a sysinfo snapshot cannot be taken
+    │   ├── GatherError            ppc.gather: a sysinfo snapshot cannot be taken
+    │   └── ClusterError           latency.cluster: no such profile/node/image for latency-test
     └── ValueError
         ├── RenderError            components._common: a profile cannot be rendered
         ├── TemplateError          components.tuned._template: a TuneD template is broken
         ├── BadReview              webhooks.review: a body is not an Admission/ConversionReview
         ├── SettingsError          render.command: bad render flags or environment
+        ├── LatencySettingsError   latency.settings: a LATENCY_TEST_* variable or flag is invalid
+        ├── ToolOutputError        latency.parse: rt-tests output that cannot be read
         ├── UsageError             ppc.cli: bad profile-creator command line (exit 1)
         ├── MustGatherError        ppc.mustgather: missing or duplicated must-gather parts
         ├── SnapshotError          ppc.snapshot: truncated, corrupt or hostile sysinfo.tgz
@@ -40,6 +43,9 @@ if TYPE_CHECKING:
     from nto_performance.components._common import RenderError
     from nto_performance.components.tuned._template import TemplateError
     from nto_performance.controller.pools import PoolError
+    from nto_performance.latency.cluster import ClusterError
+    from nto_performance.latency.parse import ToolOutputError
+    from nto_performance.latency.settings import LatencySettingsError
     from nto_performance.ppc._tar import TarFormatError
     from nto_performance.ppc.allocation import AllocationError
     from nto_performance.ppc.cli import UsageError
@@ -65,10 +71,12 @@ if TYPE_CHECKING:
 _HOMES = {
     "AllocationError": ("nto_performance.ppc.allocation", "AllocationError"),
     "BadReview": ("nto_performance.webhooks.review", "BadReview"),
+    "ClusterError": ("nto_performance.latency.cluster", "ClusterError"),
     "GatherError": ("nto_performance.ppc.gather", "GatherError"),
     "HardwareError": ("nto_performance.ppc.hardware", "HardwareError"),
     "HintsError": ("nto_performance.ppc.hints", "HintsError"),
     "InputError": ("nto_performance.render.errors", "InputError"),
+    "LatencySettingsError": ("nto_performance.latency.settings", "LatencySettingsError"),
     "MustGatherError": ("nto_performance.ppc.mustgather", "MustGatherError"),
     "OutputError": ("nto_performance.render.errors", "OutputError"),
     "PoolError": ("nto_performance.controller.pools", "PoolError"),
@@ -81,16 +89,19 @@ _HOMES = {
     "SnapshotError": ("nto_performance.ppc.snapshot", "SnapshotError"),
     "TarFormatError": ("nto_performance.ppc._tar", "TarFormatError"),
     "TemplateError": ("nto_performance.components.tuned._template", "TemplateError"),
+    "ToolOutputError": ("nto_performance.latency.parse", "ToolOutputError"),
     "UsageError": ("nto_performance.ppc.cli", "UsageError"),
 }
 
 __all__ = [
     "AllocationError",
     "BadReview",
+    "ClusterError",
     "GatherError",
     "HardwareError",
     "HintsError",
     "InputError",
+    "LatencySettingsError",
     "MustGatherError",
     "OutputError",
     "PoolError",
@@ -103,6 +114,7 @@ __all__ = [
     "SnapshotError",
     "TarFormatError",
     "TemplateError",
+    "ToolOutputError",
     "UsageError",
 ]
 

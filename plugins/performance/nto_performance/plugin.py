@@ -96,6 +96,7 @@ def nto_crds() -> list[JSONDict]:
 
 @hookimpl
 def nto_cli_commands() -> list[CliCommand]:
+    from nto_performance.latency import command as latency_command
     from nto_performance.ppc import command as ppc_command
     from nto_performance.render import command
 
@@ -106,6 +107,12 @@ def nto_cli_commands() -> list[CliCommand]:
             help=ppc_command.HELP,
             configure=ppc_command.configure,
             run=ppc_command.run,
+        ),
+        CliCommand(
+            name=latency_command.NAME,
+            help=latency_command.HELP,
+            configure=latency_command.configure,
+            run=latency_command.run,
         ),
     ]
 
