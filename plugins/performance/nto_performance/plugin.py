@@ -58,6 +58,11 @@ def _controller_rbac_rules() -> list[PolicyRule]:
             resources=("machineconfigpools",),
             verbs=("get", "list", "watch"),
         ),
+        PolicyRule(  # the node disruption policy behind the admission warnings and previews
+            api_groups=("operator.openshift.io",),
+            resources=("machineconfigurations",),
+            verbs=("get",),
+        ),
         PolicyRule(api_groups=("node.k8s.io",), resources=("runtimeclasses",), verbs=owned),
         PolicyRule(api_groups=("tuned.openshift.io",), resources=("tuneds",), verbs=owned),
         PolicyRule(
@@ -104,10 +109,11 @@ def nto_cli_commands() -> list[CliCommand]:
 @hookimpl
 def nto_webhook_routes(context: OperatorContext) -> list[WebhookRoute]:
     del context
-    from nto_performance.webhooks import KubeClusterDataProvider, routes
+    from nto_performance.webhooks import KubeClusterDataProvider, KubeClusterFacts, routes
     from nto_performance.webhooks.metrics import OBSERVER
 
-    return routes(provider=KubeClusterDataProvider(), observer=OBSERVER)
+    provider = KubeClusterDataProvider()
+    return routes(provider=provider, observer=OBSERVER, facts=KubeClusterFacts(provider.client))
 
 
 @hookimpl

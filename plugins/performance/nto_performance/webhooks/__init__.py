@@ -3,6 +3,7 @@
 - :mod:`.admission`: validating webhook for v2 PerformanceProfiles;
 - :mod:`.conversion`: CRD conversion between v1alpha1, v1 and v2;
 - :mod:`.cluster_data`: the injectable lookups validation needs;
+- :mod:`.preview`: the cached pool and disruption-policy view behind the admission warnings;
 - :mod:`.metrics`: request counter and duration histogram;
 - :mod:`.manifests`: the Service and the ValidatingWebhookConfiguration.
 
@@ -20,6 +21,7 @@ from nto_performance.webhooks.cluster_data import (
     KubeClusterDataProvider,
 )
 from nto_performance.webhooks.conversion import CONVERT_PATH, ConversionWebhook
+from nto_performance.webhooks.preview import ClusterFactsSource, KubeClusterFacts
 from nto_performance.webhooks.review import RequestObserver
 
 __all__ = [
@@ -27,8 +29,10 @@ __all__ = [
     "VALIDATE_PATH",
     "AdmissionWebhook",
     "ClusterDataProvider",
+    "ClusterFactsSource",
     "ConversionWebhook",
     "KubeClusterDataProvider",
+    "KubeClusterFacts",
     "RequestObserver",
     "routes",
 ]
@@ -43,10 +47,14 @@ def routes(
     *,
     provider: ClusterDataProvider | None,
     observer: RequestObserver | None = None,
+    facts: ClusterFactsSource | None = None,
 ) -> list[WebhookRoute]:
-    """The validating and the conversion route, reporting to ``observer``."""
+    """The validating and the conversion route, reporting to ``observer``; ``facts`` feeds the
+    change previews of the admission warnings (none without it)."""
     return [
-        WebhookRoute(VALIDATE_PATH, AdmissionWebhook(provider=provider, observer=observer)),
+        WebhookRoute(
+            VALIDATE_PATH, AdmissionWebhook(provider=provider, observer=observer, facts=facts)
+        ),
         WebhookRoute(
             CONVERT_PATH, ConversionWebhook(observer=observer), max_body_bytes=CONVERT_MAX_BYTES
         ),

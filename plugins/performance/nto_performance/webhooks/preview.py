@@ -1,0 +1,116 @@
+"""The admission webhook's cached view of the cluster facts a change preview needs.
+
+A preview (:mod:`nto_performance.preview`) needs the MachineConfigPools (which pool a profile
+lands in, its ``status.machineCount`` and whether it is paused), the ``MachineConfiguration``
+``cluster`` (the node disruption policy), ``Infrastructure`` and ``FeatureGate`` ``cluster``
+(render options). Reading them on every admission request would cost four API calls per
+request, so :class:`KubeClusterFacts` keeps them for :data:`FRESH_FOR` seconds and refreshes
+them in the background when older (the request is answered from the older view meanwhile). The
+first request waits at most :data:`FIRST_READ_TIMEOUT` seconds for the first read; past that,
+its warnings say the preview is incomplete. The nodes a profile selects come with each request
+from :mod:`.cluster_data` (validation lists them anyway). Neighbours: :mod:`.admission` (the
+caller), :mod:`.cluster_data` (shares its API client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from nto_performance.preview.plan import ClusterFacts
+
+if TYPE_CHECKING:
+    from nto.kube.client import KubeClient
+
+__all__ = ["FIRST_READ_TIMEOUT", "FRESH_FOR", "ClusterFactsSource", "KubeClusterFacts"]
+
+logger = logging.getLogger(__name__)
+
+FRESH_FOR: Final = 30.0
+FIRST_READ_TIMEOUT: Final = 3.0
+MCO: Final = "machineconfiguration.openshift.io/v1"
+OPERATOR: Final = "operator.openshift.io/v1"
+CONFIG: Final = "config.openshift.io/v1"
+
+
+class ClusterFactsSource(Protocol):
+    """Gives the cluster facts of a preview, quickly (from a cache)."""
+
+    async def facts(self) -> ClusterFacts: ...
+
+
+class KubeClusterFacts:
+    """A :class:`ClusterFactsSource` over the API server; see the module docstring."""
+
+    def __init__(
+        self,
+        client: Callable[[], Awaitable[KubeClient]],
+        *,
+        fresh_for: float = FRESH_FOR,
+        first_read_timeout: float = FIRST_READ_TIMEOUT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._fresh_for = fresh_for
+        self._first_read_timeout = first_read_timeout
+        self._clock = clock
+        self._facts: ClusterFacts | None = None
+        self._read_at = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def _refreshing(self) -> asyncio.Task[None]:
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._refresh())
+        return self._task
+
+    async def facts(self) -> ClusterFacts:
+        if self._facts is not None:
+            if self._clock() - self._read_at >= self._fresh_for:
+                self._refreshing()
+            return self._facts
+        try:
+            async with asyncio.timeout(self._first_read_timeout):
+                await asyncio.shield(self._refreshing())
+        except TimeoutError:
+            return ClusterFacts(notes=("the MachineConfigPools were not read in time",))
+        return self._facts or ClusterFacts()
+
+    async def _refresh(self) -> None:
+        try:
+            client = await self._client()
+            outcomes: list[Any] = list(
+                await asyncio.gather(
+                    client.list(MCO, "machineconfigpools"),
+                    client.get(OPERATOR, "machineconfigurations", "cluster"),
+                    client.get(CONFIG, "infrastructures", "cluster"),
+                    client.get(CONFIG, "featuregates", "cluster"),
+                    return_exceptions=True,
+                )
+            )
+        except Exception as exc:  # a broken client must not break admission
+            outcomes = [exc] * 4
+        labels = (
+            "MachineConfigPools",
+            "MachineConfiguration cluster",
+            "Infrastructure",
+            "FeatureGate",
+        )
+        notes = tuple(
+            f"cannot read {label}: {outcome}"
+            for label, outcome in zip(labels, outcomes, strict=True)
+            if isinstance(outcome, BaseException)
+        )
+        values = [None if isinstance(o, BaseException) else o for o in outcomes]
+        if notes:
+            logger.info("Preview facts incomplete: %s", "; ".join(notes))
+        self._facts = ClusterFacts.build(
+            pools=values[0] or [],
+            machine_configuration=values[1],
+            infrastructure=values[2],
+            feature_gate=values[3],
+            notes=notes,
+        )
+        self._read_at = self._clock()
