@@ -124,6 +124,19 @@ def decoded_files(machine_config: Mapping[str, Any] | None) -> dict[str, dict[st
     return found
 
 
+def _raw_files(machine_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Path -> file entry as rendered (compared without decoding: the renderers are
+    deterministic, so equal contents have equal data URLs)."""
+    config = _spec(machine_config).get("config")
+    storage = config.get("storage") if isinstance(config, Mapping) else None
+    files = storage.get("files") if isinstance(storage, Mapping) else None
+    return {
+        entry["path"]: entry
+        for entry in (files if isinstance(files, list) else [])
+        if isinstance(entry, Mapping) and isinstance(entry.get("path"), str)
+    }
+
+
 def _units(machine_config: Mapping[str, Any] | None) -> dict[str, Any]:
     config = _spec(machine_config).get("config")
     systemd = config.get("systemd") if isinstance(config, Mapping) else None
@@ -174,7 +187,7 @@ def _machine_config(
                 reasons.append(_listing("kernel arguments removed", removed))
         else:
             reasons.append(f"{fld} changed")
-    old_files, new_files = decoded_files(old), decoded_files(new)
+    old_files, new_files = _raw_files(old), _raw_files(new)
     changed_files = [
         p for p in set(old_files) | set(new_files) if old_files.get(p) != new_files.get(p)
     ]

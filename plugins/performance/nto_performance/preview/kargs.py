@@ -10,6 +10,7 @@ show which. Pure. Neighbours: :mod:`.effects`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
@@ -18,6 +19,13 @@ __all__ = ["kernel_arguments", "profile_sections"]
 
 _VARIABLE: Final = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _MAX_EXPANSIONS: Final = 8
+
+
+@functools.lru_cache(maxsize=64)
+def _sections(data: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """:func:`profile_sections` frozen, memoised by text (a webhook sees the same profile
+    texts request after request)."""
+    return tuple((name, tuple(values.items())) for name, values in profile_sections(data).items())
 
 
 def profile_sections(data: str) -> dict[str, dict[str, str]]:
@@ -66,7 +74,7 @@ def kernel_arguments(tuned: Mapping[str, Any] | None) -> frozenset[str]:
     for entry in profiles if isinstance(profiles, list) else []:
         data = entry.get("data") if isinstance(entry, Mapping) else None
         if isinstance(data, str):
-            parsed.append(profile_sections(data))
+            parsed.append({name: dict(values) for name, values in _sections(data)})
     variables: dict[str, str] = {}
     for sections in parsed:
         variables.update(sections.get("variables", {}))

@@ -12,9 +12,11 @@ admission warnings), :mod:`.report` (the ``nto preview`` output),
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import pydantic
 
@@ -30,10 +32,18 @@ from nto_performance.controller.pools import pools_matching
 from nto_performance.preview.disruption import DisruptionPolicy, policy_from
 from nto_performance.preview.effects import Effects, compare
 
-__all__ = ["ClusterFacts", "ProfilePreview", "Rendered", "preview_profile", "render_profile"]
+__all__ = [
+    "ClusterFacts",
+    "ProfilePreview",
+    "RenderCache",
+    "Rendered",
+    "preview_profile",
+    "render_profile",
+]
 
 Rendered = dict[str, dict[str, Any] | None]
 """Rendered kind (``machineconfig``...) -> wire object, None when the object is absent."""
+RenderResult = tuple[PerformanceProfile | None, Rendered, str | None]
 
 _NOTHING: Rendered = {}
 
@@ -149,10 +159,47 @@ def _pool(
     return None, f"more than one MachineConfigPool selects {selector!r}: {names}"
 
 
+class RenderCache:
+    """The last :data:`RenderCache.SIZE` renders, by profile JSON and facts identity.
+
+    An UPDATE's old object is usually the new object of an earlier request (``kubectl apply``
+    after ``apply``), so the webhook renders each profile version once. Callers must not
+    mutate what they get back.
+    """
+
+    SIZE: Final = 32
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[str, int], RenderResult] = OrderedDict()
+
+    def render(self, raw: Mapping[str, Any] | None, facts: ClusterFacts) -> RenderResult:
+        if raw is None:
+            return None, _NOTHING, None
+        try:
+            meta = raw.get("metadata") or {}
+            rendered_from = [
+                raw.get("apiVersion"),
+                meta.get("name"),
+                meta.get("annotations"),
+                raw.get("spec"),
+            ]
+            key = (json.dumps(rendered_from, sort_keys=True), id(facts))
+        except (TypeError, ValueError, AttributeError):
+            return render_profile(raw, facts)
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+            return found
+        result = self._entries[key] = render_profile(raw, facts)
+        while len(self._entries) > self.SIZE:
+            self._entries.popitem(last=False)
+        return result
+
+
 def render_profile(
     raw: Mapping[str, Any] | None,
     facts: ClusterFacts,
-) -> tuple[PerformanceProfile | None, Rendered, str | None]:
+) -> RenderResult:
     """The typed profile, its rendered objects and the reason when it cannot be rendered."""
     if raw is None:
         return None, _NOTHING, None
@@ -192,11 +239,13 @@ def preview_profile(
     facts: ClusterFacts,
     *,
     selected_nodes: int | None = None,
+    cache: RenderCache | None = None,
 ) -> ProfilePreview:
     """The preview of going from `old` to `new` (either may be None); `selected_nodes` is the
     number of nodes the profile's nodeSelector selects, when the caller counted them."""
-    old_profile, before, old_problem = render_profile(old, facts)
-    new_profile, after, new_problem = render_profile(new, facts)
+    render = cache.render if cache is not None else render_profile
+    old_profile, before, old_problem = render(old, facts)
+    new_profile, after, new_problem = render(new, facts)
     profile = new_profile or old_profile
     name = str(((new or old or {}).get("metadata") or {}).get("name") or "")
     pool, pool_problem = _pool(profile, facts) if profile is not None else (None, None)

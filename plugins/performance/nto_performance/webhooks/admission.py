@@ -29,7 +29,7 @@ from nto.plugins import JSONDict
 from nto_api.conversion import convert
 from nto_api.errors import ConversionError
 from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_KIND, PERFORMANCE_V2
-from nto_performance.preview.plan import preview_profile
+from nto_performance.preview.plan import RenderCache, preview_profile
 from nto_performance.preview.texts import admission_warnings
 from nto_performance.validation import ClusterData, cap_errors, invalid_status, validate_profile
 from nto_performance.validation.shape import parse_profile, profile_name
@@ -117,6 +117,7 @@ class AdmissionWebhook:
     ) -> None:
         self.provider = provider
         self.facts = facts
+        self.renders = RenderCache()
         self.observer = observer or NullObserver()
         self.lookup_timeout = lookup_timeout
 
@@ -193,7 +194,7 @@ class AdmissionWebhook:
         try:
             facts = await self.facts.facts()
             selected = None if cluster.nodes_error else len(cluster.nodes)
-            preview = preview_profile(old, new, facts, selected_nodes=selected)
+            preview = preview_profile(old, new, facts, selected_nodes=selected, cache=self.renders)
             return admission_warnings(preview, facts)
         except Exception:  # a preview must never change the admission answer
             logger.exception(
