@@ -6,6 +6,7 @@ inside the hooks that need them.
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from nto.plugins import (
@@ -103,7 +104,42 @@ def nto_cli_commands() -> list[CliCommand]:
             configure=ppc_command.configure,
             run=ppc_command.run,
         ),
+        CliCommand(name="preview", help=PREVIEW_HELP, configure=_preview_flags, run=_preview),
     ]
+
+
+PREVIEW_HELP = (
+    "Show what applying PerformanceProfiles or Tuneds would do to the nodes (exit 3 if any reboot)"
+)
+
+
+def _preview_flags(parser: argparse.ArgumentParser) -> None:
+    """``nto preview`` flags, here so that building the CLI imports nothing of the preview."""
+    parser.add_argument(
+        "-f",
+        "--filename",
+        action="append",
+        metavar="FILE",
+        help="YAML or JSON file of PerformanceProfiles and Tuneds ('-' reads stdin); repeatable",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        choices=("table", "yaml", "json"),
+        default="table",
+        help="output format (default table)",
+    )
+    parser.add_argument(
+        "--must-gather-dir-path",
+        metavar="DIR",
+        help="preview offline against this must-gather instead of the live cluster",
+    )
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from nto_performance.preview import command
+
+    return command.run(args)
 
 
 @hookimpl

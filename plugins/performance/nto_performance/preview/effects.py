@@ -287,8 +287,11 @@ def _runtime_class(
 
     if body(old) == body(new) and (old is None) == (new is None):
         return None
-    keys = _changed_keys(body(old), body(new))
-    reasons = (_listing("fields changed (new pods only)", keys),)
+    if old is None or new is None:
+        reasons: tuple[str, ...] = (f"{_verb(old, new)} (no node action; pods use it)",)
+    else:
+        keys = _changed_keys(body(old), body(new))
+        reasons = (_listing("fields changed (no node action; new pods use it)", keys),)
     return Change("RuntimeClass", _name(old, new), _verb(old, new), reasons, NONE)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -67,8 +67,8 @@ class ClusterFacts:
     def build(
         cls,
         *,
-        pools: list[Mapping[str, Any]] | tuple[Mapping[str, Any], ...] = (),
-        nodes: list[Mapping[str, Any]] | None = None,
+        pools: Sequence[Mapping[str, Any]] = (),
+        nodes: Sequence[Mapping[str, Any]] | None = None,
         machine_configuration: Mapping[str, Any] | None = None,
         infrastructure: Mapping[str, Any] | None = None,
         feature_gate: Mapping[str, Any] | None = None,
