@@ -115,9 +115,8 @@ def pool_of_two(cluster) -> None:
     cluster.apply([node("cnf-0"), node("cnf-1"), POOL, POLICY])
 
 
-def test_kubectl_apply_prints_the_reboot_warning(
-    pool_of_two, follower_with_webhooks, cluster, tmp_path
-):
+@pytest.mark.usefixtures("pool_of_two", "follower_with_webhooks")
+def test_kubectl_apply_prints_the_reboot_warning(cluster, tmp_path):
     cache = tmp_path / "kube-cache"
     created = kubectl_apply(cluster, cache, profile())
     assert (

@@ -79,7 +79,8 @@ async def test_first_read_is_bounded_and_failures_are_notes() -> None:
     view = KubeClusterFacts(open_client)
     facts = await view.facts()
     assert facts.notes == (
-        "cannot read MachineConfiguration cluster: 403 Forbidden: machineconfigurations is forbidden",
+        "cannot read MachineConfiguration cluster: 403 Forbidden: "
+        "machineconfigurations is forbidden",
     )
 
 

@@ -174,10 +174,16 @@ def test_the_reference_bare_metal_must_gather(tmp_path: Path) -> None:
     assert any("no MachineConfiguration" in note for note in row["notes"])
 
 
-BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
-    for i in range(8)
-)
+def _bomb() -> str:
+    """Nine levels of nine aliases each: ~387 million nodes once expanded."""
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in range(8):
+        previous, name = chr(97 + level), chr(98 + level)
+        lines.append(f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+BOMB = _bomb()
 
 
 @pytest.mark.parametrize(
@@ -244,7 +250,8 @@ def test_help_does_not_import_the_preview(tmp_path: Path) -> None:
     record = tmp_path / "modules.json"
     script = (
         "import atexit, json, runpy, sys\n"
-        f"atexit.register(lambda: open({str(record)!r}, 'w').write(json.dumps(sorted(sys.modules))))\n"
+        f"out = {str(record)!r}\n"
+        "atexit.register(lambda: open(out, 'w').write(json.dumps(sorted(sys.modules))))\n"
         "sys.argv = ['nto', '--help']\n"
         "runpy.run_module('nto', run_name='__main__')\n"
     )
