@@ -68,8 +68,18 @@ def preview(kubeconfig: Path, tmp_path: Path, *objects: Any) -> tuple[int, Any, 
     path = tmp_path / "in.yaml"
     path.write_text(yaml.safe_dump_all(objects))
     done = subprocess.run(
-        [sys.executable, "-m", "nto", "preview", "--kubeconfig", str(kubeconfig)]
-        + ["-f", str(path), "-o", "json"],
+        [
+            sys.executable,
+            "-m",
+            "nto",
+            "preview",
+            "--kubeconfig",
+            str(kubeconfig),
+            "-f",
+            str(path),
+            "-o",
+            "json",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
