@@ -134,6 +134,11 @@ def _preview_flags(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="preview offline against this must-gather instead of the live cluster",
     )
+    parser.add_argument(
+        "--from-reference",
+        action="store_true",
+        help="preview what taking over the cluster from the Go operator rewrites (no -f)",
+    )
 
 
 def _preview(args: argparse.Namespace) -> int:

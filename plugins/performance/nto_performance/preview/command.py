@@ -3,7 +3,9 @@
 Reads the objects (:mod:`.inputs`), the cluster state live or from a must-gather
 (:mod:`.sources`), validates each profile as the admission webhook would, previews it against
 the existing object of the same name (:mod:`.plan`, :mod:`.tuned`) and prints a table, YAML or
-JSON with a unified diff of each rendered object (:mod:`.report`). Exit codes: 0 when no node
+JSON with a unified diff of each rendered object (:mod:`.report`). With ``--from-reference`` it
+previews instead what taking over the cluster from the Go operator rewrites (:mod:`.handover`).
+Exit codes: 0 when no node
 would reboot, 3 when some would, 1 on bad input or an unreadable cluster (the message says what
 and the fix). The flags are declared in :mod:`nto_performance.plugin`, so that building the CLI
 parser does not import this package. Neighbours: the modules named above.
@@ -18,6 +20,7 @@ from typing import Any, Final
 
 from nto_api.names import PERFORMANCE_KIND
 from nto_performance.preview.errors import PreviewError
+from nto_performance.preview.handover import handover_previews
 from nto_performance.preview.inputs import InputObject, read_inputs
 from nto_performance.preview.plan import as_v2, preview_profile
 from nto_performance.preview.report import (
@@ -31,7 +34,14 @@ from nto_performance.preview.report import (
 from nto_performance.preview.sources import Snapshot, from_cluster, from_must_gather
 from nto_performance.preview.tuned import preview_tuned
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_NO_REBOOT", "EXIT_REBOOT", "preview_rows", "run"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_NO_REBOOT",
+    "EXIT_REBOOT",
+    "handover_rows",
+    "preview_rows",
+    "run",
+]
 
 EXIT_NO_REBOOT: Final = 0
 EXIT_BAD_INPUT: Final = 1
@@ -85,15 +95,29 @@ def preview_rows(entries: list[InputObject], snapshot: Snapshot) -> list[Row]:
     return rows
 
 
+def handover_rows(snapshot: Snapshot) -> list[Row]:
+    """The rows of ``--from-reference``: what taking over from the Go operator rewrites."""
+    if not snapshot.profiles:
+        raise PreviewError(
+            f"{snapshot.origin} has no PerformanceProfile: taking it over rewrites no profile "
+            "objects"
+        )
+    previews, notes = handover_previews(snapshot.profiles, snapshot.owned, snapshot.facts())
+    return profile_rows(previews, [*snapshot.notes, *notes])
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the command; see the module docstring for the exit codes."""
+    handover = bool(getattr(args, "from_reference", False))
     try:
-        entries = read_inputs(list(args.filename or []))
+        if handover and args.filename:
+            raise PreviewError("--from-reference previews the cluster's own profiles; drop -f")
+        entries = [] if handover else read_inputs(list(args.filename or []))
         if args.must_gather_dir_path:
-            snapshot = from_must_gather(args.must_gather_dir_path)
+            snapshot = from_must_gather(args.must_gather_dir_path, owned=handover)
         else:
-            snapshot = from_cluster()
-        rows = preview_rows(entries, snapshot)
+            snapshot = from_cluster(owned=handover)
+        rows = handover_rows(snapshot) if handover else preview_rows(entries, snapshot)
     except PreviewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -37,6 +37,7 @@ __all__ = [
     "ProfilePreview",
     "RenderCache",
     "Rendered",
+    "assemble",
     "preview_profile",
     "render_profile",
 ]
@@ -246,8 +247,35 @@ def preview_profile(
     render = cache.render if cache is not None else render_profile
     old_profile, before, old_problem = render(old, facts)
     new_profile, after, new_problem = render(new, facts)
-    profile = new_profile or old_profile
-    name = str(((new or old or {}).get("metadata") or {}).get("name") or "")
+    spec_changed = (old or {}).get("spec") != (new or {}).get("spec") or (old is None) != (
+        new is None
+    )
+    if (old is not None and old_problem) and not new_problem:
+        before = _NOTHING  # the old object never rendered: everything is new
+    return assemble(
+        str(((new or old or {}).get("metadata") or {}).get("name") or ""),
+        new_profile or old_profile,
+        before,
+        after,
+        facts,
+        render_problem=new_problem,
+        selected_nodes=selected_nodes,
+        spec_changed=spec_changed,
+    )
+
+
+def assemble(
+    name: str,
+    profile: PerformanceProfile | None,
+    before: Rendered,
+    after: Rendered,
+    facts: ClusterFacts,
+    *,
+    render_problem: str | None = None,
+    selected_nodes: int | None = None,
+    spec_changed: bool = True,
+) -> ProfilePreview:
+    """The :class:`ProfilePreview` of rendered objects `before` and `after` of `profile`."""
     pool, pool_problem = _pool(profile, facts) if profile is not None else (None, None)
     nodes = _pool_nodes(pool, facts)
     count: int | None = None
@@ -257,12 +285,7 @@ def preview_profile(
         count = len(nodes)
     elif selected_nodes is not None:
         count = selected_nodes
-    spec_changed = (old or {}).get("spec") != (new or {}).get("spec") or (old is None) != (
-        new is None
-    )
-    if (old is not None and old_problem) and not new_problem:
-        before = _NOTHING  # the old object never rendered: everything is new
-    effects = compare(before, after, facts.policy) if not new_problem else Effects(())
+    effects = compare(before, after, facts.policy) if not render_problem else Effects(())
     return ProfilePreview(
         name=name,
         pool=pool,
@@ -272,6 +295,6 @@ def preview_profile(
         before=before,
         after=after,
         effects=effects,
-        render_problem=new_problem,
+        render_problem=render_problem,
         spec_changed=spec_changed,
     )

@@ -46,6 +46,14 @@ FEATURE_GATES: Final = (*CLUSTER, "config.openshift.io", "featuregates")
 MACHINE_CONFIGURATIONS: Final = (*CLUSTER, "operator.openshift.io", "machineconfigurations")
 PROFILES: Final = (*CLUSTER, "performance.openshift.io", "performanceprofiles")
 TUNEDS: Final = ("namespaces", OPERATOR_NAMESPACE, "tuned.openshift.io", "tuneds")
+MACHINE_CONFIGS: Final = (*CLUSTER, "machineconfiguration.openshift.io", "machineconfigs")
+KUBELET_CONFIGS: Final = (*CLUSTER, "machineconfiguration.openshift.io", "kubeletconfigs")
+RUNTIME_CLASSES: Final = (*CLUSTER, "node.k8s.io", "runtimeclasses")
+_OWNED: Final = {
+    "machineconfig": MACHINE_CONFIGS,
+    "kubeletconfig": KUBELET_CONFIGS,
+    "runtimeclass": RUNTIME_CLASSES,
+}
 _WANTED: Final = (
     NODES,
     POOLS,
@@ -54,8 +62,10 @@ _WANTED: Final = (
     MACHINE_CONFIGURATIONS,
     PROFILES,
     TUNEDS,
+    *_OWNED.values(),
 )
 _MAX_DEPTH: Final = 12
+MCO_V1: Final = "machineconfiguration.openshift.io/v1"
 
 
 @dataclass
@@ -69,6 +79,9 @@ class Snapshot:
     feature_gate: JSONDict | None = None
     profiles: dict[str, JSONDict] = field(default_factory=dict)
     tuneds: dict[str, JSONDict] = field(default_factory=dict)
+    owned: dict[tuple[str, str], JSONDict] = field(default_factory=dict)
+    """``(rendered kind, name)`` -> MachineConfigs, KubeletConfigs and RuntimeClasses (read
+    only for the handover preview) and the Tuneds of the operator namespace."""
     notes: list[str] = field(default_factory=list)
     origin: str = ""
 
@@ -133,7 +146,7 @@ def _cluster_object(objects: list[JSONDict]) -> JSONDict | None:
     return next((o for o in objects if _name(o) == "cluster"), None)
 
 
-def from_must_gather(root: str | Path) -> Snapshot:
+def from_must_gather(root: str | Path, *, owned: bool = False) -> Snapshot:
     """The state recorded in a must-gather; :class:`PreviewError` when it is not one."""
     root = Path(root)
     if not root.is_dir():
@@ -160,6 +173,11 @@ def from_must_gather(root: str | Path) -> Snapshot:
     )
     snapshot.profiles = {_name(p): p for p in _objects(found[PROFILES], "PerformanceProfile", root)}
     snapshot.tuneds = {_name(t): t for t in _objects(found[TUNEDS], "Tuned", root)}
+    if owned:
+        for kind, suffix in _OWNED.items():
+            for obj in _objects(found[suffix], kind, root):
+                snapshot.owned[(kind, _name(obj))] = obj
+        snapshot.owned.update({("tuned", n): t for n, t in snapshot.tuneds.items()})
     if not found[MACHINE_CONFIGURATIONS]:
         snapshot.notes.append(
             "the must-gather has no MachineConfiguration 'cluster': the MCO default (reboot) is "
@@ -172,7 +190,7 @@ def from_must_gather(root: str | Path) -> Snapshot:
     return snapshot
 
 
-async def _read_cluster() -> Snapshot:
+async def _read_cluster(*, owned: bool) -> Snapshot:
     from nto.kube.client import ApiError, KubeClient
     from nto.kube.config import load_connection
 
@@ -180,7 +198,7 @@ async def _read_cluster() -> Snapshot:
     async with KubeClient(load_connection(), timeout=30.0) as client:
         calls: dict[str, Any] = {
             "nodes": client.list("v1", "nodes"),
-            "pools": client.list("machineconfiguration.openshift.io/v1", "machineconfigpools"),
+            "pools": client.list(MCO_V1, "machineconfigpools"),
             "machine_configuration": client.get(
                 "operator.openshift.io/v1", "machineconfigurations", "cluster"
             ),
@@ -189,6 +207,10 @@ async def _read_cluster() -> Snapshot:
             "profiles": client.list(PERFORMANCE_V2, PERFORMANCE_PLURAL),
             "tuneds": client.list(TUNED_V1, TUNED_PLURAL, OPERATOR_NAMESPACE),
         }
+        if owned:
+            calls["machineconfig"] = client.list(MCO_V1, "machineconfigs")
+            calls["kubeletconfig"] = client.list(MCO_V1, "kubeletconfigs")
+            calls["runtimeclass"] = client.list("node.k8s.io/v1", "runtimeclasses")
         outcomes = await asyncio.gather(*calls.values(), return_exceptions=True)
     for key, outcome in zip(calls, outcomes, strict=True):
         if isinstance(outcome, ApiError) and key not in ("nodes", "pools"):
@@ -196,19 +218,22 @@ async def _read_cluster() -> Snapshot:
             continue
         if isinstance(outcome, BaseException):
             raise PreviewError(f"cannot read {key} from the cluster: {outcome}") from outcome
-        if key in ("profiles", "tuneds"):
+        if key in _OWNED:
+            snapshot.owned.update({(key, _name(o)): o for o in outcome})
+        elif key in ("profiles", "tuneds"):
             setattr(snapshot, key, {_name(o): o for o in outcome})
         else:
             setattr(snapshot, key, outcome)
+    snapshot.owned.update({("tuned", n): t for n, t in snapshot.tuneds.items()})
     return snapshot
 
 
-def from_cluster() -> Snapshot:
+def from_cluster(*, owned: bool = False) -> Snapshot:
     """The live state; :class:`PreviewError` when the cluster cannot be reached or read."""
     from nto.kube.config import KubeConfigError
 
     try:
-        return asyncio.run(_read_cluster())
+        return asyncio.run(_read_cluster(owned=owned))
     except KubeConfigError as exc:
         raise PreviewError(f"{exc}; or preview offline with --must-gather-dir-path") from exc
     except OSError as exc:
