@@ -15,6 +15,7 @@
         ├── RenderError            components._common: a profile cannot be rendered
         ├── TemplateError          components.tuned._template: a TuneD template is broken
         ├── BadReview              webhooks.review: a body is not an Admission/ConversionReview
+        ├── PreviewError           preview.errors: nto preview cannot run (bad input; exit 1)
         ├── SettingsError          render.command: bad render flags or environment
         ├── UsageError             ppc.cli: bad profile-creator command line (exit 1)
         ├── MustGatherError        ppc.mustgather: missing or duplicated must-gather parts
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from nto_performance.ppc.profile import ProfileError
     from nto_performance.ppc.selection import SelectionError
     from nto_performance.ppc.snapshot import SnapshotError
+    from nto_performance.preview.errors import PreviewError
     from nto_performance.render.command import SettingsError
     from nto_performance.render.errors import (
         InputError,
@@ -72,6 +74,7 @@ _HOMES = {
     "MustGatherError": ("nto_performance.ppc.mustgather", "MustGatherError"),
     "OutputError": ("nto_performance.render.errors", "OutputError"),
     "PoolError": ("nto_performance.controller.pools", "PoolError"),
+    "PreviewError": ("nto_performance.preview.errors", "PreviewError"),
     "ProfileError": ("nto_performance.ppc.profile", "ProfileError"),
     "RenderCommandError": ("nto_performance.render.errors", "RenderCommandError"),
     "RenderError": ("nto_performance.components._common", "RenderError"),
@@ -94,6 +97,7 @@ __all__ = [
     "MustGatherError",
     "OutputError",
     "PoolError",
+    "PreviewError",
     "ProfileError",
     "RenderCommandError",
     "RenderError",

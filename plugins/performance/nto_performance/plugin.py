@@ -154,7 +154,12 @@ def nto_webhook_routes(context: OperatorContext) -> list[WebhookRoute]:
     from nto_performance.webhooks.metrics import OBSERVER
 
     provider = KubeClusterDataProvider()
-    return routes(provider=provider, observer=OBSERVER, facts=KubeClusterFacts(provider.client))
+    return routes(
+        provider=provider,
+        observer=OBSERVER,
+        facts=KubeClusterFacts(provider.client),
+        tuned_facts=KubeClusterFacts(provider.client, tuned_inputs=True),
+    )
 
 
 @hookimpl

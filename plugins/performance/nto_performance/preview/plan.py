@@ -63,6 +63,17 @@ class ClusterFacts:
     policy: DisruptionPolicy = field(default_factory=DisruptionPolicy)
     notes: tuple[str, ...] = ()
     """What could not be read (e.g. ``MachineConfigPools: the API server did not answer``)."""
+    raw_pools: tuple[Mapping[str, Any], ...] = ()
+    """The pools as wire dicts (the core's profile calculator reads those)."""
+    tuneds: Mapping[str, Mapping[str, Any]] | None = None
+    """Tuneds of the operator namespace by name, when read (Tuned previews)."""
+
+    def node_objects(self) -> list[dict[str, Any]]:
+        """The known nodes as minimal wire Nodes (name and labels)."""
+        return [
+            {"metadata": {"name": name, "labels": dict(labels)}}
+            for name, labels in sorted((self.node_labels or {}).items())
+        ]
 
     @classmethod
     def build(
@@ -75,6 +86,7 @@ class ClusterFacts:
         feature_gate: Mapping[str, Any] | None = None,
         release_version: str = "",
         notes: tuple[str, ...] = (),
+        tuneds: Sequence[Mapping[str, Any]] | None = None,
     ) -> ClusterFacts:
         """Facts from wire objects; unreadable pools are skipped with a note."""
         models: list[MachineConfigPool] = []
@@ -100,6 +112,12 @@ class ClusterFacts:
                     )
         return cls(
             pools=tuple(models),
+            raw_pools=tuple(pools),
+            tuneds=(
+                None
+                if tuneds is None
+                else {str((t.get("metadata") or {}).get("name") or ""): t for t in tuneds}
+            ),
             node_labels=labels,
             machine_configuration=machine_configuration,
             infrastructure=infrastructure,

@@ -1,5 +1,7 @@
 """The admission warnings of a previewed change, as kubectl prints them (``Warning: ...``).
 
+:func:`admission_warnings` for PerformanceProfiles, :func:`tuned_warnings` for Tuneds.
+
 One headline says what the change does to which nodes: reboot (drain and reboot, node by node),
 a kubelet restart or other service actions the disruption policy allows, a TuneD reload only, or
 nothing; then one ``reboot reason:`` line per reason. Each text stays under
@@ -13,8 +15,9 @@ from typing import Final
 
 from nto_performance.preview.disruption import NodeAction
 from nto_performance.preview.plan import ClusterFacts, ProfilePreview
+from nto_performance.preview.tuned import TunedPreview
 
-__all__ = ["MAX_WARNING", "action_phrase", "admission_warnings", "nodes_phrase"]
+__all__ = ["MAX_WARNING", "action_phrase", "admission_warnings", "nodes_phrase", "tuned_warnings"]
 
 MAX_WARNING: Final = 240
 
@@ -93,6 +96,39 @@ def admission_warnings(
         warnings.append(
             f'MachineConfigPool "{preview.pool_name}" is paused: its nodes change when it is '
             "unpaused"
+        )
+    warnings.extend(f"{subject}: preview incomplete: {note}" for note in facts.notes)
+    return [_cut(text) for text in warnings]
+
+
+def tuned_warnings(preview: TunedPreview, facts: ClusterFacts) -> list[str]:
+    """The warnings of one previewed Tuned CREATE or UPDATE (one headline per pool and action)."""
+    if preview.change is None:
+        return []
+    subject = f'Tuned "{preview.name}"'
+    warnings: list[str] = []
+    for group in preview.groups:
+        count = len(group.nodes)
+        nodes = "the 1 node" if count == 1 else f"the {count} nodes"
+        where = (
+            f'{nodes} of MachineConfigPool "{group.pool}"'
+            if group.pool != "(no pool)"
+            else f"{nodes} in no MachineConfigPool"
+        )
+        if group.action.reboots:
+            warnings.append(
+                f"{subject}: this change {action_phrase(group.action)} {where}: the Machine "
+                "Config Operator drains and reboots them, maxUnavailable (default 1) at a time"
+            )
+            warnings.extend(
+                f"reboot reason: {reason}" for reason in group.reasons if "kernel" in reason
+            )
+        else:
+            warnings.append(f"{subject}: this change {action_phrase(group.action)} {where}")
+    if not preview.groups:
+        warnings.append(
+            f"{subject}: this change moves no node to another TuneD profile and changes no "
+            "profile a node runs"
         )
     warnings.extend(f"{subject}: preview incomplete: {note}" for note in facts.notes)
     return [_cut(text) for text in warnings]

@@ -8,7 +8,9 @@ request, so :class:`KubeClusterFacts` keeps them for :data:`FRESH_FOR` seconds a
 them in the background when older (the request is answered from the older view meanwhile). The
 first request waits at most :data:`FIRST_READ_TIMEOUT` seconds for the first read; past that,
 its warnings say the preview is incomplete. The nodes a profile selects come with each request
-from :mod:`.cluster_data` (validation lists them anyway). Neighbours: :mod:`.admission` (the
+from :mod:`.cluster_data` (validation lists them anyway); with ``tuned_inputs`` (the Tuned
+webhook, :mod:`.tuned`) the view also keeps every Node and the Tuneds of the operator
+namespace. Neighbours: :mod:`.admission` (the
 caller), :mod:`.cluster_data` (shares its API client).
 """
 
@@ -20,6 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from nto_api.names import OPERATOR_NAMESPACE, TUNED_PLURAL, TUNED_V1
 from nto_performance.preview.plan import ClusterFacts
 
 if TYPE_CHECKING:
@@ -52,8 +55,10 @@ class KubeClusterFacts:
         fresh_for: float = FRESH_FOR,
         first_read_timeout: float = FIRST_READ_TIMEOUT,
         clock: Callable[[], float] = time.monotonic,
+        tuned_inputs: bool = False,
     ) -> None:
         self._client = client
+        self._tuned_inputs = tuned_inputs
         self._fresh_for = fresh_for
         self._first_read_timeout = first_read_timeout
         self._clock = clock
@@ -79,38 +84,52 @@ class KubeClusterFacts:
         return self._facts or ClusterFacts()
 
     async def _refresh(self) -> None:
+        reads: dict[str, Any] = {}
         try:
             client = await self._client()
+            reads = {
+                "MachineConfigPools": client.list(MCO, "machineconfigpools"),
+                "MachineConfiguration cluster": client.get(
+                    OPERATOR, "machineconfigurations", "cluster"
+                ),
+                "Infrastructure": client.get(CONFIG, "infrastructures", "cluster"),
+                "FeatureGate": client.get(CONFIG, "featuregates", "cluster"),
+            }
+            if self._tuned_inputs:
+                reads["Nodes"] = client.list("v1", "nodes")
+                reads["Tuneds"] = client.list(TUNED_V1, TUNED_PLURAL, OPERATOR_NAMESPACE)
             outcomes: list[Any] = list(
-                await asyncio.gather(
-                    client.list(MCO, "machineconfigpools"),
-                    client.get(OPERATOR, "machineconfigurations", "cluster"),
-                    client.get(CONFIG, "infrastructures", "cluster"),
-                    client.get(CONFIG, "featuregates", "cluster"),
-                    return_exceptions=True,
-                )
+                await asyncio.gather(*reads.values(), return_exceptions=True)
             )
         except Exception as exc:  # a broken client must not break admission
-            outcomes = [exc] * 4
-        labels = (
-            "MachineConfigPools",
-            "MachineConfiguration cluster",
-            "Infrastructure",
-            "FeatureGate",
-        )
+            for coro in reads.values():
+                coro.close()
+            reads = dict.fromkeys(
+                [
+                    "MachineConfigPools",
+                    "MachineConfiguration cluster",
+                    "Infrastructure",
+                    "FeatureGate",
+                ]
+            )
+            outcomes = [exc] * len(reads)
         notes = tuple(
             f"cannot read {label}: {outcome}"
-            for label, outcome in zip(labels, outcomes, strict=True)
+            for label, outcome in zip(reads, outcomes, strict=True)
             if isinstance(outcome, BaseException)
         )
-        values = [None if isinstance(o, BaseException) else o for o in outcomes]
+        values = dict(
+            zip(reads, [None if isinstance(o, BaseException) else o for o in outcomes], strict=True)
+        )
         if notes:
             logger.info("Preview facts incomplete: %s", "; ".join(notes))
         self._facts = ClusterFacts.build(
-            pools=values[0] or [],
-            machine_configuration=values[1],
-            infrastructure=values[2],
-            feature_gate=values[3],
+            pools=values.get("MachineConfigPools") or [],
+            machine_configuration=values.get("MachineConfiguration cluster"),
+            infrastructure=values.get("Infrastructure"),
+            feature_gate=values.get("FeatureGate"),
+            nodes=values.get("Nodes") if self._tuned_inputs else None,
+            tuneds=values.get("Tuneds") if self._tuned_inputs else None,
             notes=notes,
         )
         self._read_at = self._clock()
