@@ -4,8 +4,9 @@ The operator's validating webhook answers with admission warnings and the emulat
 passes them on as ``Warning`` headers, which the real kubectl (``/usr/bin/kubectl``) prints as
 ``Warning: ...`` lines: a CPU split change reboots the pool (kernel arguments change), an IRQ
 load-balancing change only reloads TuneD, and a KubeletConfig-only change restarts the kubelet
-when the cluster's MachineConfiguration node disruption policy says so. The operator runs as a
-follower (another replica holds the Lease) so only its webhooks act.
+when the cluster's MachineConfiguration node disruption policy says so. A Tuned whose kernel
+arguments change prints the reboot of the pool it binds to through machineConfigLabels. The
+operator runs as a follower (another replica holds the Lease) so only its webhooks act.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ pytestmark = [
 ]
 
 ROLE = "machineconfiguration.openshift.io/role"
+NAMESPACE = "openshift-cluster-node-tuning-operator"
 
 
 def node(name: str) -> dict[str, Any]:
@@ -115,6 +117,20 @@ def pool_of_two(cluster) -> None:
     cluster.apply([node("cnf-0"), node("cnf-1"), POOL, POLICY])
 
 
+@pytest.fixture
+def tuned_webhook(request, cluster) -> None:
+    """The Tuned warnings webhook registered with the CA of the running operator's webhooks."""
+    from nto_performance.webhooks.manifests import tuned_warnings_webhook_configuration
+
+    request.getfixturevalue("follower_with_webhooks")
+    cluster.apply(
+        [
+            tuned_warnings_webhook_configuration(request.getfixturevalue("ca_bundle")),
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}},
+        ]
+    )
+
+
 @pytest.mark.usefixtures("pool_of_two", "follower_with_webhooks")
 def test_kubectl_apply_prints_the_reboot_warning(cluster, tmp_path):
     cache = tmp_path / "kube-cache"
@@ -162,3 +178,37 @@ def test_kubectl_apply_prints_the_reboot_warning(cluster, tmp_path):
         ),
     )
     assert "Warning" not in unchanged, unchanged
+
+
+def tuned(cmdline: str) -> str:
+    return f"""apiVersion: tuned.openshift.io/v1
+kind: Tuned
+metadata:
+  name: cnf-kargs
+  namespace: {NAMESPACE}
+spec:
+  profile:
+  - name: cnf-kargs
+    data: |
+      [main]
+      summary=kernel arguments for worker-cnf
+      [bootloader]
+      cmdline_cnf=+{cmdline}
+  recommend:
+  - profile: cnf-kargs
+    priority: 15
+    machineConfigLabels:
+      {ROLE}: worker-cnf
+"""
+
+
+@pytest.mark.usefixtures("pool_of_two", "tuned_webhook")
+def test_kubectl_apply_of_a_tuned_prints_the_reboot_warning(cluster, tmp_path):
+    cache = tmp_path / "kube-cache"
+    kubectl_apply(cluster, cache, tuned("nosmt"))
+    changed = kubectl_apply(cluster, cache, tuned("nosmt mitigations=off"))
+    assert (
+        'Warning: Tuned "cnf-kargs": this change reboots the 2 nodes of MachineConfigPool '
+        '"worker-cnf"' in changed
+    ), changed
+    assert "Warning: reboot reason: kernel arguments added: mitigations=off" in changed, changed
