@@ -88,7 +88,7 @@ def preview_rows(entries: list[InputObject], snapshot: Snapshot) -> list[Row]:
                 snapshot.tuneds.get(entry.name),
                 entry.obj,
                 tuneds=snapshot.tuneds,
-                nodes=snapshot.nodes,
+                node_labels=facts.node_labels or {},
                 pools=snapshot.pools,
             )
             rows.extend(tuned_rows([tuned], snapshot.notes))

@@ -68,13 +68,6 @@ class ClusterFacts:
     tuneds: Mapping[str, Mapping[str, Any]] | None = None
     """Tuneds of the operator namespace by name, when read (Tuned previews)."""
 
-    def node_objects(self) -> list[dict[str, Any]]:
-        """The known nodes as minimal wire Nodes (name and labels)."""
-        return [
-            {"metadata": {"name": name, "labels": dict(labels)}}
-            for name, labels in sorted((self.node_labels or {}).items())
-        ]
-
     @classmethod
     def build(
         cls,

@@ -91,7 +91,7 @@ class TunedWarningsWebhook:
                 old if isinstance(old, dict) else None,
                 new,
                 tuneds=facts.tuneds or {},
-                nodes=facts.node_objects(),
+                node_labels=facts.node_labels or {},
                 pools=facts.raw_pools,
             )
             return tuned_warnings(preview, facts)
