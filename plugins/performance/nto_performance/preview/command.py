@@ -82,7 +82,7 @@ def preview_rows(entries: list[InputObject], snapshot: Snapshot) -> list[Row]:
             _check(entry, snapshot)
             old = snapshot.profiles.get(entry.name)
             preview = preview_profile(old, entry.obj, facts)
-            rows.extend(profile_rows([preview], snapshot.notes))
+            rows.extend(profile_rows([preview], [*snapshot.notes, *snapshot.profile_notes]))
         else:
             tuned = preview_tuned(
                 snapshot.tuneds.get(entry.name),

@@ -83,6 +83,8 @@ class Snapshot:
     """``(rendered kind, name)`` -> MachineConfigs, KubeletConfigs and RuntimeClasses (read
     only for the handover preview) and the Tuneds of the operator namespace."""
     notes: list[str] = field(default_factory=list)
+    profile_notes: list[str] = field(default_factory=list)
+    """Notes that concern PerformanceProfile previews only."""
     origin: str = ""
 
     def facts(self) -> ClusterFacts:
@@ -184,7 +186,7 @@ def from_must_gather(root: str | Path, *, owned: bool = False) -> Snapshot:
             "assumed for every MachineConfig change"
         )
     if not found[PROFILES]:
-        snapshot.notes.append(
+        snapshot.profile_notes.append(
             "the must-gather has no PerformanceProfiles: every profile is previewed as new"
         )
     return snapshot

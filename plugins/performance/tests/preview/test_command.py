@@ -258,3 +258,24 @@ def test_help_does_not_import_the_preview(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120, check=False)
     modules = json.loads(record.read_text())
     assert not [m for m in modules if m.startswith("nto_performance.preview")]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        pytest.param(_bomb(), "alias", id="alias-bomb-node"),
+        pytest.param("- just\n- a list\n", "holds a list, not a Node object", id="not-an-object"),
+        pytest.param("a: [1\n", "is not valid YAML", id="malformed"),
+    ],
+)
+def test_a_hostile_must_gather_is_a_clear_error(
+    tmp_path: Path, content: str, fragment: str
+) -> None:
+    root = write_must_gather(tmp_path / "mg")
+    node_file = next(root.glob("*/cluster-scoped-resources/core/nodes/cnf-0.yaml"))
+    node_file.write_text(content)
+    done = nto_preview("-f", write(tmp_path, PROFILE), "--must-gather-dir-path", str(root))
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: "), done.stderr
+    assert fragment in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
