@@ -172,7 +172,7 @@ def _pool(
 
 
 class RenderCache:
-    """The last :data:`RenderCache.SIZE` renders, by profile JSON and facts identity.
+    """The last :data:`RenderCache.SIZE` renders, by profile JSON, valid for the same facts.
 
     An UPDATE's old object is usually the new object of an earlier request (``kubectl apply``
     after ``apply``), so the webhook renders each profile version once. Callers must not
@@ -182,7 +182,7 @@ class RenderCache:
     SIZE: Final = 32
 
     def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[str, int], RenderResult] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[ClusterFacts, RenderResult]] = OrderedDict()
 
     def render(self, raw: Mapping[str, Any] | None, facts: ClusterFacts) -> RenderResult:
         if raw is None:
@@ -195,14 +195,16 @@ class RenderCache:
                 meta.get("annotations"),
                 raw.get("spec"),
             ]
-            key = (json.dumps(rendered_from, sort_keys=True), id(facts))
+            key = json.dumps(rendered_from, sort_keys=True)
         except (TypeError, ValueError, AttributeError):
             return render_profile(raw, facts)
         found = self._entries.get(key)
-        if found is not None:
+        if found is not None and found[0] is facts:  # the facts object itself, not its id
             self._entries.move_to_end(key)
-            return found
-        result = self._entries[key] = render_profile(raw, facts)
+            return found[1]
+        result = render_profile(raw, facts)
+        self._entries[key] = (facts, result)
+        self._entries.move_to_end(key)
         while len(self._entries) > self.SIZE:
             self._entries.popitem(last=False)
         return result
