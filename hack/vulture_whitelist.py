@@ -97,6 +97,7 @@ _.error_backoffs
 _.fetch
 _.purge
 _.option_string  # argparse.Action.__call__ parameter (nto.cli.flags)
+_.formatter_class  # argparse.ArgumentParser reads it when formatting help (latency-test)
 
 # --- values the tests and the e2e suite observe --------------------------------------------
 # Public attributes that exist to be read from outside: tests wait on them instead of sleeping
@@ -110,13 +111,10 @@ _.route_service  # EmulatedCluster.route_service: webhook Services to loopback p
 _.accept_tokens  # EmulatedCluster.accept_tokens: token rotation in tests
 _.record_requests  # EmulatedCluster.record_requests: request logs for tests
 _.expire_history  # EmulatedCluster.expire_history: force 410 Gone on old resourceVersions
+_.complete_pod  # EmulatedCluster.complete_pod: end a pod with logs, as a kubelet would
 _.status_of  # performance StatusWriter.status_of (tests)
 
 # --- read from the environment, acted on by nobody yet ---------------------------------------
 # OperatorSettings parses the reference's environment; these two have no consumer in the core.
 _.operator_namespace  # OPERATOR_NAMESPACE
 _.hypershift  # HYPERSHIFT
-
-# --- in files other work owns (issue 16, items 1-3); the lead removes them with that work ----
-_.StartupCallback  # nto.plugins.types: a callback type no hook uses any more
-_.kubelet_configs  # nto_performance.controller.cache: a cache nobody reads

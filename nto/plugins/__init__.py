@@ -13,8 +13,10 @@ What is here:
   (what ``nto_register_handlers`` may return), the controller runtime (:class:`ControllerRuntime`,
   :class:`Resource`, :class:`Store`, :class:`WatchEvent`, :class:`WorkQueue`) and the errors that
   steer retries (:class:`PermanentError`, :class:`TemporaryError`);
-- API access: :class:`KubeClient` and its errors, :class:`Connection`, :func:`load_connection`,
-  :func:`until_it_works`;
+- API access: :class:`KubeClient` and its errors, :func:`resource_path`, :class:`Connection`,
+  :func:`load_connection` (:class:`KubeConfigError`), :func:`until_it_works`;
+- the core's pure Tuned calculation, for plugins that preview what a Tuned does, in
+  :mod:`nto.plugins.tuned`;
 - command-line helpers for plugin subcommands live in :mod:`nto.plugins.cli` (a module of its
   own, so pure packages can use them without the operator runtime).
 
@@ -54,8 +56,9 @@ if TYPE_CHECKING:
         InvalidNameError,
         KubeClient,
         NotFoundError,
+        resource_path,
     )
-    from nto.kube.config import Connection, load_connection
+    from nto.kube.config import Connection, KubeConfigError, load_connection
     from nto.kube.retry import until_it_works
     from nto.runtime.controllers import ControllerRuntime
     from nto.runtime.queue import WorkQueue
@@ -66,7 +69,9 @@ _LAZY = {
     "InvalidNameError": "nto.kube.client",
     "KubeClient": "nto.kube.client",
     "NotFoundError": "nto.kube.client",
+    "resource_path": "nto.kube.client",
     "Connection": "nto.kube.config",
+    "KubeConfigError": "nto.kube.config",
     "load_connection": "nto.kube.config",
     "until_it_works": "nto.kube.retry",
     "ControllerRuntime": "nto.runtime.controllers",
@@ -83,6 +88,7 @@ __all__ = [
     "InvalidNameError",
     "JSONDict",
     "KubeClient",
+    "KubeConfigError",
     "MustGatherStep",
     "NotFoundError",
     "OperatorContext",
@@ -105,6 +111,7 @@ __all__ = [
     "hookimpl",
     "hookspec",
     "load_connection",
+    "resource_path",
     "until_it_works",
 ]
 

@@ -7,6 +7,8 @@ Matching follows the API server: rules (operations, apiGroups, apiVersions, reso
 subresources, scope, ``matchPolicy: Equivalent`` converting to the version a rule names),
 objectSelector and namespaceSelector. The HTTPS calls themselves go through
 the sibling :mod:`nto.testing.webhooks`, with services mapped by ``EmulatedCluster.route_service``.
+A webhook's ``response.warnings`` reach the client as ``Warning`` headers, as kube-apiserver
+sends them (:func:`nto.testing._field_validation.add_warning`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from nto.testing._crds import Converter
 from nto.testing._errors import ApiError
+from nto.testing._field_validation import add_warning
 from nto.testing._patch import json_patch
 from nto.testing._resources import Registry, ResourceInfo
 from nto.testing._selectors import from_label_selector_object
@@ -249,6 +252,8 @@ class Admission:
                 500,
                 f'Internal error occurred: failed calling webhook "{name}": {exc}',
             ) from exc
+        for warning in outcome.warnings:  # kube-apiserver passes them to the client
+            add_warning(warning)
         if not outcome.allowed:
             code = outcome.code if outcome.code >= 400 else 403
             raise ApiError(code, webhooks.denial_message(name, outcome))

@@ -13,7 +13,7 @@ strategy rules clients depend on: a DaemonSet carries ``deprecated.daemonset.tem
 (1 on create, +1 whenever ``spec.template`` changes; client-go operators read and write the
 annotations map and panic on a nil one), workloads and Services start with a fresh status,
 Services get a cluster IP (and node ports) kept across updates, Namespaces get the
-``kubernetes`` finalizer and phase ``Active``.
+``kubernetes`` finalizer, phase ``Active`` and the ``kubernetes.io/metadata.name`` label.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from nto_api.objects import annotations_of
 Obj = dict[str, Any]
 
 TEMPLATE_GENERATION: Final = "deprecated.daemonset.template.generation"
+NAMESPACE_NAME_LABEL: Final = "kubernetes.io/metadata.name"
 SERVICE_NETWORK: Final = ipaddress.IPv4Network("172.30.0.0/16")  # OpenShift's default
 NODE_PORTS: Final = range(30000, 32768)
 
@@ -143,6 +144,9 @@ def _namespace(obj: Obj) -> None:
     status = _map(obj, "status")
     if not status.get("phase"):
         status["phase"] = "Active"
+    name = _map(obj, "metadata").get("name")
+    if isinstance(name, str) and name:  # set and kept on every write, as namespaceSelectors use it
+        _map(_map(obj, "metadata"), "labels")[NAMESPACE_NAME_LABEL] = name
 
 
 # --- other groups ------------------------------------------------------------------------------

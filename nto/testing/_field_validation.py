@@ -61,6 +61,44 @@ def warning_header(message: str) -> str:
     return f'299 - "{escaped}"'
 
 
+WARNING_ITEM_RUNES = 256
+"""kube-apiserver cuts each warning to this many characters once the total passes the budget."""
+WARNING_TOTAL_RUNES = 4 * 1024
+"""kube-apiserver's budget for the warnings of one response (all sources)."""
+
+
+def add_warning(message: str) -> None:
+    """Record a warning from another source (an admission webhook) for the current request.
+
+    As kube-apiserver's warning recorder does: control characters become spaces, empty and
+    repeated messages are dropped; :func:`bounded_warnings` applies the size budget. No-op
+    outside a :func:`scope`.
+    """
+    current = _SCOPE.get()
+    if current is None:
+        return
+    text = "".join(" " if (ord(ch) < 32 or ord(ch) == 127) else ch for ch in message).strip()
+    if text and text not in current.warnings:
+        current.warnings.append(text)
+
+
+def bounded_warnings(warnings: list[str]) -> list[str]:
+    """The warnings a response carries: all of them while they fit in
+    :data:`WARNING_TOTAL_RUNES` characters; past that each is cut to :data:`WARNING_ITEM_RUNES`
+    and the ones that still do not fit are dropped (kube-apiserver's rule)."""
+    if sum(len(w) for w in warnings) <= WARNING_TOTAL_RUNES:
+        return list(warnings)
+    kept: list[str] = []
+    total = 0
+    for warning in warnings:
+        cut = warning if len(warning) <= WARNING_ITEM_RUNES else warning[:WARNING_ITEM_RUNES]
+        if total + len(cut) > WARNING_TOTAL_RUNES:
+            break
+        kept.append(cut)
+        total += len(cut)
+    return kept
+
+
 def _builtin_unknown(
     definitions: Mapping[str, Any],
     schema: Any,

@@ -29,7 +29,7 @@ from nto.testing._authz import REVIEW_KEYS, Authorizer, user_from_headers
 from nto.testing._content import check_accept, decode_body
 from nto.testing._errors import ApiError
 from nto.testing._faults import Access, Faults
-from nto.testing._field_validation import scope, warning_header
+from nto.testing._field_validation import bounded_warnings, scope, warning_header
 from nto.testing._fields import field_selector
 from nto.testing._names import path_segment
 from nto.testing._openapi import OpenApi
@@ -250,12 +250,14 @@ class Router:
     async def _validated_dispatch(
         self, request: web.BaseRequest, target: Target
     ) -> web.StreamResponse:
-        """Dispatch a request, honouring ``fieldValidation`` on writes (warnings as headers)."""
-        if request.method not in ("POST", "PUT", "PATCH"):
+        """Dispatch a request, honouring ``fieldValidation`` on writes; the warnings of field
+        validation and of admission webhooks go out as ``Warning: 299 - "..."`` headers."""
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
             return await self._dispatch(request, target)
-        with scope(request.query.get("fieldValidation")) as validation:
+        directive = None if request.method == "DELETE" else request.query.get("fieldValidation")
+        with scope(directive) as validation:
             response = await self._dispatch(request, target)
-        for message in validation.warnings:
+        for message in bounded_warnings(validation.warnings):
             response.headers.add("Warning", warning_header(message))
         return response
 

@@ -223,6 +223,11 @@ BUILTIN: tuple[ResourceInfo, ...] = (
         custom=True,
     ),
     _builtin(
+        "operator.openshift.io/v1 machineconfigurations MachineConfiguration Cluster",
+        sub="status",
+        custom=True,
+    ),
+    _builtin(
         "operators.coreos.com/v1alpha1 clusterserviceversions ClusterServiceVersion Namespaced",
         short="csv csvs",
         sub="status",

@@ -206,3 +206,16 @@ def test_custom_resources_are_not_touched(http):
 )
 def test_image_pull_policy_by_tag(image, policy):
     assert image_pull_policy(image) == policy
+
+
+def test_namespaces_carry_their_name_label(http):
+    """kube-apiserver sets ``kubernetes.io/metadata.name`` on every write (namespaceSelectors
+    of webhooks and NetworkPolicies match on it); a client cannot change it."""
+    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "labelled"}}
+    status, _, created = http("POST", "/api/v1/namespaces", ns)
+    assert status == 201
+    assert created["metadata"]["labels"] == {"kubernetes.io/metadata.name": "labelled"}
+    created["metadata"]["labels"]["kubernetes.io/metadata.name"] = "other"
+    status, _, updated = http("PUT", "/api/v1/namespaces/labelled", created)
+    assert status == 200
+    assert updated["metadata"]["labels"]["kubernetes.io/metadata.name"] == "labelled"

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+
 import pytest
 
 from tests.testing.conftest import MERGE, configmap
@@ -322,3 +327,78 @@ def test_match_policy_sends_the_version_the_rule_names(
         assert got == status, body
         if message:
             assert body["message"].endswith(message)
+
+
+def _warn(review):
+    answer = admission_response(review)
+    name = (review["request"]["object"] or review["request"]["oldObject"])["metadata"]["name"]
+    answer["response"]["warnings"] = [
+        f'{review["request"]["operation"]} of "{name}" will reboot 3 nodes',
+        "second\nline",
+        f'{review["request"]["operation"]} of "{name}" will reboot 3 nodes',  # repeated: once
+    ]
+    return answer
+
+
+@pytest.fixture
+def warning_hooks():
+    with WebhookServer({"/validate": _warn}) as server:
+        yield server
+
+
+def test_webhook_warnings_reach_the_client_as_warning_headers(http, warning_hooks):
+    http(
+        "POST",
+        f"{ADMISSION}/validatingwebhookconfigurations",
+        _config(
+            "ValidatingWebhookConfiguration",
+            warning_hooks.url("/validate"),
+            operations=["CREATE", "DELETE"],
+        ),
+    )
+    status, headers, _ = http("POST", CMS, configmap("warned"))
+    assert status == 201
+    assert headers.get_all("Warning") == [
+        '299 - "CREATE of \\"warned\\" will reboot 3 nodes"',
+        '299 - "second line"',
+    ]
+    status, headers, _ = http("DELETE", f"{CMS}/warned")
+    assert status == 200
+    assert headers.get_all("Warning")[0] == '299 - "DELETE of \\"warned\\" will reboot 3 nodes"'
+
+
+def test_webhook_warnings_are_printed_by_kubectl(kubeconfig, warning_hooks):
+    kubectl = shutil.which("kubectl") or "/usr/bin/kubectl"
+    if not os.access(kubectl, os.X_OK):
+        pytest.skip("kubectl is not installed (/usr/bin/kubectl)")
+    config = _config("ValidatingWebhookConfiguration", warning_hooks.url("/validate"))
+
+    def run(*args, stdin=""):
+        return subprocess.run(
+            [kubectl, "--kubeconfig", str(kubeconfig), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert run("create", "-f", "-", stdin=json.dumps(config)).returncode == 0
+    done = run("create", "configmap", "kubectl-warned")
+    assert done.returncode == 0, done.stderr
+    assert 'Warning: CREATE of "kubectl-warned" will reboot 3 nodes' in done.stderr
+
+
+def test_warnings_over_the_budget_are_cut_then_dropped():
+    from nto.testing._field_validation import (
+        WARNING_ITEM_RUNES,
+        WARNING_TOTAL_RUNES,
+        bounded_warnings,
+    )
+
+    short = ["a" * 100, "b" * 100]
+    assert bounded_warnings(short) == short
+    many = [chr(ord("a") + i) * 1000 for i in range(20)]
+    kept = bounded_warnings(many)
+    assert all(len(w) == WARNING_ITEM_RUNES for w in kept)
+    assert len(kept) == WARNING_TOTAL_RUNES // WARNING_ITEM_RUNES

@@ -16,6 +16,7 @@
         ├── RenderError            components._common: a profile cannot be rendered
         ├── TemplateError          components.tuned._template: a TuneD template is broken
         ├── BadReview              webhooks.review: a body is not an Admission/ConversionReview
+        ├── PreviewError           preview.errors: nto preview cannot run (bad input; exit 1)
         ├── SettingsError          render.command: bad render flags or environment
         ├── LatencySettingsError   latency.settings: a LATENCY_TEST_* variable or flag is invalid
         ├── ToolOutputError        latency.parse: rt-tests output that cannot be read
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from nto_performance.ppc.profile import ProfileError
     from nto_performance.ppc.selection import SelectionError
     from nto_performance.ppc.snapshot import SnapshotError
+    from nto_performance.preview.errors import PreviewError
     from nto_performance.render.command import SettingsError
     from nto_performance.render.errors import (
         InputError,
@@ -80,6 +82,7 @@ _HOMES = {
     "MustGatherError": ("nto_performance.ppc.mustgather", "MustGatherError"),
     "OutputError": ("nto_performance.render.errors", "OutputError"),
     "PoolError": ("nto_performance.controller.pools", "PoolError"),
+    "PreviewError": ("nto_performance.preview.errors", "PreviewError"),
     "ProfileError": ("nto_performance.ppc.profile", "ProfileError"),
     "RenderCommandError": ("nto_performance.render.errors", "RenderCommandError"),
     "RenderError": ("nto_performance.components._common", "RenderError"),
@@ -105,6 +108,7 @@ __all__ = [
     "MustGatherError",
     "OutputError",
     "PoolError",
+    "PreviewError",
     "ProfileError",
     "RenderCommandError",
     "RenderError",

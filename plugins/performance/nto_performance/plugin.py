@@ -6,6 +6,7 @@ inside the hooks that need them.
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from nto.plugins import (
@@ -67,6 +68,11 @@ def _controller_rbac_rules() -> list[PolicyRule]:
             resources=("machineconfigpools",),
             verbs=("get", "list", "watch"),
         ),
+        PolicyRule(  # the node disruption policy behind the admission warnings and previews
+            api_groups=("operator.openshift.io",),
+            resources=("machineconfigurations",),
+            verbs=("get",),
+        ),
         PolicyRule(api_groups=("node.k8s.io",), resources=("runtimeclasses",), verbs=owned),
         PolicyRule(api_groups=("tuned.openshift.io",), resources=("tuneds",), verbs=owned),
         PolicyRule(
@@ -114,15 +120,61 @@ def nto_cli_commands() -> list[CliCommand]:
             configure=latency_command.configure,
             run=latency_command.run,
         ),
+        CliCommand(name="preview", help=PREVIEW_HELP, configure=_preview_flags, run=_preview),
     ]
+
+
+PREVIEW_HELP = (
+    "Show what applying PerformanceProfiles or Tuneds would do to the nodes (exit 3 if any reboot)"
+)
+
+
+def _preview_flags(parser: argparse.ArgumentParser) -> None:
+    """``nto preview`` flags, here so that building the CLI imports nothing of the preview."""
+    parser.add_argument(
+        "-f",
+        "--filename",
+        action="append",
+        metavar="FILE",
+        help="YAML or JSON file of PerformanceProfiles and Tuneds ('-' reads stdin); repeatable",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        choices=("table", "yaml", "json"),
+        default="table",
+        help="output format (default table)",
+    )
+    parser.add_argument(
+        "--must-gather-dir-path",
+        metavar="DIR",
+        help="preview offline against this must-gather instead of the live cluster",
+    )
+    parser.add_argument(
+        "--from-reference",
+        action="store_true",
+        help="preview what taking over the cluster from the Go operator rewrites (no -f)",
+    )
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from nto_performance.preview import command
+
+    return command.run(args)
 
 
 @hookimpl
 def nto_webhook_routes(context: OperatorContext) -> list[WebhookRoute]:
-    from nto_performance.webhooks import KubeClusterDataProvider, routes
+    from nto_performance.webhooks import KubeClusterDataProvider, KubeClusterFacts, routes
     from nto_performance.webhooks.metrics import WebhookMetrics
 
-    return routes(provider=KubeClusterDataProvider(), observer=context.metrics(WebhookMetrics))
+    provider = KubeClusterDataProvider()
+    return routes(
+        provider=provider,
+        observer=context.metrics(WebhookMetrics),
+        facts=KubeClusterFacts(provider.client),
+        tuned_facts=KubeClusterFacts(provider.client, tuned_inputs=True),
+    )
 
 
 @hookimpl

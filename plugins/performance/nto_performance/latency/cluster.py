@@ -21,8 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nto.kube.client import ApiError, KubeClient, resource_path
-from nto.kube.config import load_connection
+from nto.plugins import ApiError, KubeClient, load_connection, resource_path
 from nto_performance.latency.local import Progress
 from nto_performance.latency.parse import Section, parse_sections
 from nto_performance.latency.settings import Settings

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from nto.cli.flags import BoolFlag
+from nto.plugins.cli import BoolFlag
 
 __all__ = ["HELP", "NAME", "configure", "run"]
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from nto.cli.flags import UsageError
+from nto.plugins.cli import UsageError
 from nto_performance.latency.local import run_local, stderr_progress
 from nto_performance.latency.parse import Section, evaluate, section_header
 from nto_performance.latency.report import failed, json_report, junit_xml, table

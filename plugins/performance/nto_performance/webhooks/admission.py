@@ -8,6 +8,12 @@ the reference. Two decisions of ours: an UPDATE of a profile that is being delet
 profile), and a v1 or v1alpha1 object sent directly is converted to v2 before validation.
 Cluster facts come from an injected :class:`~.cluster_data.ClusterDataProvider`.
 
+An allowed CREATE or UPDATE that changes the spec also carries ``response.warnings`` (kubectl
+prints them as ``Warning: ...``) saying what the change does to the nodes: which pool, how many
+nodes, and whether they reboot (and why), restart the kubelet, only reload TuneD, or nothing
+(:mod:`nto_performance.preview`, from old and new rendered with the pure renderers, the pool
+facts from :mod:`.preview`'s cached view). A preview that fails never changes the answer.
+
 Never raises on hostile input: bodies that are not an AdmissionReview get HTTP 400 with a JSON
 message (:mod:`.review`), everything else a review response. Neighbours: :mod:`.conversion`,
 :mod:`.metrics`, :mod:`nto_performance.plugin` (route registration).
@@ -23,13 +29,16 @@ from nto_api.conversion import convert
 from nto_api.errors import ConversionError
 from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_KIND, PERFORMANCE_V2
 from nto_api.objects import JSONDict, metadata_of, name_of
-from nto_performance.validation import cap_errors, invalid_status, validate_profile
+from nto_performance.preview.plan import RenderCache, preview_profile
+from nto_performance.preview.texts import admission_warnings
+from nto_performance.validation import ClusterData, cap_errors, invalid_status, validate_profile
 from nto_performance.validation.shape import parse_profile
 from nto_performance.webhooks.cluster_data import (
     DEFAULT_TIMEOUT,
     ClusterDataProvider,
     fetch_cluster_data,
 )
+from nto_performance.webhooks.preview import ClusterFactsSource
 from nto_performance.webhooks.review import (
     BadReview,
     NullObserver,
@@ -48,10 +57,18 @@ VALIDATED_OPERATIONS: Final = frozenset({"CREATE", "UPDATE"})
 ALLOWED_OPERATIONS: Final = frozenset({"DELETE", "CONNECT"})
 
 
-def _response(uid: str, *, allowed: bool, status: JSONDict | None = None) -> JSONDict:
+def _response(
+    uid: str,
+    *,
+    allowed: bool,
+    status: JSONDict | None = None,
+    warnings: list[str] | None = None,
+) -> JSONDict:
     response: JSONDict = {"uid": uid, "allowed": allowed}
     if status is not None:
         response["status"] = status
+    if warnings:
+        response["warnings"] = warnings
     return {"apiVersion": ADMISSION_API_VERSION, "kind": "AdmissionReview", "response": response}
 
 
@@ -95,8 +112,11 @@ class AdmissionWebhook:
         provider: ClusterDataProvider | None,
         observer: RequestObserver | None = None,
         lookup_timeout: float = DEFAULT_TIMEOUT,
+        facts: ClusterFactsSource | None = None,
     ) -> None:
         self.provider = provider
+        self.facts = facts
+        self.renders = RenderCache()
         self.observer = observer or NullObserver()
         self.lookup_timeout = lookup_timeout
 
@@ -142,11 +162,15 @@ class AdmissionWebhook:
             )
         if operation == "UPDATE" and _being_deleted(obj):
             return _response(uid, allowed=True)
-        return await self._validate(_as_v2(obj), uid)
+        old = request.get("oldObject") if operation == "UPDATE" else None
+        return await self._validate(
+            _as_v2(obj), uid, old=_as_v2(old) if isinstance(old, dict) else None
+        )
 
-    async def _validate(self, obj: JSONDict, uid: str) -> JSONDict:
+    async def _validate(self, obj: JSONDict, uid: str, *, old: JSONDict | None) -> JSONDict:
         name = name_of(obj)
         profile, errors = parse_profile(obj)
+        cluster = ClusterData()
         if profile is None:
             errors = cap_errors(errors)
         else:
@@ -155,6 +179,22 @@ class AdmissionWebhook:
             )
             errors = validate_profile(profile, cluster)
         if not errors:
-            return _response(uid, allowed=True)
+            warnings = await self._warnings(old, obj, cluster)
+            return _response(uid, allowed=True, warnings=warnings)
         logger.info("Denied PerformanceProfile %r: %d errors", name, len(errors))
         return _response(uid, allowed=False, status=invalid_status(name, errors))
+
+    async def _warnings(
+        self, old: JSONDict | None, new: JSONDict, cluster: ClusterData
+    ) -> list[str]:
+        """What the change does to the nodes (:mod:`nto_performance.preview`); never raises."""
+        if self.facts is None or (old is not None and old.get("spec") == new.get("spec")):
+            return []
+        try:
+            facts = await self.facts.facts()
+            selected = None if cluster.nodes_error else len(cluster.nodes)
+            preview = preview_profile(old, new, facts, selected_nodes=selected, cache=self.renders)
+            return admission_warnings(preview, facts)
+        except Exception:  # a preview must never change the admission answer
+            logger.exception("Cannot preview the change of PerformanceProfile %r", name_of(new))
+            return []

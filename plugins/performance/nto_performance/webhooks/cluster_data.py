@@ -67,6 +67,10 @@ class KubeClusterDataProvider:
                 self._client = await client.__aenter__()
             return self._client
 
+    async def client(self) -> KubeClient:
+        """The shared client, opened on first use (the preview's cached view reads with it)."""
+        return await self._open()
+
     async def nodes(self, node_selector: Mapping[str, str]) -> list[dict[str, Any]]:
         client = await self._open()
         selector = label_selector(node_selector) or None

@@ -5,7 +5,9 @@ The service CA fills the configuration's ``caBundle`` (annotation ``inject-cabun
 the serving certificate into secret ``performance-addon-operator-webhook-cert`` (annotation
 ``serving-cert-secret-name``), which the operator mounts for the shared webhook server. The
 failure policy stays ``Ignore`` like the reference: a missing webhook never blocks profile
-writes. Neighbours: :mod:`.admission` (the path), :mod:`nto_performance.plugin` (hook
+writes. Ours in addition, in file ``45-tuned-warnings-webhook``: a second configuration that sends
+the operator namespace's Tuneds to the warning-only webhook :mod:`.tuned`. Neighbours:
+:mod:`.admission` (the path), :mod:`nto_performance.plugin` (hook
 ``nto_bundle_manifests``), the CRD's conversion webhook (same Service, path ``/convert``).
 """
 
@@ -20,16 +22,23 @@ from nto_api.names import (
     OPERATOR_NAMESPACE,
     PERFORMANCE_GROUP,
     PERFORMANCE_PLURAL,
+    TUNED_GROUP,
+    TUNED_PLURAL,
 )
 from nto_performance.webhooks.admission import VALIDATE_PATH
+from nto_performance.webhooks.tuned import TUNED_PATH
 
 __all__ = [
     "BUNDLE_FILE",
     "SERVICE_NAME",
+    "TUNED_BUNDLE_FILE",
+    "TUNED_CONFIGURATION_NAME",
+    "TUNED_WEBHOOK_NAME",
     "WEBHOOK_CONFIGURATION_NAME",
     "WEBHOOK_NAME",
     "bundle_manifests",
     "service",
+    "tuned_warnings_webhook_configuration",
     "validating_webhook_configuration",
 ]
 
@@ -37,6 +46,10 @@ BUNDLE_FILE: Final = "0000_50_cluster-node-tuning-operator_45-webhook-configurat
 SERVICE_NAME: Final = CONVERSION_SERVICE
 WEBHOOK_CONFIGURATION_NAME: Final = "performance-addon-operator"
 WEBHOOK_NAME: Final = "vwb.performance.openshift.io"
+TUNED_BUNDLE_FILE: Final = "0000_50_cluster-node-tuning-operator_45-tuned-warnings-webhook.yaml"
+TUNED_CONFIGURATION_NAME: Final = "node-tuning-operator-tuned-warnings"
+TUNED_WEBHOOK_NAME: Final = "tuned-warnings.tuned.openshift.io"
+"""Ours (the reference has none): warning-only admission of the operator namespace's Tuneds."""
 SERVING_CERT_SECRET: Final = "performance-addon-operator-webhook-cert"
 SERVING_CERT_ANNOTATION: Final = "service.beta.openshift.io/serving-cert-secret-name"
 SERVICE_PORT: Final = 443
@@ -111,6 +124,56 @@ def validating_webhook_configuration(ca_bundle: str | None = None) -> JSONDict:
     }
 
 
+def tuned_warnings_webhook_configuration(ca_bundle: str | None = None) -> JSONDict:
+    """ValidatingWebhookConfiguration ``node-tuning-operator-tuned-warnings``: Tuneds of the
+    operator namespace to the warning-only webhook (:mod:`.tuned`); it never denies, and the
+    failure policy ``Ignore`` keeps Tuned writes working without it."""
+    client_config: JSONDict = {
+        "service": {
+            "name": SERVICE_NAME,
+            "namespace": OPERATOR_NAMESPACE,
+            "path": TUNED_PATH,
+            "port": SERVICE_PORT,
+        }
+    }
+    if ca_bundle is not None:
+        client_config["caBundle"] = ca_bundle
+    return {
+        "apiVersion": "admissionregistration.k8s.io/v1",
+        "kind": "ValidatingWebhookConfiguration",
+        "metadata": {
+            "name": TUNED_CONFIGURATION_NAME,
+            "annotations": {INJECT_CABUNDLE_ANNOTATION: "true"},
+        },
+        "webhooks": [
+            {
+                "name": TUNED_WEBHOOK_NAME,
+                "admissionReviewVersions": ["v1"],
+                "clientConfig": client_config,
+                "failurePolicy": "Ignore",
+                "matchPolicy": "Equivalent",
+                "namespaceSelector": {
+                    "matchLabels": {"kubernetes.io/metadata.name": OPERATOR_NAMESPACE}
+                },
+                "rules": [
+                    {
+                        "apiGroups": [TUNED_GROUP],
+                        "apiVersions": ["v1"],
+                        "operations": ["CREATE", "UPDATE"],
+                        "resources": [TUNED_PLURAL],
+                    }
+                ],
+                "sideEffects": "None",
+                "timeoutSeconds": 10,
+            }
+        ],
+    }
+
+
 def bundle_manifests() -> list[tuple[str, JSONDict]]:
     """The ``(file name, manifest)`` pairs for hook ``nto_bundle_manifests``."""
-    return [(BUNDLE_FILE, service()), (BUNDLE_FILE, validating_webhook_configuration())]
+    return [
+        (BUNDLE_FILE, service()),
+        (BUNDLE_FILE, validating_webhook_configuration()),
+        (TUNED_BUNDLE_FILE, tuned_warnings_webhook_configuration()),
+    ]

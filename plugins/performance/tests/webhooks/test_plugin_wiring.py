@@ -12,17 +12,22 @@ from nto_performance.webhooks import manifests, metrics
 VALIDATE = "/validate-performance-openshift-io-v2-performanceprofile"
 
 
-def test_routes_hook_gives_both_paths_with_their_limits():
+def test_routes_hook_gives_every_path_with_its_limit():
     """Validation takes one object (3 MiB); a conversion may carry a whole LIST (64 MiB)."""
     routes = plugin.nto_webhook_routes(OperatorContext.standalone(namespace="ns"))
     assert [(r.path, r.max_body_bytes) for r in routes] == [
         (VALIDATE, 3 * 1024 * 1024),
+        ("/validate-tuned-openshift-io-v1-tuned", 3 * 1024 * 1024),
         ("/convert", 64 * 1024 * 1024),
     ]
 
 
 def test_bundle_hook_gives_service_and_webhook_configuration_in_file_45():
-    entries = [(name, m) for name, m in plugin.nto_bundle_manifests() if "_45-" in name]
+    entries = [
+        (name, m)
+        for name, m in plugin.nto_bundle_manifests()
+        if "_45-webhook-configuration" in name
+    ]
     assert [(name, m["kind"]) for name, m in entries] == [
         ("0000_50_cluster-node-tuning-operator_45-webhook-configuration.yaml", "Service"),
         (
