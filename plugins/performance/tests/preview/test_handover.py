@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from nto_api.crds import load_crds
+from nto_performance.crds import load_crds as load_plugin_crds
 from nto_performance.preview.command import run
 from nto_performance.preview.plan import ClusterFacts, render_profile
 
@@ -106,7 +107,7 @@ def test_handover_needs_profiles_and_no_file(tmp_path: Path, capsys: Any) -> Non
 
 @pytest.fixture
 def emulated_cluster_crds() -> list[Any]:
-    return load_crds()
+    return load_crds() + load_plugin_crds()
 
 
 def test_handover_live(emulated_cluster: Any, kubeconfig: Path) -> None:

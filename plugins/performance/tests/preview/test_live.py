@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from nto_api.crds import load_crds
+from nto_performance.crds import load_crds as load_plugin_crds
 
 from .conftest import PROFILE, kubelet_restart_policy, node, pool, profile
 
@@ -26,7 +27,7 @@ NAMESPACE = "openshift-cluster-node-tuning-operator"
 
 @pytest.fixture
 def emulated_cluster_crds() -> list[Any]:
-    return load_crds()
+    return load_crds() + load_plugin_crds()
 
 
 def tuned(name: str, data: str, **recommend: Any) -> dict[str, Any]:
