@@ -208,6 +208,14 @@ QuickMeta.FIELDS = (
 )
 
 
+def type_fields(api_version: str, kind: str) -> tuple[Field, Field]:
+    """``apiVersion`` and ``kind``: absent reads as the expected value, anything else refuses."""
+    return (
+        Field("api_version", "apiVersion", literal(api_version), default=lambda: api_version),
+        Field("kind", "kind", literal(kind), default=lambda: kind),
+    )
+
+
 def empty_meta() -> QuickMeta:
     return QuickMeta.read({})
 

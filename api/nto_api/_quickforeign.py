@@ -20,10 +20,10 @@ from nto_api._quickbase import (
     integer,
     json_object,
     list_of,
-    literal,
     nested,
     text,
     text_map,
+    type_fields,
 )
 
 
@@ -104,13 +104,7 @@ class QuickPool(Quick):
     status: QuickPoolStatus | None
 
     FIELDS = (
-        Field(
-            "api_version",
-            "apiVersion",
-            literal("machineconfiguration.openshift.io/v1"),
-            default=lambda: "machineconfiguration.openshift.io/v1",
-        ),
-        Field("kind", "kind", literal("MachineConfigPool"), default=lambda: "MachineConfigPool"),
+        *type_fields("machineconfiguration.openshift.io/v1", "MachineConfigPool"),
         Field("metadata", "metadata", nested(QuickMeta), default=empty_meta),
         Field("spec", "spec", nested(QuickPoolSpec), default=lambda: QuickPoolSpec.read({})),
         Field("status", "status", nested(QuickPoolStatus)),
@@ -162,13 +156,7 @@ class QuickInfrastructure(Quick):
     status: QuickInfrastructureStatus | None
 
     FIELDS = (
-        Field(
-            "api_version",
-            "apiVersion",
-            literal("config.openshift.io/v1"),
-            default=lambda: "config.openshift.io/v1",
-        ),
-        Field("kind", "kind", literal("Infrastructure"), default=lambda: "Infrastructure"),
+        *type_fields("config.openshift.io/v1", "Infrastructure"),
         Field("metadata", "metadata", nested(QuickMeta), default=empty_meta),
         Field("spec", "spec", json_object),
         Field("status", "status", nested(QuickInfrastructureStatus)),
@@ -296,8 +284,7 @@ class QuickNode(Quick):
     status: QuickNodeStatus | None
 
     FIELDS = (
-        Field("api_version", "apiVersion", literal("v1"), default=lambda: "v1"),
-        Field("kind", "kind", literal("Node"), default=lambda: "Node"),
+        *type_fields("v1", "Node"),
         Field("metadata", "metadata", nested(QuickMeta), default=empty_meta),
         Field("spec", "spec", nested(QuickNodeSpec)),
         Field("status", "status", nested(QuickNodeStatus)),

@@ -14,11 +14,11 @@ from nto_api._quickbase import (
     flag,
     integer,
     list_of,
-    literal,
     nested,
     text,
     text_list,
     text_map,
+    type_fields,
     unmodelled,
 )
 from nto_api.performance.defaults import SpecDefaults
@@ -189,13 +189,7 @@ class QuickProfile(Quick):
     status: None
 
     FIELDS = (
-        Field(
-            "api_version",
-            "apiVersion",
-            literal("performance.openshift.io/v2"),
-            default=lambda: "performance.openshift.io/v2",
-        ),
-        Field("kind", "kind", literal("PerformanceProfile"), default=lambda: "PerformanceProfile"),
+        *type_fields("performance.openshift.io/v2", "PerformanceProfile"),
         Field("metadata", "metadata", nested(QuickMeta), default=empty_meta),
         Field("spec", "spec", nested(QuickProfileSpec), required=True),
         Field("status", "status", unmodelled),
