@@ -1,7 +1,9 @@
 """Entry point of ``nto`` and ``cluster-node-tuning-operator``: one program, many subcommands.
 
 Like the reference binary, running it without a subcommand starts the operator. Subcommands come
-from :mod:`nto.cli.commands` and from plugins (hook ``nto_cli_commands``). Exit codes follow the
+from :mod:`nto.cli.commands` and from plugins (hook ``nto_cli_commands``); a command a plugin
+declares (:mod:`nto.cli.declared`, e.g. ``render``) runs without loading the plugins, its
+``args.plugin_host`` built only if it asks. Exit codes follow the
 Go binary, where every failure goes through ``klog.Fatal``: a usage error prints ``Error: ...``
 and a hint and exits 255; a failing command logs one klog ``F`` line and exits 255 (commands
 that return their own code, like the operator's 1, keep it). ``--kubeconfig`` wins over
@@ -17,15 +19,19 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from nto._version import __version__
-from nto.cli.commands import core_commands
+from nto.cli.commands import CORE_COMMANDS, core_commands
+from nto.cli.declared import declared_command
 from nto.cli.flags import UsageError, add_common_flags, go_bool_argv, value_flags
 from nto.cli.klog import LogOptions, configure_logging
 from nto.cli.parsers import PENDING_CONFIGURATION, command_parsers, configured
-from nto.plugins.host import PluginHost, build_plugin_host
-from nto.plugins.types import CliCommand, PluginFailure
+from nto.plugins.command import CliCommand
+
+if TYPE_CHECKING:
+    from nto.plugins.host import PluginHost
+    from nto.plugins.types import PluginFailure
 
 __all__ = ["DEFAULT_COMMAND", "PROGRAM", "UsageError", "build_parser", "main"]
 
@@ -61,13 +67,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     prog = os.path.basename(sys.argv[0]) if argv is None else PROGRAM
     if prog in {"__main__.py", "-c", ""}:
         prog = PROGRAM
-    host = build_plugin_host(disabled=_prescan_disabled(args_list))
-    commands = _all_commands(host)
+    disabled = _prescan_disabled(args_list)
+    declared = (
+        declared_command(
+            args_list[0], core={name for name, _, _ in CORE_COMMANDS}, disabled=disabled
+        )
+        if args_list
+        else None
+    )
+    if declared is not None:
+        arguments = _Arguments(functools.partial(build_plugin_host, disabled=disabled))
+        commands = [declared]
+    else:
+        host = build_plugin_host(disabled=disabled)
+        arguments = _Arguments(lambda: host)
+        commands = _all_commands(host)
     parser = build_parser(prog, _parsers_needed(commands, args_list), lazy=True)
     normalised: list[str] = []
     try:
         normalised = _normalise(args_list, parser)
-        args = parser.parse_args(normalised)
+        args = parser.parse_args(normalised, namespace=arguments)
     except UsageError as exc:
         if not exc.command and normalised and normalised[0] in command_parsers(parser):
             exc.command = normalised[0]
@@ -79,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["KUBECONFIG"] = args.kubeconfig
     restore_logging = configure_logging(LogOptions.from_args(args), program=prog)
     try:
-        return _run(args, parser, host, prog)
+        return _run(args, parser, prog)
     finally:  # give in-process callers their logging and environment back
         restore_logging()
         if previous_kubeconfig is None:
@@ -88,13 +107,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.environ["KUBECONFIG"] = previous_kubeconfig
 
 
-def _run(
-    args: argparse.Namespace,
-    parser: argparse.ArgumentParser,
-    host: PluginHost,
-    prog: str,
-) -> int:
-    args.plugin_host = host
+class _Arguments(argparse.Namespace):
+    """The parsed arguments; ``plugin_host`` is built when a command first reads it."""
+
+    def __init__(self, host: Callable[[], PluginHost]) -> None:
+        super().__init__()
+        self._build_plugin_host = host
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "plugin_host":
+            raise AttributeError(name)
+        host = self._build_plugin_host()
+        self.plugin_host = host
+        return host
+
+
+def build_plugin_host(*, disabled: Sequence[str] = ()) -> PluginHost:
+    """This process's plugin host: entry points loaded, ``disabled`` blocked (pluggy on use)."""
+    from nto.plugins import host
+
+    return host.build_plugin_host(disabled=disabled)
+
+
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser, prog: str) -> int:
     args.root_parser = parser
     args.default_command = DEFAULT_COMMAND
     command: CliCommand = args.command
@@ -192,6 +227,8 @@ def _parsers_needed(commands: list[CliCommand], argv: Sequence[str]) -> list[Cli
 
 
 def _failure(plugin: str, error: str) -> PluginFailure:
+    from nto.plugins.types import PluginFailure
+
     logger.error("plugin %r: nto_cli_commands %s", plugin, error)
     return PluginFailure(plugin=plugin, stage="nto_cli_commands", error=error)
 

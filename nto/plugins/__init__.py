@@ -20,34 +20,16 @@ What is here:
 - command-line helpers for plugin subcommands live in :mod:`nto.plugins.cli` (a module of its
   own, so pure packages can use them without the operator runtime).
 
-Importing this package stays cheap (the CLI loads it on every start): names whose modules pull
-in aiohttp, kopf or YAML are imported on first use. See ``docs/plugins.md`` for the guide and
-:mod:`nto.plugins.hookspecs` for every hook.
+Importing this package costs nothing: every name is imported on first use, so a submodule
+(``nto.plugins.types``, ``nto.plugins._entrypoints``) loads without pluggy or the runtime, and
+the CLI runs a declared plugin command (``render``) without either. See ``docs/plugins.md`` for
+the guide and :mod:`nto.plugins.hookspecs` for every hook.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
-
-from nto.plugins.host import PluginHost, build_plugin_host
-from nto.plugins.markers import ENTRY_POINT_GROUP, hookimpl, hookspec
-from nto.plugins.metadata import PluginMetadata
-from nto.plugins.types import (
-    CliCommand,
-    JSONDict,
-    MustGatherStep,
-    OperatorContext,
-    OperatorPlugin,
-    PluginFailure,
-    PluginInfo,
-    PolicyRule,
-    PoolSignals,
-    RelatedObject,
-    WebhookRoute,
-)
-from nto.runtime.errors import PermanentError, TemporaryError
-from nto.runtime.store import Resource, Store, WatchEvent
 
 if TYPE_CHECKING:
     from nto.kube.client import (
@@ -60,8 +42,26 @@ if TYPE_CHECKING:
     )
     from nto.kube.config import Connection, KubeConfigError, load_connection
     from nto.kube.retry import until_it_works
+    from nto.plugins.command import CliCommand
+    from nto.plugins.host import PluginHost, build_plugin_host
+    from nto.plugins.markers import ENTRY_POINT_GROUP, hookimpl, hookspec
+    from nto.plugins.metadata import PluginMetadata
+    from nto.plugins.types import (
+        JSONDict,
+        MustGatherStep,
+        OperatorContext,
+        OperatorPlugin,
+        PluginFailure,
+        PluginInfo,
+        PolicyRule,
+        PoolSignals,
+        RelatedObject,
+        WebhookRoute,
+    )
     from nto.runtime.controllers import ControllerRuntime
+    from nto.runtime.errors import PermanentError, TemporaryError
     from nto.runtime.queue import WorkQueue
+    from nto.runtime.store import Resource, Store, WatchEvent
 
 _LAZY = {
     "ApiError": "nto.kube.client",
@@ -74,9 +74,37 @@ _LAZY = {
     "KubeConfigError": "nto.kube.config",
     "load_connection": "nto.kube.config",
     "until_it_works": "nto.kube.retry",
+    "PluginHost": "nto.plugins.host",
+    "build_plugin_host": "nto.plugins.host",
+    "ENTRY_POINT_GROUP": "nto.plugins.markers",
+    "hookimpl": "nto.plugins.markers",
+    "hookspec": "nto.plugins.markers",
+    "PluginMetadata": "nto.plugins.metadata",
+    "CliCommand": "nto.plugins.command",
+    **dict.fromkeys(
+        (
+            "JSONDict",
+            "MustGatherStep",
+            "OperatorContext",
+            "OperatorPlugin",
+            "PluginFailure",
+            "PluginInfo",
+            "PolicyRule",
+            "PoolSignals",
+            "RelatedObject",
+            "WebhookRoute",
+        ),
+        "nto.plugins.types",
+    ),
     "ControllerRuntime": "nto.runtime.controllers",
+    "PermanentError": "nto.runtime.errors",
+    "TemporaryError": "nto.runtime.errors",
     "WorkQueue": "nto.runtime.queue",
+    "Resource": "nto.runtime.store",
+    "Store": "nto.runtime.store",
+    "WatchEvent": "nto.runtime.store",
 }
+"""Where each name lives; every one is imported on first use."""
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -117,7 +145,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Import the heavier names on first use."""
+    """Import each name on first use."""
     home = _LAZY.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,9 +5,14 @@ before it reads a single file (it imports the ``email`` package to parse metadat
 is a quarter of a short command's budget. This module reads only what the host needs: each
 distribution's ``entry_points.txt`` (an INI file, specified by the PyPA entry points spec) and,
 when ``nto plugins`` asks, the ``Name`` and ``Version`` headers of its ``METADATA``. As
-``importlib.metadata`` does, the first distribution of a name on ``sys.path`` wins.
+``importlib.metadata`` does, the first distribution of a name on ``sys.path`` wins. One scan can
+read several groups: the CLI reads ``nto.plugins`` (the plugins) and ``nto.commands`` (commands a
+plugin declares, so that running one needs neither pluggy nor the plugin's hooks) together.
+The plugin settings read from the environment (``NTO_DISABLED_PLUGINS``, ``NTO_TRACE_HOOKS``)
+are here too, for the same reason.
 
-Neighbour: :mod:`nto.plugins.host` loads and registers what this finds.
+Neighbours: :mod:`nto.plugins.host` loads and registers what this finds; :mod:`nto.cli.declared`
+runs a declared command.
 """
 
 from __future__ import annotations
@@ -16,11 +21,27 @@ import importlib
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["EntryPoint", "entry_points"]
+__all__ = [
+    "COMMAND_GROUP",
+    "DISABLED_ENV",
+    "PLUGIN_GROUP",
+    "TRACE_ENV",
+    "EntryPoint",
+    "disabled_from_env",
+    "entry_points",
+    "scan",
+]
+
+PLUGIN_GROUP = "nto.plugins"
+"""The plugins (``name = module``): what the host loads (also ``nto.plugins.ENTRY_POINT_GROUP``)."""
+COMMAND_GROUP = "nto.commands"
+"""Commands a plugin declares (``command-name = module:CliCommand``), run without the host."""
+DISABLED_ENV = "NTO_DISABLED_PLUGINS"
+TRACE_ENV = "NTO_TRACE_HOOKS"
 
 _METADATA_DIR = re.compile(r"^(?P<name>[^-]+)(?:-[^-]+)?\.(?:dist|egg)-info$")
 
@@ -32,6 +53,7 @@ class EntryPoint:
     name: str
     value: str
     metadata_dir: Path
+    group: str = PLUGIN_GROUP
 
     def load(self) -> object:
         """Import the module and return the named attribute (the module itself without one)."""
@@ -60,17 +82,32 @@ class EntryPoint:
 
 def entry_points(group: str, *, path: Iterable[str] | None = None) -> list[EntryPoint]:
     """The entry points of ``group`` from every distribution on ``path`` (``sys.path``)."""
+    return scan((group,), path=path)
+
+
+def scan(groups: Collection[str], *, path: Iterable[str] | None = None) -> list[EntryPoint]:
+    """The entry points of every group in ``groups``, in ``path`` order (``sys.path``)."""
     found: list[EntryPoint] = []
     for metadata_dir in _distributions(sys.path if path is None else path):
         try:
-            text = (metadata_dir / "entry_points.txt").read_text(encoding="utf-8")
+            with open(os.path.join(metadata_dir, "entry_points.txt"), encoding="utf-8") as stream:
+                text = stream.read()
         except OSError:
             continue
-        found.extend(EntryPoint(name, value, metadata_dir) for name, value in _section(text, group))
+        found.extend(
+            EntryPoint(name, value, Path(metadata_dir), group)
+            for group, name, value in _sections(text, groups)
+        )
     return found
 
 
-def _distributions(path: Iterable[str]) -> Iterator[Path]:
+def disabled_from_env(environ: Mapping[str, str] | None = None) -> set[str]:
+    """Plugin names listed in ``NTO_DISABLED_PLUGINS`` (comma or space separated)."""
+    raw = (environ if environ is not None else os.environ).get(DISABLED_ENV, "")
+    return {name for name in raw.replace(",", " ").split() if name}
+
+
+def _distributions(path: Iterable[str]) -> Iterator[str]:
     """Each distribution's metadata directory, the first of every normalized name only."""
     seen: set[str] = set()
     for entry in path:
@@ -79,17 +116,19 @@ def _distributions(path: Iterable[str]) -> Iterator[Path]:
         except OSError:  # a missing directory, a zip archive, a file
             continue
         for name in names:
+            if not name.endswith(("dist-info", "egg-info")):
+                continue
             match = _METADATA_DIR.match(name)
             if match is None:
                 continue
             normalized = re.sub(r"[-_.]+", "_", match["name"]).lower()
             if normalized not in seen:
                 seen.add(normalized)
-                yield Path(entry or ".", name)
+                yield os.path.join(entry or ".", name)
 
 
-def _section(text: str, group: str) -> Iterator[tuple[str, str]]:
-    """``(name, value)`` pairs of one ``[group]`` section; extras (``[...]``) are dropped."""
+def _sections(text: str, groups: Collection[str]) -> Iterator[tuple[str, str, str]]:
+    """``(group, name, value)`` of the ``[group]`` sections in ``groups``; extras are dropped."""
     current = None
     for raw in text.splitlines():
         line = raw.strip()
@@ -97,6 +136,6 @@ def _section(text: str, group: str) -> Iterator[tuple[str, str]]:
             continue
         if line.startswith("[") and line.endswith("]"):
             current = line[1:-1].strip()
-        elif current == group and "=" in line:
+        elif current is not None and current in groups and "=" in line:
             name, _, value = line.partition("=")
-            yield name.strip(), value.split("[", 1)[0].strip()
+            yield current, name.strip(), value.split("[", 1)[0].strip()

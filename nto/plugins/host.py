@@ -35,14 +35,14 @@ from typing import Any
 import pluggy
 
 from nto.plugins import hookspecs
-from nto.plugins._entrypoints import entry_points
+from nto.plugins._entrypoints import DISABLED_ENV, TRACE_ENV, disabled_from_env, entry_points
 from nto.plugins.markers import ENTRY_POINT_GROUP, PROJECT_NAME
 from nto.plugins.types import PluginFailure, PluginInfo
 
 logger = logging.getLogger(__name__)
 
-DISABLED_ENV = "NTO_DISABLED_PLUGINS"
-TRACE_ENV = "NTO_TRACE_HOOKS"
+__all__ = ["DISABLED_ENV", "TRACE_ENV", "PluginHost", "build_plugin_host", "disabled_from_env"]
+
 _IMPL_MARK = PROJECT_NAME + "_impl"
 
 
@@ -201,12 +201,6 @@ class PluginHost:
             return
         self.failures.append(failure)
         logger.error("%s", failure.describe(), exc_info=exc)
-
-
-def disabled_from_env(environ: Mapping[str, str] | None = None) -> set[str]:
-    """Plugin names listed in ``NTO_DISABLED_PLUGINS`` (comma or space separated)."""
-    raw = (environ if environ is not None else os.environ).get(DISABLED_ENV, "")
-    return {name for name in raw.replace(",", " ").split() if name}
 
 
 def _trace_calls(manager: pluggy.PluginManager) -> None:

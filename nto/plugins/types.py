@@ -8,10 +8,11 @@ heavy.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+from nto.plugins.command import ArgumentsConfigurer, CliCommand, CommandRunner
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
@@ -19,34 +20,24 @@ if TYPE_CHECKING:
     from nto.kube.client import KubeClient
     from nto.runtime.controllers import ControllerRuntime
 
+__all__ = [
+    "ArgumentsConfigurer",
+    "CliCommand",
+    "CommandRunner",
+    "JSONDict",
+    "MustGatherStep",
+    "OperatorContext",
+    "OperatorPlugin",
+    "PluginFailure",
+    "PluginInfo",
+    "PolicyRule",
+    "PoolSignals",
+    "RelatedObject",
+    "WebhookHandler",
+    "WebhookRoute",
+]
+
 JSONDict = dict[str, Any]
-
-
-class CommandRunner(Protocol):
-    """Runs a CLI command with its parsed arguments and returns the process exit code."""
-
-    def __call__(self, args: argparse.Namespace, /) -> int: ...
-
-
-class ArgumentsConfigurer(Protocol):
-    """Adds a command's flags to its argparse sub-parser."""
-
-    def __call__(self, parser: argparse.ArgumentParser, /) -> None: ...
-
-
-@dataclass(frozen=True)
-class CliCommand:
-    """A subcommand of ``nto`` / ``cluster-node-tuning-operator``.
-
-    ``configure`` and ``run`` should import heavy modules lazily, inside the functions: the CLI
-    builds every command's parser on each start, and short commands must stay fast.
-    """
-
-    name: str
-    help: str
-    configure: ArgumentsConfigurer
-    run: CommandRunner
-    aliases: tuple[str, ...] = ()
 
 
 class WebhookHandler(Protocol):

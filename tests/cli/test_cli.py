@@ -23,6 +23,7 @@ def no_entry_points(monkeypatch):
         return build_plugin_host(load_entry_points=False, plugins=extra, disabled=disabled)
 
     monkeypatch.setattr(cli_main, "build_plugin_host", fake_build)
+    monkeypatch.setattr(cli_main, "declared_command", lambda *_, **__: None)
     return extra
 
 

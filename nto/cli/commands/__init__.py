@@ -11,7 +11,7 @@ import argparse
 import importlib
 from typing import Final
 
-from nto.plugins.types import CliCommand
+from nto.plugins.command import CliCommand
 
 CORE_COMMANDS: Final = (
     (

@@ -107,7 +107,7 @@ def nto_cli_commands() -> list[CliCommand]:
     from nto_performance.render import command
 
     return [
-        CliCommand(name="render", help=command.HELP, configure=command.configure, run=command.run),
+        command.COMMAND,
         CliCommand(
             name=ppc_command.NAME,
             help=ppc_command.HELP,

@@ -6,9 +6,11 @@ directories, walked recursively; default ``/assets``; ``ASSET_INPUT_DIR``), ``--
 (required; ``ASSET_OUTPUT_DIR``; created with its parents when missing), ``--owner-ref``
 ``none|k8s|label-name`` (default ``label-name``; ``OWNER_REF``). klog's flags and
 ``--kubeconfig`` come from the core's common flags. Any failure exits 255, like the reference's
-``klog.Fatal``. This module imports only the standard library at import time: the plugin's
-hook builds the parser on every CLI start. Neighbours: :mod:`.inputs`, :mod:`.assets`,
-:mod:`.writer`; :mod:`nto_performance.plugin` registers the command.
+``klog.Fatal``. This module imports only the standard library and the core's ``CliCommand`` at
+import time: the CLI imports it on every ``render`` start. :data:`COMMAND` is what the plugin's
+hook returns and what the plugin declares in the entry-point group ``nto.commands``, so that the
+CLI runs ``render`` without loading the plugins. Neighbours: :mod:`.inputs`, :mod:`.assets`,
+:mod:`.writer`; :mod:`nto_performance.plugin`.
 """
 
 from __future__ import annotations
@@ -21,10 +23,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, cast
 
+from nto.plugins.command import CliCommand
+
 if TYPE_CHECKING:
     from nto_performance.render.assets import OwnerRef
 
-__all__ = ["HELP", "RenderSettings", "configure", "render_assets", "run", "settings_from"]
+__all__ = [
+    "COMMAND",
+    "HELP",
+    "RenderSettings",
+    "configure",
+    "render_assets",
+    "run",
+    "settings_from",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -115,3 +127,7 @@ def render_assets(settings: RenderSettings) -> list[Path]:
     inputs = read_inputs(settings.input_dirs)
     outputs = plan(inputs, owner_ref=settings.owner_ref)
     return write_outputs(outputs, settings.output_dir)
+
+
+COMMAND: Final = CliCommand(name="render", help=HELP, configure=configure, run=run)
+"""The ``render`` command: returned by hook ``nto_cli_commands``, declared in ``nto.commands``."""
