@@ -1,5 +1,5 @@
 """``python -m nto``: the same program as the ``nto`` console script."""
 
-from nto.cli.main import main
+from nto.cli.entry import main
 
 raise SystemExit(main())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import logging
 import os
 import sys
@@ -61,8 +62,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, command=command)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return the exit code."""
+def main(argv: Sequence[str] | None = None, *, collector_paused: bool = False) -> int:
+    """Run the CLI and return the exit code.
+
+    ``collector_paused``: the caller (:mod:`nto.cli.entry`) turned the garbage collector off
+    for the start-up; it is frozen and turned on again just before the command runs.
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
     prog = os.path.basename(sys.argv[0]) if argv is None else PROGRAM
     if prog in {"__main__.py", "-c", ""}:
@@ -98,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["KUBECONFIG"] = args.kubeconfig
     restore_logging = configure_logging(LogOptions.from_args(args), program=prog)
     try:
-        return _run(args, parser, prog)
+        return _run(args, parser, prog, collector_paused=collector_paused)
     finally:  # give in-process callers their logging and environment back
         restore_logging()
         if previous_kubeconfig is None:
@@ -129,7 +134,16 @@ def build_plugin_host(*, disabled: Sequence[str] = ()) -> PluginHost:
     return host.build_plugin_host(disabled=disabled)
 
 
-def _run(args: argparse.Namespace, parser: argparse.ArgumentParser, prog: str) -> int:
+def _run(
+    args: argparse.Namespace,
+    parser: argparse.ArgumentParser,
+    prog: str,
+    *,
+    collector_paused: bool = False,
+) -> int:
+    if collector_paused:  # what start-up made lives as long as the process: never scan it again
+        gc.freeze()
+        gc.enable()
     args.root_parser = parser
     args.default_command = DEFAULT_COMMAND
     command: CliCommand = args.command

@@ -9,6 +9,7 @@ registers in ``sys.modules``.
 from __future__ import annotations
 
 import argparse
+import gc
 import subprocess
 import sys
 import types
@@ -233,3 +234,55 @@ def test_the_plugin_host_is_built_when_a_command_first_asks(
     assert cli_main.main(["hello", "--disable-plugin", "x"]) == 0
     assert seen == [[], "the host", "the host"]
     assert built == [("x",)]
+
+
+def test_the_entry_point_pauses_the_collector_until_the_command_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Start-up runs without the garbage collector; the command runs with it, start-up frozen."""
+    from nto.cli import entry
+
+    seen: dict[str, object] = {}
+
+    def fake_declared(*_: object, **__: object) -> CliCommand:
+        seen["start-up"] = gc.isenabled()
+        return CliCommand(name="hello", help="say hello", configure=_configure, run=run)
+
+    def run(args: argparse.Namespace) -> int:
+        del args
+        seen["command"] = gc.isenabled()
+        seen["frozen"] = gc.get_freeze_count()
+        return 0
+
+    monkeypatch.setattr(cli_main, "declared_command", fake_declared)
+    monkeypatch.setattr(sys, "argv", ["nto", "hello"])
+    try:
+        assert gc.isenabled()
+        assert entry.main() == 0
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+    assert seen["start-up"] is False
+    assert seen["command"] is True
+    frozen = seen["frozen"]
+    assert isinstance(frozen, int)
+    assert frozen > 0
+
+
+def test_in_process_callers_keep_their_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+
+    def run(args: argparse.Namespace) -> int:
+        del args
+        seen.append(gc.isenabled())
+        return 0
+
+    command = CliCommand(name="hello", help="say hello", configure=_configure, run=run)
+    monkeypatch.setattr(cli_main, "declared_command", lambda *_, **__: command)
+    gc.disable()
+    try:
+        assert cli_main.main(["hello"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False]

@@ -6,6 +6,12 @@ declaration must be exactly what hook ``nto_cli_commands`` returns.
 
 from __future__ import annotations
 
+import argparse
+import gc
+from pathlib import Path
+
+import pytest
+
 from nto.plugins._entrypoints import COMMAND_GROUP, entry_points
 from nto_performance import plugin
 from nto_performance.render import command
@@ -20,3 +26,35 @@ def test_render_is_declared_as_the_hook_returns_it() -> None:
     hooked = {c.name: c for c in plugin.nto_cli_commands()}
     assert declared == {"render": command.COMMAND}
     assert hooked["render"] is command.COMMAND
+
+
+def test_render_runs_without_the_garbage_collector(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A short, bounded run: the collector is off while it renders and back on after."""
+    seen: list[bool] = []
+
+    def fake_render(settings: command.RenderSettings) -> list[Path]:
+        del settings
+        seen.append(gc.isenabled())
+        return []
+
+    monkeypatch.setattr(command, "render_assets", fake_render)
+    args = argparse.Namespace(asset_input_dir=str(tmp_path), asset_output_dir="o", owner_ref=None)
+    assert gc.isenabled()
+    assert command.run(args) == 0
+    assert gc.isenabled()
+    assert seen == [False]
+
+
+def test_render_turns_the_collector_back_on_when_it_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def failing(settings: command.RenderSettings) -> list[Path]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(command, "render_assets", failing)
+    args = argparse.Namespace(asset_input_dir=str(tmp_path), asset_output_dir="o", owner_ref=None)
+    with pytest.raises(RuntimeError):
+        command.run(args)
+    assert gc.isenabled()
