@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-import yaml
+from nto_api.pyyaml import yaml
 
 __all__ = [
     "MAX_ALIAS_NODES",

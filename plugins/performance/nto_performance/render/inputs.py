@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-import yaml
-
 from nto_api import quickread, safe_yaml
 from nto_api.names import (
     CONFIG_V1,
@@ -32,6 +30,7 @@ from nto_api.names import (
     PERFORMANCE_V2,
 )
 from nto_api.objects import name_of
+from nto_api.pyyaml import yaml
 from nto_performance.render.errors import InputError
 
 if TYPE_CHECKING:

@@ -20,8 +20,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
+from nto_api.pyyaml import yaml
 from nto_performance.render.errors import OutputError
 
 __all__ = ["dump_yaml", "write_outputs"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import gc
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,33 @@ def test_render_turns_the_collector_back_on_when_it_fails(
     with pytest.raises(RuntimeError):
         command.run(args)
     assert gc.isenabled()
+
+
+YAML_PROBE = """
+import sys
+from nto.cli.main import main
+code = main(sys.argv[1:])
+import yaml.reader
+from nto_api.pyyaml import NON_PRINTABLE
+print("SEEDED", yaml.reader.Reader.NON_PRINTABLE.pattern == NON_PRINTABLE, "CODE", code)
+"""
+
+
+def test_render_imports_pyyaml_without_its_slow_pattern(tmp_path: Path) -> None:
+    """render's first import of PyYAML goes through `nto_api.pyyaml`."""
+    inputs = Path(__file__).parent / "fixtures" / "inputs"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            YAML_PROBE,
+            "render",
+            f"--asset-input-dir={inputs / 'pools/worker-rt'},{inputs / 'profiles/edge'}",
+            f"--asset-output-dir={tmp_path / 'out'}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "SEEDED True CODE 0", done.stderr
