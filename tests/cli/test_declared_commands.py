@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import subprocess
 import sys
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -286,3 +288,34 @@ def test_in_process_callers_keep_their_collector(monkeypatch: pytest.MonkeyPatch
     finally:
         gc.enable()
     assert seen == [False]
+
+
+def _pty_stdout(columns: int) -> Any:
+    import fcntl
+    import struct
+    import termios
+
+    leader, follower = os.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    os.close(leader)
+    return os.fdopen(follower, "w")
+
+
+@pytest.mark.parametrize("columns", [None, "120", "0", "-3", "wide"], ids=str)
+@pytest.mark.parametrize("terminal", [None, 100, 0], ids=["no-tty", "tty-100", "tty-0"])
+def test_the_help_width_is_argparse_s_without_shutil(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None, terminal: int | None
+) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.delenv("LINES", raising=False)
+    stream = _pty_stdout(terminal) if terminal is not None else open(os.devnull, "w")  # noqa: SIM115
+    monkeypatch.setattr(sys, "__stdout__", stream)
+    try:
+        ours = cli_main._Formatter("prog")
+        theirs = argparse.HelpFormatter("prog")
+    finally:
+        stream.close()
+    assert (ours._width, ours._max_help_position) == (theirs._width, theirs._max_help_position)

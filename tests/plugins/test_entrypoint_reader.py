@@ -63,3 +63,32 @@ def test_load_resolves_module_and_dotted_attribute(tmp_path):
     import os.path
 
     assert loaded == {"a": os.path.join, "b": json}
+
+
+@pytest.mark.parametrize(
+    "directory",
+    [
+        "nto_widget-1.0.dist-info",
+        "nto.widget-2.0.dist-info",
+        "Foo__Bar..baz-0.1.egg-info",
+        "_lead-1.dist-info",
+        "plain.dist-info",
+        "foo-.dist-info",
+        "a-b-c.dist-info",
+        "-1.0.dist-info",
+        ".dist-info",
+        "foo-1.0.dist-infox",
+        "foo-1.0.tar.gz",
+        "foo-1.0.DIST-INFO",
+    ],
+)
+def test_directory_names_are_read_as_the_metadata_pattern_reads_them(directory):
+    """The string reading of ``NAME[-VERSION].dist-info`` agrees with the pattern it replaced."""
+    import re
+
+    from nto.plugins._entrypoints import _normalized, _project_name
+
+    match = re.match(r"^(?P<name>[^-]+)(?:-[^-]+)?\.(?:dist|egg)-info$", directory)
+    assert _project_name(directory) == (match["name"] if match else None)
+    if match:
+        assert _normalized(match["name"]) == re.sub(r"[-_.]+", "_", match["name"]).lower()

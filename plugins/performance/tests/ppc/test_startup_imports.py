@@ -52,6 +52,7 @@ NOT_FOR_RENDER = (
     "nto_performance.latency",
     "nto_performance.ppc",
     "nto_performance.preview",
+    "shutil",  # argparse's help width and the writer's clean-up only need it on other paths
     "pydantic",
     "pydantic_core",
     "nto_api.meta",
