@@ -29,9 +29,8 @@ import fnmatch
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from nto.cli.flags import BoolFlag
 from nto.cli.logformat import JsonFormatter, KlogFormatter
@@ -183,9 +182,8 @@ def add_klog_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class LogOptions:
-    """The klog flags of one run."""
+class LogOptions(NamedTuple):
+    """The klog flags of one run (a named tuple: a dataclass costs ~0.5 ms of start-up)."""
 
     verbosity: int = 0
     vmodule: tuple[tuple[str, int], ...] = ()
@@ -204,7 +202,7 @@ class LogOptions:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> LogOptions:
         """The options from a namespace filled by `add_klog_flags`."""
-        names = [name for name in cls.__dataclass_fields__ if hasattr(args, name)]
+        names = [name for name in cls._fields if hasattr(args, name)]
         return cls(**{name: getattr(args, name) for name in names})
 
 

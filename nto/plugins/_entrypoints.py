@@ -21,8 +21,8 @@ import importlib
 import os
 import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = [
     "COMMAND_GROUP",
@@ -45,9 +45,11 @@ TRACE_ENV = "NTO_TRACE_HOOKS"
 _METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 
-@dataclass(frozen=True)
-class EntryPoint:
-    """One ``name = module:attr`` line of a distribution's ``entry_points.txt``."""
+class EntryPoint(NamedTuple):
+    """One ``name = module:attr`` line of a distribution's ``entry_points.txt``.
+
+    A named tuple rather than a dataclass: creating a dataclass costs ~0.5 ms of start-up.
+    """
 
     name: str
     value: str

@@ -20,9 +20,8 @@ import gc
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final, NamedTuple, cast
 
 from nto.plugins.command import CliCommand
 
@@ -48,9 +47,12 @@ DEFAULT_INPUT_DIR: Final = "/assets"
 OWNER_REF_CHOICES: Final = ("none", "k8s", "label-name")
 
 
-@dataclass(frozen=True)
-class RenderSettings:
-    """The effective settings of one run, after environment overrides."""
+class RenderSettings(NamedTuple):
+    """The effective settings of one run, after environment overrides.
+
+    A named tuple rather than a dataclass: creating a dataclass costs ~0.5 ms of the command's
+    start-up.
+    """
 
     input_dirs: tuple[Path, ...]
     output_dir: Path
