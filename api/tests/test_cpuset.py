@@ -437,3 +437,44 @@ def test_text_is_kept_only_when_canonical(items: list[tuple[int, int, int, int]]
     )
     assert cpus == expected
     assert kept is None or kept == text == cpus._from_bits(cpus._bits).__str__()
+
+
+def _int_numbers(text: str) -> list[int] | str:
+    try:
+        return list(map(int, text.split(",")))
+    except ValueError:
+        return "ValueError"
+
+
+def _json_numbers(text: str) -> list[int] | str:
+    from nto_api.cpuset import _numbers
+
+    try:
+        return _numbers(text)
+    except ValueError:
+        return "ValueError"
+
+
+@settings(max_examples=300)
+@given(
+    items=st.lists(
+        st.text(alphabet="0123456789 \t", max_size=6) | st.integers(0, 99999).map(str),
+        min_size=1,
+        max_size=200,
+    )
+)
+def test_long_lists_of_numbers_read_as_int_reads_them(items: list[str]) -> None:
+    """The JSON scanner `_numbers` uses on long lists agrees with ``int()`` on every item:
+    same numbers, or a ValueError for the same texts (empty items, inner whitespace); leading
+    zeros, which JSON refuses, are read by ``int()``."""
+    text = ",".join(items)
+    assert _json_numbers(text) == _int_numbers(text)
+    padded = ",".join([*items, *["7"] * 100])  # long enough for the JSON scanner
+    assert _json_numbers(padded) == _int_numbers(padded)
+
+
+@pytest.mark.parametrize(
+    "text", [",".join(["007", *["1"] * 200]), ",".join(["1 2", *["1"] * 200]), ",".join([""] * 200)]
+)
+def test_long_lists_with_leading_zeros_or_bad_items(text: str) -> None:
+    assert _json_numbers(text) == _int_numbers(text)
