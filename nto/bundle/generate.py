@@ -39,7 +39,8 @@ from nto.bundle.network_policy import network_policies
 from nto.bundle.operator_deployment import ibm_cloud_variant, operator_deployment
 from nto.plugins.host import PluginHost
 from nto.plugins.metadata import PluginMetadata
-from nto.plugins.types import JSONDict, PolicyRule, RelatedObject
+from nto.plugins.types import PolicyRule, RelatedObject
+from nto_api.objects import JSONDict
 
 IMAGE_REFERENCES: Final = "image-references"
 PLUGIN_FILE: Final = re.compile(r"^[0-9]{2}-[a-z0-9][a-z0-9.-]*\.yaml$")

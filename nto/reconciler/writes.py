@@ -12,7 +12,8 @@ from typing import Any
 
 from nto.controller.names import CLUSTER_OPERATOR_NAME, DAEMONSET_NAME
 from nto.kube.client import ConflictError, KubeClient
-from nto.reconciler.cache import ClusterCache, JSONDict, name_of
+from nto.reconciler.cache import ClusterCache
+from nto_api.objects import JSONDict, name_of
 
 logger = logging.getLogger(__name__)
 

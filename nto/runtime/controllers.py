@@ -40,8 +40,9 @@ from nto.kube.config import Connection, load_connection
 from nto.kube.retry import until_it_works
 from nto.runtime.errors import to_kopf
 from nto.runtime.queue import BatchWorker, Worker, WorkQueue
-from nto.runtime.store import JSONDict, Resource, Store
+from nto.runtime.store import Resource, Store
 from nto.runtime.watch_health import WatchHealth
+from nto_api.objects import JSONDict
 
 if TYPE_CHECKING:
     from nto.plugins.types import OperatorPlugin
