@@ -22,6 +22,7 @@ from typing import Final
 from pydantic import ValidationError
 
 from nto.plugins import ApiError, ConflictError, InvalidNameError, KubeClient
+from nto_api.objects import JSONDict, metadata_of
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components import manifestset, names
 from nto_performance.components._common import RenderError, reconcile_paused
@@ -33,7 +34,7 @@ from nto_performance.controller.apply import (
     apply_manifests,
     component_names,
 )
-from nto_performance.controller.cache import JSONDict, ProfileCache
+from nto_performance.controller.cache import ProfileCache
 from nto_performance.controller.derive import render_options
 from nto_performance.controller.diff import controller_owner
 from nto_performance.controller.events import EventRecorder
@@ -107,7 +108,7 @@ class ProfileReconciler:
         raw = self.cache.profiles.get(name)
         if raw is None:
             return None
-        meta = raw.get("metadata") or {}
+        meta = metadata_of(raw)
         if meta.get("deletionTimestamp"):
             return None
         if FINALIZER not in (meta.get("finalizers") or []):
