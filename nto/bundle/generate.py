@@ -46,11 +46,8 @@ IMAGE_REFERENCES: Final = "image-references"
 PLUGIN_FILE: Final = re.compile(r"^[0-9]{2}-[a-z0-9][a-z0-9.-]*\.yaml$")
 """A plugin's file name without the prefix: ``NN-name.yaml``, nothing that could leave the dir."""
 
-# Names callers of the first cut import from here (test/e2e, hack/demo.py).
-PREFIX: Final = FILE_PREFIX
 __all__ = [
     "IMAGE_REFERENCES",
-    "PREFIX",
     "BundleError",
     "build",
     "collect",

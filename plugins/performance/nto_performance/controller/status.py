@@ -24,7 +24,6 @@ from nto_api.objects import name_of
 __all__ = [
     "AVAILABLE",
     "COMPONENT_CREATION_FAILED",
-    "CONDITION_TYPES",
     "DEGRADED",
     "DEPLOYMENT_STARTING",
     "GETTING_KUBELET_STATUS_FAILED",
@@ -52,7 +51,6 @@ AVAILABLE: Final = "Available"
 UPGRADEABLE: Final = "Upgradeable"
 PROGRESSING: Final = "Progressing"
 DEGRADED: Final = "Degraded"
-CONDITION_TYPES: Final = (AVAILABLE, UPGRADEABLE, PROGRESSING, DEGRADED)
 
 KUBELET_CONFIG_FAILURE: Final = "KubeletConfig failure"
 """The reference's reason, space included."""
