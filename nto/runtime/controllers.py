@@ -42,7 +42,7 @@ from nto.runtime.errors import to_kopf
 from nto.runtime.queue import BatchWorker, Worker, WorkQueue
 from nto.runtime.store import Resource, Store
 from nto.runtime.watch_health import WatchHealth
-from nto_api.objects import JSONDict
+from nto_api.objects import JSONDict, name_of
 
 if TYPE_CHECKING:
     from nto.plugins.types import OperatorPlugin
@@ -378,11 +378,7 @@ class ControllerRuntime:
         finally:
             self._relisting.discard(resource)
         for store in stores:
-            present = {
-                str((item.get("metadata") or {}).get("name"))
-                for item in items
-                if store.accepts(item)
-            }
+            present = {name_of(item) for item in items if store.accepts(item)}
             gone = store.prune(present)
             if gone:
                 logger.info("%s missed while watching: %s", resource.key, ", ".join(gone))
