@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-from nto_api.names import PERFORMANCE_GROUP
+from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_KIND, PERFORMANCE_V2
 from nto_api.objects import metadata_of
 from nto_performance.components._common import prune
 from nto_performance.components.names import RenderedKind
@@ -34,8 +34,8 @@ __all__ = [
     "with_owner",
 ]
 
-PROFILE_API_VERSION: Final = "performance.openshift.io/v2"
-PROFILE_KIND: Final = "PerformanceProfile"
+PROFILE_API_VERSION: Final = PERFORMANCE_V2
+PROFILE_KIND: Final = PERFORMANCE_KIND
 
 CONTENT_FIELDS: Final[Mapping[RenderedKind, tuple[str, ...]]] = {
     "tuned": ("spec",),
