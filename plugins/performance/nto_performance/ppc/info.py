@@ -8,7 +8,7 @@ order, its CPUs ascending; a cell's ``id`` is its index in that order.
 `pool_infos` computes the values, `render_json` and `render_text` the two output formats:
 
 - JSON: ``[{"name", "nodes": [{"name", "smt_enabled", "cpus_count", "numa_cells_count",
-  "numa_cells": [{"id", "cores": [cpu, ...]}]}] | null}]``
+  "numa_cells": [{"id", "cores": [cpu, ...]}]}] | null}]``, or ``null`` without any group
 - text, per pool: ``MCP '<name>' nodes:``, then per node ``Node: <n> (NUMA cells: K, HT: b)``,
   ``NUMA cell <i> : [a b c]`` per cell and ``CPU(s): N``, and ``---`` after each pool.
 
@@ -77,10 +77,12 @@ def pool_infos(
 
 
 def render_json(infos: Sequence[PoolInfo]) -> str:
+    """The JSON form; no group at all (a hosted cluster without labelled nodes) is ``null``,
+    as an empty list is in the Go binary's output."""
     document = [
         {"name": info.name, "nodes": [node.as_json() for node in info.nodes] or None}
         for info in infos
-    ]
+    ] or None
     return json.dumps(document, separators=(",", ":")) + "\n"
 
 

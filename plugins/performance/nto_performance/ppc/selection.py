@@ -31,6 +31,7 @@ __all__ = [
     "compare_hardware",
     "group_by_node_pool",
     "group_by_pool",
+    "nodes_in_no_node_pool",
     "nodes_of_node_pool",
     "nodes_of_pool",
     "pool_selector",
@@ -135,6 +136,11 @@ def group_by_node_pool(nodes: Iterable[NodeView]) -> dict[str, list[NodeView]]:
         if pool is not None:
             groups.setdefault(pool, []).append(node)
     return groups
+
+
+def nodes_in_no_node_pool(nodes: Iterable[NodeView]) -> list[str]:
+    """Return the names of the nodes without the HyperShift NodePool label, sorted."""
+    return sorted(_name(node) for node in nodes if NODE_POOL_LABEL not in _labels(node))
 
 
 def nodes_of_node_pool(nodes: Iterable[NodeView], node_pool: str) -> list[NodeView]:
