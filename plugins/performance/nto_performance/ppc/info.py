@@ -2,8 +2,9 @@
 
 Nodes are grouped by their primary MachineConfigPool (every pool of the must-gather is listed,
 an empty one with ``"nodes": null``) or, on HyperShift, by NodePool label; groups are sorted by
-name, nodes by name. Per node: hyper-threading, the online CPU count and, per NUMA node in id
-order, its CPUs ascending; a cell's ``id`` is its index in that order.
+name, nodes keep the must-gather's file order (as in the Go binary). Per node: hyper-threading,
+the online CPU count and, per NUMA node in id order, its CPUs ascending; a cell's ``id`` is its
+index in that order.
 
 `pool_infos` computes the values, `render_json` and `render_text` the two output formats:
 
@@ -68,10 +69,11 @@ class PoolInfo:
 def pool_infos(
     groups: Mapping[str, Sequence[NodeView]], hardware_of: Callable[[str], Hardware]
 ) -> list[PoolInfo]:
-    """Return the info of every group, sorted by name; `hardware_of` reads a node's snapshot."""
+    """Return the info of every group, sorted by name, nodes in their given order (the
+    must-gather's file order, as in the Go binary); `hardware_of` reads a node's snapshot."""
     infos = []
     for pool in sorted(groups):
-        names = sorted(node.metadata.name or "" for node in groups[pool])
+        names = [node.metadata.name or "" for node in groups[pool]]
         infos.append(PoolInfo(pool, tuple(NodeInfo.of(name, hardware_of(name)) for name in names)))
     return infos
 

@@ -101,9 +101,13 @@ def _tainted_for(node: NodeView, pool: PoolView) -> bool:
 def group_by_pool(
     nodes: Iterable[NodeView], pools: Mapping[str, PoolView]
 ) -> dict[str, list[NodeView]]:
-    """Return every pool's nodes (possibly none), keyed by pool name, nodes by name."""
+    """Return every pool's nodes (possibly none), keyed by pool name.
+
+    Nodes keep the order of `nodes` (the must-gather's file order, which the Go binary follows
+    too: ``sno-b.yaml`` comes before ``sno.yaml``).
+    """
     groups: dict[str, list[NodeView]] = {name: [] for name in pools}
-    for node in sorted(nodes, key=_name):
+    for node in nodes:
         names = pools_for_node(node, pools)
         if names and not _tainted_for(node, pools[names[0]]):
             groups[names[0]].append(node)
@@ -129,9 +133,12 @@ def nodes_of_pool(
 
 
 def group_by_node_pool(nodes: Iterable[NodeView]) -> dict[str, list[NodeView]]:
-    """Return the nodes of every HyperShift NodePool, keyed by the pool's label value."""
+    """Return the nodes of every HyperShift NodePool, keyed by the pool's label value.
+
+    Nodes keep the order of `nodes`, as in `group_by_pool`.
+    """
     groups: dict[str, list[NodeView]] = {}
-    for node in sorted(nodes, key=_name):
+    for node in nodes:
         pool = _labels(node).get(NODE_POOL_LABEL)
         if pool is not None:
             groups.setdefault(pool, []).append(node)

@@ -229,3 +229,18 @@ def test_machine_config_pools_in_a_hosted_must_gather_are_ignored(
     code, out, _ = _run(["info", "--json", f"--must-gather-dir-path={path}"], capsys)
     assert code == 0
     assert [group["name"] for group in json.loads(out)] == ["np"]
+
+
+def test_nodes_keep_the_file_order_like_the_go_binary(
+    make_must_gather: MakeMustGather, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "n-b.yaml" sorts before "n.yaml" ('-' < '.'), though the name "n" sorts before "n-b".
+    path = make_must_gather({"n": _node("np"), "n-b": _node("np")}, pools={}, topology="External")
+    code, out, err = _run(["info", "--json", f"--must-gather-dir-path={path}"], capsys)
+    assert code == 0
+    assert [node["name"] for node in json.loads(out)[0]["nodes"]] == ["n-b", "n"]
+    code, out, err = _run(
+        [f"--must-gather-dir-path={path}", "--node-pool-name=np", *CREATE], capsys
+    )
+    assert code == 0
+    assert err == "PPC: nodes targeted by NodePool 'np': n-b, n\n"
