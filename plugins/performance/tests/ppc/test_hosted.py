@@ -9,6 +9,9 @@ synthetic must-gathers; `test_hosted_go` compares the same cases with the Go bin
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -244,3 +247,63 @@ def test_nodes_keep_the_file_order_like_the_go_binary(
     )
     assert code == 0
     assert err == "PPC: nodes targeted by NodePool 'np': n-b, n\n"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Bad_Name", "a/b", "-lead", "trail.", "x" * 254, "a b"],
+    ids=["upper-underscore", "slash", "leading-dash", "trailing-dot", "too-long", "space"],
+)
+def test_a_profile_name_the_api_server_would_refuse_is_refused(
+    hosted: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    code, out, err = _run(
+        [
+            f"--must-gather-dir-path={hosted}",
+            "--node-pool-name=np-a",
+            f"--profile-name={name}",
+            *CREATE,
+        ],
+        capsys,
+    )
+    assert (code, out) == (1, "")
+    assert f"--profile-name {name!r} is not a valid object name" in err
+
+
+KUBECTL = shutil.which("kubectl") or "/usr/bin/kubectl"
+
+
+@pytest.mark.skipif(not os.access(KUBECTL, os.X_OK), reason="kubectl is not installed")
+def test_kubectl_applies_the_config_map_into_clusters(
+    hosted: Path, kubeconfig: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        [
+            f"--must-gather-dir-path={hosted}",
+            "--node-pool-name=np-a",
+            "--profile-name=np-a.perf",
+            *CREATE,
+        ],
+        capsys,
+    )
+    assert code == 0, err
+
+    def kubectl(*args: str, stdin: str = "") -> str:
+        done = subprocess.run(
+            [KUBECTL, "--kubeconfig", str(kubeconfig), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    kubectl("create", "namespace", "clusters")
+    assert kubectl("apply", "-f", "-", stdin=out).strip() == "configmap/np-a.perf created"
+    tuning = kubectl(
+        "get", "configmap", "-n", "clusters", "np-a.perf", "-o", "jsonpath={.data.tuning}"
+    )
+    assert tuning == yaml.safe_load(out)["data"]["tuning"]
+    assert yaml.safe_load(tuning)["metadata"] == {"name": "np-a.perf"}
