@@ -3,7 +3,8 @@
 The must-gathers are the reference single-node one turned hosted, as a hosted cluster's
 must-gather is: Infrastructure ``status.controlPlaneTopology: External``, no
 MachineConfigPools, nodes labelled ``hypershift.openshift.io/nodePool``; a second node (a copy
-of the first, renamed) sits in another NodePool. Both programs run on the same directory and
+of the first, renamed) sits in another NodePool; the bare-metal one gives the 80-CPU worker
+its own NodePool and a NodePool of two different machines. Both programs run on the same directory and
 their outputs are compared as parsed YAML or JSON (the serializers differ in quoting), the
 ``info`` text exactly. Known differences, each in docs/cli.md: our ``info --json`` adds
 ``numa_cells_count`` (as the reference's expected-info files have it), the Go binary's
@@ -30,17 +31,21 @@ from nto_performance.ppc import cli
 from .conftest import MUST_GATHER
 
 SNO = MUST_GATHER / "must-gather.sno"
+BARE_METAL = MUST_GATHER / "must-gather.bare-metal"
 POOL_LABEL = "hypershift.openshift.io/nodePool"
 CREATE = ["--reserved-cpu-count=2", "--rt-kernel=true", "--power-consumption-mode=low-latency"]
 
 
-def make_hosted(target: Path, pools: dict[str, str | None]) -> Path:
-    """Copy the reference SNO must-gather to `target` as a hosted one.
+def make_hosted(
+    target: Path, pools: dict[str, str | None], *, source: Path = SNO, template: str = "sno"
+) -> Path:
+    """Copy the reference must-gather `source` to `target` as a hosted one.
 
-    `pools` maps node names to their NodePool (``None``: no label); names other than ``sno``
-    are copies of ``sno`` (its Node and its snapshot) under that name.
+    `pools` maps node names to their NodePool (``None``: no label). Nodes of `source` missing
+    from `pools` are dropped (a hosted cluster has no control-plane nodes); names that are not
+    nodes of `source` become copies of node `template` (its Node and its snapshot).
     """
-    shutil.copytree(SNO, target, symlinks=True)
+    shutil.copytree(source, target, symlinks=True)
     (gather,) = [path for path in target.iterdir() if path.is_dir()]
     cluster = gather / "cluster-scoped-resources"
     shutil.rmtree(cluster / "machineconfiguration.openshift.io")
@@ -49,22 +54,23 @@ def make_hosted(target: Path, pools: dict[str, str | None]) -> Path:
     infra["status"]["controlPlaneTopology"] = "External"
     infra_file.write_text(yaml.safe_dump(infra))
     nodes_dir = cluster / "core" / "nodes"
-    original = yaml.safe_load((nodes_dir / "sno.yaml").read_text())
-    (nodes_dir / "sno.yaml").unlink()
+    originals = {path.stem: yaml.safe_load(path.read_text()) for path in nodes_dir.iterdir()}
+    for name in originals:
+        (nodes_dir / f"{name}.yaml").unlink()
     for name, pool in pools.items():
-        node = json.loads(json.dumps(original))
+        node = json.loads(json.dumps(originals.get(name, originals[template])))
         node["metadata"]["name"] = name
         labels = node["metadata"]["labels"]
         labels["kubernetes.io/hostname"] = name
-        labels.pop("node-role.kubernetes.io/master", None)
-        labels.pop("node-role.kubernetes.io/control-plane", None)
+        for role in ("master", "control-plane"):
+            labels.pop(f"node-role.kubernetes.io/{role}", None)
         if pool is not None:
             labels[POOL_LABEL] = pool
         (nodes_dir / f"{name}.yaml").write_text(yaml.safe_dump(node))
-        if name != "sno":
-            shutil.copytree(gather / "nodes" / "sno", gather / "nodes" / name)
-    if "sno" not in pools:
-        shutil.rmtree(gather / "nodes" / "sno")
+        if name not in originals:
+            shutil.copytree(gather / "nodes" / template, gather / "nodes" / name)
+    for name in set(originals) - set(pools):
+        shutil.rmtree(gather / "nodes" / name, ignore_errors=True)
     return target
 
 
@@ -217,3 +223,50 @@ def test_node_pool_name_on_a_standalone_must_gather_fails_in_both(
     code, out, err = run_ours(argv, capsys)
     assert (code, out) == (go_code, go_out) == (1, "")
     assert "use --mcp-name instead of --node-pool-name" in err
+
+
+@pytest.fixture(scope="module")
+def bare_metal(go_ppc: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """worker1 (80 CPUs, 2 NUMA nodes, HT) in np-cnf, worker1 and worker2 (32 CPUs) in np-mixed."""
+    if not BARE_METAL.is_dir():
+        pytest.skip(f"the reference must-gather {BARE_METAL} is absent")
+    return make_hosted(
+        tmp_path_factory.mktemp("bare-metal") / "mg",
+        {"worker1.internal": "np-cnf", "w1-copy": "np-mixed", "worker2.internal": "np-mixed"},
+        source=BARE_METAL,
+        template="worker1.internal",
+    )
+
+
+def test_split_reserved_cpus_without_ht_match_the_go_binary(
+    go_ppc: Path, bare_metal: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The arguments of the reference's profile3, on a NodePool of the 80-CPU worker."""
+    argv = [
+        f"--must-gather-dir-path={bare_metal}",
+        "--node-pool-name=np-cnf",
+        "--reserved-cpu-count=5",
+        "--rt-kernel=true",
+        "--power-consumption-mode=low-latency",
+        "--disable-ht=true",
+        "--split-reserved-cpus-across-numa=true",
+    ]
+    go_code, go_out, go_err = run_go(go_ppc, argv)
+    code, out, err = run_ours(argv, capsys)
+    assert (code, go_code) == (0, 0), (err, go_err[-2000:])
+    profile = yaml.safe_load(yaml.safe_load(out)["data"]["tuning"])
+    assert profile == _without_empty_status(
+        yaml.safe_load(yaml.safe_load(go_out)["data"]["tuning"])
+    )
+    assert profile["spec"]["cpu"] == {"reserved": "0-4", "isolated": "5-39"}
+    assert profile["spec"]["additionalKernelArgs"] == ["nosmt"]
+
+
+def test_a_node_pool_of_different_machines_fails_in_both(
+    go_ppc: Path, bare_metal: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [f"--must-gather-dir-path={bare_metal}", "--node-pool-name=np-mixed", *CREATE]
+    go_code, go_out, _ = run_go(go_ppc, argv)
+    code, out, err = run_ours(argv, capsys)
+    assert (code, out) == (go_code, go_out) == (1, "")
+    assert "targeted nodes differ: nodes 'w1-copy' and 'worker2.internal'" in err
