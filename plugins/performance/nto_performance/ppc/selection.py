@@ -153,6 +153,12 @@ def nodes_in_no_node_pool(nodes: Iterable[NodeView]) -> list[str]:
 def nodes_of_node_pool(nodes: Iterable[NodeView], node_pool: str) -> list[NodeView]:
     """Return the nodes labelled with HyperShift NodePool `node_pool`; refuse an empty pool."""
     groups = group_by_node_pool(nodes)
+    if not groups:
+        raise SelectionError(
+            f"no node has the label {NODE_POOL_LABEL}={node_pool!r}: no node of this hosted "
+            f"must-gather has a {NODE_POOL_LABEL} label at all; gather the NodePool's nodes "
+            "(they carry it)"
+        )
     if node_pool not in groups:
         raise SelectionError(
             f"no node has the label {NODE_POOL_LABEL}={node_pool!r}; "

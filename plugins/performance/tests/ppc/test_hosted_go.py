@@ -1,16 +1,16 @@
 """Hosted (HyperShift) must-gathers through this creator and the Go binary: same output.
 
-The must-gathers are the reference single-node one turned hosted, as a hosted cluster's
-must-gather is: Infrastructure ``status.controlPlaneTopology: External``, no
-MachineConfigPools, nodes labelled ``hypershift.openshift.io/nodePool``; a second node (a copy
-of the first, renamed) sits in another NodePool; the bare-metal one gives the 80-CPU worker
-its own NodePool and a NodePool of two different machines. Both programs run on the same directory and
-their outputs are compared as parsed YAML or JSON (the serializers differ in quoting), the
-``info`` text exactly. Known differences, each in docs/cli.md: our ``info --json`` adds
-``numa_cells_count`` (as the reference's expected-info files have it), the Go binary's
-``tuning`` carries an empty ``status: {}``, and on a hosted must-gather the Go binary takes
-``--mcp-name`` as a NodePool name where we refuse it (both exit 1 for a name no node has).
-Skips when the Go binary or the reference data is absent.
+The must-gathers are the reference ones turned hosted, as a hosted cluster's must-gather is:
+Infrastructure ``status.controlPlaneTopology: External``, no MachineConfigPools, nodes labelled
+``hypershift.openshift.io/nodePool``. From the single-node one, a second node (a copy of the
+first, renamed) sits in another NodePool; from the bare-metal one, the 80-CPU worker has its
+own NodePool, and a NodePool holds two different machines. Both programs run on the same
+directory and their outputs are compared as parsed YAML or JSON (the serializers differ in
+quoting), the ``info`` text exactly. Known differences, each in docs/cli.md: our ``info
+--json`` adds ``numa_cells_count`` (as the reference's expected-info files have it), the Go
+binary's ``tuning`` carries an empty ``status: {}``, and on a hosted must-gather the Go binary
+takes ``--mcp-name`` as a NodePool name where we refuse it (both exit 1 for a name no node
+has). Skips when the Go binary or the reference data is absent.
 """
 
 from __future__ import annotations
