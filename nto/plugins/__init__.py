@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from nto.plugins.markers import ENTRY_POINT_GROUP, hookimpl, hookspec
     from nto.plugins.metadata import PluginMetadata
     from nto.plugins.types import (
-        JSONDict,
         MustGatherStep,
         OperatorContext,
         OperatorPlugin,
@@ -62,6 +61,7 @@ if TYPE_CHECKING:
     from nto.runtime.errors import PermanentError, TemporaryError
     from nto.runtime.queue import WorkQueue
     from nto.runtime.store import Resource, Store, WatchEvent
+    from nto_api.objects import JSONDict
 
 _LAZY = {
     "ApiError": "nto.kube.client",
@@ -83,7 +83,6 @@ _LAZY = {
     "CliCommand": "nto.plugins.command",
     **dict.fromkeys(
         (
-            "JSONDict",
             "MustGatherStep",
             "OperatorContext",
             "OperatorPlugin",
@@ -103,6 +102,7 @@ _LAZY = {
     "Resource": "nto.runtime.store",
     "Store": "nto.runtime.store",
     "WatchEvent": "nto.runtime.store",
+    "JSONDict": "nto_api.objects",
 }
 """Where each name lives; every one is imported on first use."""
 

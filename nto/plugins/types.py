@@ -19,12 +19,12 @@ if TYPE_CHECKING:
 
     from nto.kube.client import KubeClient
     from nto.runtime.controllers import ControllerRuntime
+    from nto_api.objects import JSONDict  # for annotations only: the CLI's start-up stays light
 
 __all__ = [
     "ArgumentsConfigurer",
     "CliCommand",
     "CommandRunner",
-    "JSONDict",
     "MustGatherStep",
     "OperatorContext",
     "OperatorPlugin",
@@ -36,8 +36,6 @@ __all__ = [
     "WebhookHandler",
     "WebhookRoute",
 ]
-
-JSONDict = dict[str, Any]
 
 
 class WebhookHandler(Protocol):
