@@ -10,8 +10,10 @@ no duplicates; a brownout of the management cluster degrades, then converges.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -344,3 +346,30 @@ def test_management_brownout_degrades_then_converges(hosted, management, start_o
         hosted,
         operator,
     )
+
+
+DEMO = Path(__file__).resolve().parents[2] / "hack" / "demo_hypershift.py"
+
+
+def test_demo_hypershift_shows_the_flow_on_one_screen(cluster):
+    del cluster  # the demo runs its own two clusters; the fixture skips on a real cluster
+    result = subprocess.run(
+        [sys.executable, str(DEMO), "--once", "--settle", "6"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    for expected in (
+        "nto-mc-workers-a: MachineConfig 50-nto-workers-a for NodePool workers-a, "
+        "kernelArguments: hugepagesz=2M hugepages=50",
+        f"hugepages-{fnv32a('workers-a')}   True",
+        "openshift-node-hugepages   True",
+        "Hosted Tuneds: default; management ConfigMaps: none",
+    ):
+        assert expected in out, out
+    lines = out.splitlines()
+    assert len(lines) <= 50, out
+    assert max(len(line) for line in lines) <= 120, out
