@@ -10,13 +10,17 @@ no duplicates; a brownout of the management cluster degrades, then converges.
 
 from __future__ import annotations
 
+import ssl
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 import yaml
 
 from nto.controller.hosted_tuneds import fnv32a
@@ -110,22 +114,15 @@ def management() -> Iterator[EmulatedCluster]:
 @pytest.fixture
 def start_operator(
     cluster: EmulatedCluster, management: EmulatedCluster, tmp_path
-) -> Iterator[Callable[[], OperatorProcess]]:
+) -> Iterator[Callable[..., OperatorProcess]]:
     started: list[OperatorProcess] = []
 
-    def start() -> OperatorProcess:
+    def start(*metrics_flags: str, env: dict[str, str] | None = None) -> OperatorProcess:
         assert cluster.kubeconfig_path is not None
         assert management.kubeconfig_path is not None
+        metrics = metrics_flags or ("--metrics-insecure", f"--metrics-port={free_port()}")
         process = OperatorProcess(
-            [
-                sys.executable,
-                "-m",
-                "nto",
-                "operator",
-                "--metrics-insecure",
-                f"--metrics-port={free_port()}",
-                "--enable-leader-election=false",
-            ],
+            [sys.executable, "-m", "nto", "operator", *metrics, "--enable-leader-election=false"],
             kubeconfig=cluster.kubeconfig_path,
             env={
                 "WATCH_NAMESPACE": NS,
@@ -136,6 +133,7 @@ def start_operator(
                 "NTO_API_RETRY_BACKOFF": "0.2,2",
                 "RELEASE_VERSION": "4.99.0",
                 "RESYNC_PERIOD": "3600",
+                **(env or {}),
             },
             log_path=tmp_path / f"operator-{len(started)}.log",
         )
@@ -373,3 +371,56 @@ def test_demo_hypershift_shows_the_flow_on_one_screen(cluster):
     lines = out.splitlines()
     assert len(lines) <= 50, out
     assert max(len(line) for line in lines) <= 120, out
+
+
+def scrape(port: int, context: ssl.SSLContext) -> int:
+    try:
+        with urllib.request.urlopen(
+            f"https://127.0.0.1:{port}/metrics", context=context, timeout=2
+        ) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, ConnectionError, ssl.SSLError):
+        return 0
+
+
+def test_metrics_client_ca_comes_from_a_file_and_follows_it(hosted, start_operator, tmp_path):
+    """Not served until the CA file exists; then client certificates of that CA only; a new
+    CA in the file replaces the old one without a restart."""
+    serving_ca, first_ca, second_ca = trustme.CA(), trustme.CA(), trustme.CA()
+    certs = tmp_path / "secrets"
+    certs.mkdir()
+    server = serving_ca.issue_cert("127.0.0.1")
+    server.cert_chain_pems[0].write_to_path(str(certs / "tls.crt"))
+    server.private_key_pem.write_to_path(str(certs / "tls.key"))
+    ca_file = tmp_path / "metrics-client-ca" / "ca.crt"
+    port = free_port()
+    operator = start_operator(
+        f"--metrics-port={port}",
+        f"--metrics-cert-dir={certs}",
+        env={"NTO_METRICS_CLIENT_CA_FILE": str(ca_file)},
+    )
+
+    def client(ca: trustme.CA | None) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        serving_ca.configure_trust(context)
+        if ca is not None:
+            ca.issue_cert("prometheus-k8s").configure_cert(context)
+        return context
+
+    anonymous, first, second = client(None), client(first_ca), client(second_ca)
+    wait_for(
+        lambda: f"/metrics is not served until {str(ca_file)!r} can be read" in operator.log,
+        timeout=PATIENCE,
+        message="the metrics server waiting for the CA file",
+    )
+    assert scrape(port, anonymous) != 200
+    ca_file.parent.mkdir()
+    ca_file.write_bytes(first_ca.cert_pem.bytes())
+    wait_for(lambda: scrape(port, first) == 200, timeout=PATIENCE, message="scrape, first CA")
+    assert scrape(port, anonymous) == 401
+    assert scrape(port, second) != 200
+    ca_file.write_bytes(second_ca.cert_pem.bytes())
+    wait_for(lambda: scrape(port, second) == 200, timeout=PATIENCE, message="scrape, second CA")
+    assert scrape(port, first) != 200
