@@ -117,12 +117,23 @@ def start_operator(
 ) -> Iterator[Callable[..., OperatorProcess]]:
     started: list[OperatorProcess] = []
 
-    def start(*metrics_flags: str, env: dict[str, str] | None = None) -> OperatorProcess:
+    def start(
+        *metrics_flags: str, env: dict[str, str] | None = None, leader_election: bool = False
+    ) -> OperatorProcess:
         assert cluster.kubeconfig_path is not None
         assert management.kubeconfig_path is not None
         metrics = metrics_flags or ("--metrics-insecure", f"--metrics-port={free_port()}")
         process = OperatorProcess(
-            [sys.executable, "-m", "nto", "operator", *metrics, "--enable-leader-election=false"],
+            [
+                sys.executable,
+                "-m",
+                "nto",
+                "operator",
+                *metrics,
+                "--leader-elect-timings=3,2,0.5"
+                if leader_election
+                else "--enable-leader-election=false",
+            ],
             kubeconfig=cluster.kubeconfig_path,
             env={
                 "WATCH_NAMESPACE": NS,
@@ -459,3 +470,18 @@ def test_hostile_config_maps_are_refused_clearly_and_the_rest_flows(
         wait_for(lambda m=message: m in operator.log, timeout=PATIENCE, message=message)
     names = sorted(t["metadata"]["name"] for t in hosted.list(TUNED, "Tuned", NS))
     assert names == ["default", HASHED]
+
+
+def test_leader_election_uses_the_hosted_cluster(hosted, management, start_operator):
+    management.apply(tuned_config_map("tuned-hugepages", "pool-a"))
+    operator = start_operator(leader_election=True)
+    lease = ("coordination.k8s.io/v1", "Lease", "node-tuning-operator-lock", NS)
+    converge(lambda: hosted.get(*lease) is not None, "the Lease", hosted, operator)
+    converge(
+        lambda: kernel_arguments(management, "pool-a") is not None,
+        "the leader's flow",
+        hosted,
+        operator,
+    )
+    assert management.get(*lease) is None
+    assert management.list("coordination.k8s.io/v1", "Lease") == []
