@@ -11,8 +11,9 @@ What is here:
   hooks return (:class:`CliCommand`, :class:`WebhookRoute`, :class:`PolicyRule`, ...);
 - the typed plugin runtime: :class:`OperatorContext` (one per operator), :class:`OperatorPlugin`
   (what ``nto_register_handlers`` may return), the controller runtime (:class:`ControllerRuntime`,
-  :class:`Resource`, :class:`Store`, :class:`WatchEvent`, :class:`WorkQueue`) and the errors that
-  steer retries (:class:`PermanentError`, :class:`TemporaryError`);
+  :class:`Resource`, :class:`Store`, :class:`WatchEvent`, :class:`WorkQueue`), the clusters it
+  talks to (:class:`Topology`, :class:`Cluster`: HyperShift's hosted and management clusters) and
+  the errors that steer retries (:class:`PermanentError`, :class:`TemporaryError`);
 - API access: :class:`KubeClient` and its errors, :func:`resource_path`, :class:`Connection`,
   :func:`load_connection` (:class:`KubeConfigError`), :func:`until_it_works`;
 - the core's pure Tuned calculation, for plugins that preview what a Tuned does, in
@@ -61,6 +62,7 @@ if TYPE_CHECKING:
     from nto.runtime.errors import PermanentError, TemporaryError
     from nto.runtime.queue import WorkQueue
     from nto.runtime.store import Resource, Store, WatchEvent
+    from nto.runtime.topology import Cluster, Topology
     from nto_api.objects import JSONDict
 
 _LAZY = {
@@ -102,6 +104,8 @@ _LAZY = {
     "Resource": "nto.runtime.store",
     "Store": "nto.runtime.store",
     "WatchEvent": "nto.runtime.store",
+    "Cluster": "nto.runtime.topology",
+    "Topology": "nto.runtime.topology",
     "JSONDict": "nto_api.objects",
 }
 """Where each name lives; every one is imported on first use."""
@@ -110,6 +114,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "ApiError",
     "CliCommand",
+    "Cluster",
     "ConflictError",
     "Connection",
     "ControllerRuntime",
@@ -132,6 +137,7 @@ __all__ = [
     "Resource",
     "Store",
     "TemporaryError",
+    "Topology",
     "WatchEvent",
     "WebhookRoute",
     "WorkQueue",
