@@ -34,6 +34,10 @@ def nto_plugin_metadata() -> PluginMetadata:
 
 @hookimpl
 def nto_related_objects() -> list[RelatedObject]:
+    from nto_performance.hypershift import mode
+
+    if mode.enabled():  # HyperShift: profiles are management ConfigMaps, not hosted objects
+        return []
     return [RelatedObject(group=GROUP, resource="performanceprofiles", name="")]
 
 
@@ -102,11 +106,12 @@ def nto_crds() -> list[JSONDict]:
 
 @hookimpl
 def nto_cli_commands() -> list[CliCommand]:
+    from nto_performance.hypershift import mode
     from nto_performance.latency import command as latency_command
     from nto_performance.ppc import command as ppc_command
     from nto_performance.render import command
 
-    return [
+    commands = [
         CliCommand(name="render", help=command.HELP, configure=command.configure, run=command.run),
         CliCommand(
             name=ppc_command.NAME,
@@ -122,6 +127,9 @@ def nto_cli_commands() -> list[CliCommand]:
         ),
         CliCommand(name="preview", help=PREVIEW_HELP, configure=_preview_flags, run=_preview),
     ]
+    if mode.enabled():  # the reference registers no `render` in HyperShift mode
+        commands = [c for c in commands if c.name != "render"]
+    return commands
 
 
 PREVIEW_HELP = (
