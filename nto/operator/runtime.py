@@ -32,7 +32,8 @@ from nto.kube.config import Connection, load_connection
 from nto.kube.session import SessionFiles, TokenSource, open_session
 from nto.metrics import CoreMetrics, build_registry
 from nto.operator import kopf_config
-from nto.operator.client_ca import ClientCA
+from nto.operator.client_ca import ClientCA, FileClientCA
+from nto.operator.clusters import management_connector
 from nto.operator.https import HTTPSServer
 from nto.operator.kopf_session import kopf_credentials
 from nto.operator.leader import LeaderElector, LeaseTimings, timings_for_topology
@@ -63,7 +64,7 @@ class Operator:
     metrics: CoreMetrics
     prometheus_registry: Any
     servers: list[HTTPSServer] = field(default_factory=list)
-    client_ca: ClientCA = field(default_factory=ClientCA)
+    client_ca: ClientCA | FileClientCA = field(default_factory=ClientCA)
     tls_profile: TLSProfileSource = field(default_factory=TLSProfileSource)
     kopf_settings: kopf.OperatorSettings = field(default_factory=kopf_config.operator_settings)
     """kopf's settings, configured before any watch starts (every plugin's watches share them)."""
@@ -182,11 +183,19 @@ class Operator:
         The metrics server waits for the client CA (:mod:`nto.operator.client_ca`): it never
         serves ``/metrics`` without client authentication because the CA could not be read.
         """
-        if not self.settings.metrics_insecure:
+        if not self.settings.metrics_insecure and self.settings.hypershift:
+            await self._follow_tls_profile()
+            ca = self.client_ca = FileClientCA(self.settings.metrics_client_ca_file)
+            ca.refresh()
+            self._background.append(asyncio.create_task(ca.keep_fresh()))
+        elif not self.settings.metrics_insecure:
             client = await self._client()
             await self._follow_tls_profile()
-            await self.client_ca.refresh(client)
-            self._background.append(asyncio.create_task(self.client_ca.keep_fresh(client)))
+            classic = self.client_ca = (
+                self.client_ca if isinstance(self.client_ca, ClientCA) else ClientCA()
+            )
+            await classic.refresh(client)
+            self._background.append(asyncio.create_task(classic.keep_fresh(client)))
         self._start(self._metrics_servers())
 
     async def _client(self) -> KubeClient:
@@ -311,7 +320,14 @@ def build_operator(settings: OperatorSettings, host: PluginHost) -> Operator:
         metrics.reconcile_total.labels(controller, result).inc()
         metrics.reconcile_seconds.labels(controller).observe(seconds)
 
-    runtime = ControllerRuntime(registry, observe=observe)
+    topology = settings.topology()
+    runtime = ControllerRuntime(
+        registry,
+        observe=observe,
+        topology=topology,
+        connect_management=management_connector(settings) if topology.hypershift else None,
+        management_backoff=settings.api_retry_backoff,
+    )
     signals = BootcmdlineSignals()
     first, cap = settings.api_retry_backoff
     tuned: TunedControllerHandle | None = None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # keeps aiohttp off the import path of short CLI commands
     from nto.operator.leader import LeaseTimings
+    from nto.runtime.topology import Topology
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ WEBHOOK_CERT_DIR = Path("/apiserver.local.config/certificates")
 METRICS_PORT = 60000
 METRICS_CERT_DIR = Path("/etc/secrets")
 DEFAULT_API_RETRY_BACKOFF = (0.8, 30.0)
+HYPERSHIFT_METRICS_CLIENT_CA = Path("/tmp/metrics-client-ca/ca.crt")
+"""Where the HyperShift operator reads the metrics client CA (mounted by the HyperShift
+operator); ``NTO_METRICS_CLIENT_CA_FILE`` or ``--metrics-client-ca-file`` move it (tests)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,11 @@ class OperatorSettings:
     tuned_image: str = DEFAULT_TUNED_IMAGE
     pod_name: str = ""
     hypershift: bool = False
+    management_kubeconfig: str | None = None
+    """HyperShift: a kubeconfig for the management cluster instead of the in-cluster config
+    (``--management-kubeconfig`` / ``NTO_MANAGEMENT_KUBECONFIG``; tests and local runs)."""
+    metrics_client_ca_file: Path = HYPERSHIFT_METRICS_CLIENT_CA
+    """HyperShift: the metrics client CA file (re-read when it changes)."""
     leader_election: bool = True
     webhook_port: int = WEBHOOK_PORT
     webhook_cert_dir: Path = WEBHOOK_CERT_DIR
@@ -51,6 +60,14 @@ class OperatorSettings:
     api_retry_backoff: tuple[float, float] = DEFAULT_API_RETRY_BACKOFF
     """First and longest delay (s) between retries of a failing API request (watches included);
     ``NTO_API_RETRY_BACKOFF=FIRST,MAX`` shortens them in tests."""
+
+    def topology(self) -> Topology:
+        """Classic, or HyperShift with the ConfigMaps in ``operator_namespace`` (MY_NAMESPACE)."""
+        from nto.runtime.topology import Topology
+
+        if not self.hypershift:
+            return Topology()
+        return Topology.hypershift_in(self.operator_namespace)
 
     def identity(self) -> str:
         """This replica's leader-election identity: the pod name, else host name and pid."""
@@ -68,6 +85,10 @@ class OperatorSettings:
             tuned_image=environ.get("CLUSTER_NODE_TUNED_IMAGE") or DEFAULT_TUNED_IMAGE,
             pod_name=environ.get("POD_NAME", ""),
             hypershift=environ.get("HYPERSHIFT", "").lower() == "true",
+            management_kubeconfig=environ.get("NTO_MANAGEMENT_KUBECONFIG") or None,
+            metrics_client_ca_file=Path(
+                environ.get("NTO_METRICS_CLIENT_CA_FILE") or HYPERSHIFT_METRICS_CLIENT_CA
+            ),
             api_retry_backoff=_backoff(environ, "NTO_API_RETRY_BACKOFF"),
         )
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -11,8 +11,9 @@ What is here:
   hooks return (:class:`CliCommand`, :class:`WebhookRoute`, :class:`PolicyRule`, ...);
 - the typed plugin runtime: :class:`OperatorContext` (one per operator), :class:`OperatorPlugin`
   (what ``nto_register_handlers`` may return), the controller runtime (:class:`ControllerRuntime`,
-  :class:`Resource`, :class:`Store`, :class:`WatchEvent`, :class:`WorkQueue`) and the errors that
-  steer retries (:class:`PermanentError`, :class:`TemporaryError`);
+  :class:`Resource`, :class:`Store`, :class:`WatchEvent`, :class:`WorkQueue`), the clusters it
+  talks to (:class:`Topology`, :class:`Cluster`: HyperShift's hosted and management clusters) and
+  the errors that steer retries (:class:`PermanentError`, :class:`TemporaryError`);
 - API access: :class:`KubeClient` and its errors, :func:`resource_path`, :class:`Connection`,
   :func:`load_connection` (:class:`KubeConfigError`), :func:`until_it_works`;
 - the core's pure Tuned calculation, for plugins that preview what a Tuned does, in
@@ -48,6 +49,7 @@ from nto.plugins.types import (
 )
 from nto.runtime.errors import PermanentError, TemporaryError
 from nto.runtime.store import Resource, Store, WatchEvent
+from nto.runtime.topology import Cluster, Topology
 
 if TYPE_CHECKING:
     from nto.kube.client import (
@@ -82,6 +84,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "ApiError",
     "CliCommand",
+    "Cluster",
     "ConflictError",
     "Connection",
     "ControllerRuntime",
@@ -104,6 +107,7 @@ __all__ = [
     "Resource",
     "Store",
     "TemporaryError",
+    "Topology",
     "WatchEvent",
     "WebhookRoute",
     "WorkQueue",

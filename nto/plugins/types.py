@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
 
     from nto.kube.client import KubeClient
+    from nto.kube.config import Connection
     from nto.runtime.controllers import ControllerRuntime
+    from nto.runtime.topology import Topology
 
 JSONDict = dict[str, Any]
 
@@ -142,6 +144,11 @@ class OperatorContext:
     - :attr:`runtime`: the :class:`~nto.runtime.controllers.ControllerRuntime` (watches, work
       queues, finalizers) every controller of this operator runs on;
     - :attr:`client`: the operator's shared async API client (open once the operator started);
+      with HyperShift it talks to the hosted cluster (Nodes, Tuneds, Profiles, ...);
+    - :attr:`topology`: which clusters the operator talks to (``topology.hypershift``);
+      with HyperShift, :attr:`management_client` and :attr:`management_namespace` reach the
+      hosted control plane's ConfigMaps, and ``runtime.watch(..., cluster=Cluster.MANAGEMENT)``
+      watches them;
     - :meth:`metrics`: a plugin's metrics, created once in this operator's registry;
     - :meth:`request_status_sync`: ask the core to sync ``ClusterOperator/node-tuning`` soon;
     - :meth:`pool_applied` / :meth:`on_pool_applied`: the core's kernel-argument signal.
@@ -164,6 +171,8 @@ class OperatorContext:
         self.namespace = namespace
         self.release_version = release_version
         self.runtime = runtime
+        self.topology: Topology = runtime.topology
+        """Classic (one cluster) or HyperShift (hosted + management); the runtime's own."""
         self.metrics_registry = metrics_registry
         self._pool_signals = pool_signals
         self._status_sync = status_sync
@@ -176,8 +185,14 @@ class OperatorContext:
         namespace: str = "openshift-cluster-node-tuning-operator",
         release_version: str = "",
         status_sync: Callable[[], None] = lambda: None,
+        topology: Topology | None = None,
+        connect_management: Callable[[], Connection] | None = None,
     ) -> OperatorContext:
-        """A context of its own (fresh kopf registry, runtime, metrics registry and signals)."""
+        """A context of its own (fresh kopf registry, runtime, metrics registry and signals).
+
+        ``topology`` (default classic) and ``connect_management`` (HyperShift: how to reach the
+        management cluster) build a two-cluster runtime.
+        """
         import kopf
         from prometheus_client import CollectorRegistry
 
@@ -187,7 +202,11 @@ class OperatorContext:
         return cls(
             namespace=namespace,
             release_version=release_version,
-            runtime=ControllerRuntime(kopf.OperatorRegistry()),
+            runtime=ControllerRuntime(
+                kopf.OperatorRegistry(),
+                topology=topology,
+                connect_management=connect_management,
+            ),
             metrics_registry=CollectorRegistry(auto_describe=True),
             pool_signals=BootcmdlineSignals(),
             status_sync=status_sync,
@@ -195,8 +214,26 @@ class OperatorContext:
 
     @property
     def client(self) -> KubeClient:
-        """The shared API client; raises before the operator started."""
+        """The shared API client (the hosted cluster's); raises before the operator started."""
         return self.runtime.client
+
+    @property
+    def management_client(self) -> KubeClient:
+        """HyperShift: the management cluster's client; raises outside HyperShift mode or
+        before the operator started."""
+        return self.runtime.management_client
+
+    @property
+    def management_namespace(self) -> str:
+        """HyperShift: the hosted control plane's namespace in the management cluster
+        (``MY_NAMESPACE``), where the NodePools' ConfigMaps live; raises in classic mode."""
+        namespace = self.topology.management_namespace
+        if namespace is None:
+            raise RuntimeError(
+                "there is no management namespace outside HyperShift mode (HYPERSHIFT=true); "
+                "check context.topology.hypershift first"
+            )
+        return namespace
 
     def metrics(self, factory: Callable[[CollectorRegistry], _T]) -> _T:
         """``factory(registry)`` for this operator's registry, created once per ``factory``."""

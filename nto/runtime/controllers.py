@@ -19,7 +19,11 @@ One :class:`ControllerRuntime` owns, for its operator:
 - **finalizers**: :meth:`~ControllerRuntime.finalizer` registers a kopf deletion handler whose
   errors map to kopf's (:func:`~.errors.to_kopf`);
 - **plugin objects**: what hook ``nto_register_handlers`` returned, started after the start-up
-  list and stopped on clean-up (:meth:`~ControllerRuntime.adopt`).
+  list and stopped on clean-up (:meth:`~ControllerRuntime.adopt`);
+- **the topology** (:mod:`.topology`): with HyperShift, ``watch(..., cluster=Cluster.MANAGEMENT)``
+  stores are fed by the runtime's own list and watch of the management cluster
+  (:mod:`.management`), through a second client (:attr:`~ControllerRuntime.management_client`)
+  the runtime opens and closes with the first; the start-up list covers both clusters.
 
 Neighbours: :mod:`nto.operator.runtime` (builds it and wires it into kopf),
 :mod:`nto.reconciler` (the Tuned controller), :mod:`nto.plugins.types` (``OperatorContext``).
@@ -39,8 +43,11 @@ from nto.kube.client import KubeClient, NotFoundError
 from nto.kube.config import Connection, load_connection
 from nto.kube.retry import until_it_works
 from nto.runtime.errors import to_kopf
+from nto.runtime.management import ManagementWatch, Selection
 from nto.runtime.queue import BatchWorker, Worker, WorkQueue
+from nto.runtime.selectors import label_selector_matches
 from nto.runtime.store import JSONDict, Resource, Store
+from nto.runtime.topology import Cluster, Topology
 from nto.runtime.watch_health import WatchHealth
 
 if TYPE_CHECKING:
@@ -86,9 +93,18 @@ class ControllerRuntime:
         connect: Callable[[], Connection] = load_connection,
         observe: ReconcileObserver | None = None,
         failures_to_degrade: int = 3,
+        topology: Topology | None = None,
+        connect_management: Callable[[], Connection] | None = None,
+        management_backoff: tuple[float, float] = (0.2, 30.0),
     ) -> None:
         self.registry = registry
+        self.topology = topology or Topology()
+        """Which clusters this operator talks to (classic: one; HyperShift: two)."""
+        if self.topology.hypershift and connect_management is None:
+            raise ValueError("HyperShift mode needs a way to connect to the management cluster")
         self._connect = connect
+        self._connect_management = connect_management
+        self._management_backoff = management_backoff
         self._observe = observe
         self.watch_health = WatchHealth(
             failures_to_degrade=failures_to_degrade,
@@ -102,6 +118,8 @@ class ControllerRuntime:
         self._on_stop: list[Callable[[], Awaitable[None]]] = []
         self._health_listeners: list[Callable[[], None]] = []
         self._client: KubeClient | None = None
+        self._management_client: KubeClient | None = None
+        self._management: dict[Selection, ManagementWatch] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._relisting: set[Resource] = set()
         self.problems: list[str] = []
@@ -116,8 +134,22 @@ class ControllerRuntime:
         *,
         namespace: str | None = None,
         where: Callable[[Mapping[str, Any]], bool] | None = None,
+        label_selector: str | None = None,
+        cluster: Cluster = Cluster.HOSTED,
     ) -> Store:
-        """A store of ``resource`` objects passing the filters, fed from the one watch."""
+        """A store of ``resource`` objects passing the filters, fed from the one watch.
+
+        ``label_selector`` (``key=value,key2``: equality and existence terms) filters like
+        ``where``. ``cluster=Cluster.MANAGEMENT`` (HyperShift only) watches the management
+        cluster instead, in ``namespace`` (default: the hosted control plane's namespace); the
+        label selector then goes to the server, and each distinct (resource, namespace,
+        selector) is one list and watch however many stores read it.
+        """
+        if label_selector:
+            selected = label_selector_matches(label_selector)
+            where = selected if where is None else _both(where, selected)
+        if cluster is Cluster.MANAGEMENT:
+            return self._watch_management(resource, namespace, where, label_selector)
         store = Store(resource, namespace=namespace, where=where)
         stores = self._stores.get(resource)
         if stores is None:
@@ -125,6 +157,36 @@ class ControllerRuntime:
             self._register_watch(resource, stores)
         stores.append(store)
         return store
+
+    def _watch_management(
+        self,
+        resource: Resource,
+        namespace: str | None,
+        where: Callable[[Mapping[str, Any]], bool] | None,
+        label_selector: str | None,
+    ) -> Store:
+        if not self.topology.hypershift:
+            raise ValueError(
+                f"cannot watch {resource.key} in the management cluster: only HyperShift mode "
+                "(HYPERSHIFT=true) has one; watch the hosted cluster (the default) instead"
+            )
+        namespace = namespace or self.topology.management_namespace
+        assert namespace is not None  # Topology guarantees it in HyperShift mode
+        selection = Selection(resource, namespace, label_selector or None)
+        watch = self._management.get(selection)
+        if watch is None:
+            first, longest = self._management_backoff
+            watch = self._management[selection] = ManagementWatch(
+                selection, [], health=self.watch_health, first_backoff=first, max_backoff=longest
+            )
+        store = Store(resource, namespace=namespace, where=where)
+        assert isinstance(watch.stores, list)
+        watch.stores.append(store)
+        return store
+
+    def management_watches(self) -> list[ManagementWatch]:
+        """The management cluster's list-and-watch loops (HyperShift; tests read counters)."""
+        return list(self._management.values())
 
     def _register_watch(self, resource: Resource, stores: list[Store]) -> None:
         async def on_event(event: Mapping[str, Any], **_: Any) -> None:
@@ -241,6 +303,29 @@ class ControllerRuntime:
             )
         return self._client
 
+    @property
+    def management_client(self) -> KubeClient:
+        """HyperShift: the management cluster's API client (open between start-up and clean-up).
+
+        Reads and writes of the hosted control plane's ConfigMaps go through it; everything
+        else goes through :attr:`client` (the hosted cluster).
+        """
+        if not self.topology.hypershift:
+            raise RuntimeError(
+                "there is no management cluster outside HyperShift mode (HYPERSHIFT=true); "
+                "check context.topology.hypershift first"
+            )
+        if self._management_client is None:
+            raise RuntimeError(
+                "the management cluster's client opens when the operator starts; use it from "
+                "start() or a reconcile, not while registering"
+            )
+        return self._management_client
+
+    def client_for(self, cluster: Cluster) -> KubeClient:
+        """:attr:`client` or :attr:`management_client`, by ``cluster``."""
+        return self.management_client if cluster is Cluster.MANAGEMENT else self.client
+
     def failing_watches(self) -> list[str]:
         """Resources whose watch keeps failing, for the ClusterOperator's Degraded message."""
         return self.watch_health.failing()
@@ -260,7 +345,8 @@ class ControllerRuntime:
         return messages
 
     def stores(self) -> list[Store]:
-        return [store for stores in self._stores.values() for store in stores]
+        hosted = [store for stores in self._stores.values() for store in stores]
+        return hosted + [store for watch in self._management.values() for store in watch.stores]
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -280,7 +366,17 @@ class ControllerRuntime:
         client = KubeClient(self._connect())
         await client.__aenter__()
         self._client = client
+        if self.topology.hypershift:
+            assert self._connect_management is not None
+            management = KubeClient(self._connect_management())
+            await management.__aenter__()
+            self._management_client = management
         await until_it_works(self._prime, what="Listing the cluster")
+        for watch in self._management.values():
+            await watch.prime(self.management_client)
+        for watch in self._management.values():
+            key = watch.selection.health_key
+            self._spawn(watch.run(self.management_client), f"nto-watch-{key}")
         for callback in self._on_start:
             await callback()
         for name, obj in self._plugins:
@@ -307,6 +403,9 @@ class ControllerRuntime:
                 await self._plugin_step(name, "stop", stop)
         for callback in reversed(self._on_stop):
             await callback()
+        if self._management_client is not None:
+            await self._management_client.__aexit__(None, None, None)
+            self._management_client = None
         if self._client is not None:
             await self._client.__aexit__(None, None, None)
             self._client = None
@@ -385,3 +484,9 @@ class ControllerRuntime:
             gone = store.prune(present)
             if gone:
                 logger.info("%s missed while watching: %s", resource.key, ", ".join(gone))
+
+
+def _both(
+    first: Callable[[Mapping[str, Any]], bool], second: Callable[[Mapping[str, Any]], bool]
+) -> Callable[[Mapping[str, Any]], bool]:
+    return lambda obj: first(obj) and second(obj)

@@ -11,7 +11,8 @@ re-computes the ClusterOperator status); the first success runs it again.
 kopf lists a resource again whenever its watch restarts (after a failure or a 410 Gone) and
 reports only the objects it finds, never the ones deleted meanwhile (client-go's reflector
 does). Each list after the first calls ``on_relist(resource)``, so a cache fed by kopf's events
-can drop what is gone.
+can drop what is gone. Watches the runtime runs itself (HyperShift's management cluster) report
+through :meth:`WatchHealth.failed` and :meth:`WatchHealth.succeeded`.
 Neighbours: :mod:`nto.runtime.controllers` (owns one per operator), :mod:`nto.controller.status`.
 """
 
@@ -82,15 +83,17 @@ class WatchHealth:
         if resource is None:
             return
         if error is None and status is not None and status < 400:
-            self._succeeded(resource)
+            self.succeeded(resource)
             if url.query.get("watch") != "true":
                 self._list_seen(resource)
         elif error is not None or status is None:
-            self._failed(resource, f"{type(error).__name__}: {error}")
+            self.failed(resource, f"{type(error).__name__}: {error}")
         elif status >= 500 or status in RETRIED_STATUSES:
-            self._failed(resource, f"HTTP {status}")
+            self.failed(resource, f"HTTP {status}")
 
-    def _failed(self, resource: str, what: str) -> None:
+    def failed(self, resource: str, what: str) -> None:
+        """One more failure of ``resource``'s list or watch (also for watches kopf does not run,
+        such as the management cluster's, :mod:`nto.runtime.management`)."""
         failure = self._failures.get(resource)
         if failure is None:
             failure = self._failures[resource] = _Failure(0, self._clock(), what)
@@ -100,7 +103,8 @@ class WatchHealth:
             logger.warning("Watching %s keeps failing (%s); retrying", resource, what)
             self._changed()
 
-    def _succeeded(self, resource: str) -> None:
+    def succeeded(self, resource: str) -> None:
+        """``resource``'s list or watch worked: its failures are forgotten."""
         failure = self._failures.pop(resource, None)
         if failure is not None and failure.count >= self.failures_to_degrade:
             seconds = self._clock() - failure.since

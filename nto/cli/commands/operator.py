@@ -44,6 +44,21 @@ def _configure(parser: argparse.ArgumentParser) -> None:
         default=False,
         help="serve /metrics over plain HTTP without client auth (development only)",
     )
+    parser.add_argument(
+        "--management-kubeconfig",
+        default=None,
+        metavar="PATH",
+        help="HYPERSHIFT=true: the management cluster's kubeconfig instead of the in-cluster "
+        "config (env NTO_MANAGEMENT_KUBECONFIG; tests and local runs)",
+    )
+    parser.add_argument(
+        "--metrics-client-ca-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="HYPERSHIFT=true: the metrics client CA file (default "
+        "/tmp/metrics-client-ca/ca.crt; env NTO_METRICS_CLIENT_CA_FILE)",
+    )
 
 
 def _timings(text: str) -> tuple[float, float, float]:
@@ -75,6 +90,8 @@ def _run(args: argparse.Namespace) -> int:
         metrics_cert_dir=args.metrics_cert_dir,
         metrics_insecure=args.metrics_insecure,
         lease_timings=timings,
+        management_kubeconfig=args.management_kubeconfig,
+        metrics_client_ca_file=args.metrics_client_ca_file,
     )
     try:
         load_connection()  # like GetConfigOrDie: no cluster configuration, no start
