@@ -195,8 +195,13 @@ def nto_bundle_manifests() -> list[tuple[str, JSONDict]]:
 
 @hookimpl
 def nto_register_handlers(registry: Any, context: OperatorContext) -> OperatorPlugin:
-    """The PerformanceProfile controller of this operator; the core starts and stops it."""
+    """The PerformanceProfile controller of this operator (the HyperShift one when
+    ``context.topology.hypershift``); the core starts and stops it."""
     del registry  # every watch goes through the context's controller runtime
+    if context.topology.hypershift:
+        from nto_performance.hypershift.controller import HyperShiftPerformanceController
+
+        return HyperShiftPerformanceController(context)
     from nto_performance import upgrade
     from nto_performance.controller.handlers import PerformanceController
 
@@ -209,7 +214,8 @@ def nto_register_handlers(registry: Any, context: OperatorContext) -> OperatorPl
 async def nto_startup(context: OperatorContext) -> None:
     from nto_performance import upgrade
 
-    if upgrade.mode_from_env() == "remove":
+    # HyperShift mode leaves OLM objects of the hosted cluster alone (docs/hypershift-performance.md).
+    if not context.topology.hypershift and upgrade.mode_from_env() == "remove":
         await upgrade.remove_standalone_with_new_client()
 
 
