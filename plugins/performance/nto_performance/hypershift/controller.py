@@ -10,7 +10,8 @@
   performanceProfileName``): a change to a written one (edited, deleted) re-queues its owner,
   which puts it back;
 - hosted-cluster stores of Nodes and the TuneD Profiles of the operator namespace, for the
-  status (a Profile's conditions changing re-queues the profiles of its node's NodePool);
+  status (a Profile's conditions changing re-queues the profiles of its node's NodePool), and
+  of the ``performance-*`` RuntimeClasses (one edited or deleted re-queues its profile);
 - a per-key work queue (at most :data:`WORKERS` ConfigMaps at once) running
   :class:`~.reconciler.HyperShiftReconciler`, which also handles the deletion finalizer
   (kopf's finalizers only reach the hosted cluster).
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 WORKERS: Final = 8
 CONFIGMAPS: Final = Resource("", "v1", "configmaps")
+RUNTIME_CLASSES: Final = Resource("node.k8s.io", "v1", "runtimeclasses")
+_RUNTIME_CLASS_PREFIX: Final = "performance-"
 
 
 def _essence(obj: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -82,11 +85,18 @@ class HyperShiftPerformanceController:
         )
         self.tuned_profiles = runtime.watch(TUNED_PROFILES, namespace=context.namespace)
         self.nodes = runtime.watch(NODES)
+        self.runtime_classes = runtime.watch(
+            RUNTIME_CLASSES,
+            where=lambda obj: str((obj.get("metadata") or {}).get("name") or "").startswith(
+                _RUNTIME_CLASS_PREFIX
+            ),
+        )
         self.queue = runtime.controller("performanceprofile", self.work, workers=WORKERS)
         self.configmaps.subscribe(self._configmap_changed)
         self.generated.subscribe(self._generated_changed)
         self.nodes.subscribe(self._node_changed)
         self.tuned_profiles.subscribe(self._tuned_profile_changed)
+        self.runtime_classes.subscribe(self._runtime_class_changed)
 
     # --- lifecycle (the core calls these) -----------------------------------------------------
 
@@ -175,3 +185,23 @@ class HyperShiftPerformanceController:
         if touched:
             logger.debug("TuneD Profile %r changed: %s", event.name, touched)
         self.enqueue(*touched)
+
+    def _runtime_class_changed(self, event: WatchEvent) -> None:
+        def content(obj: Mapping[str, Any]) -> tuple[Any, ...]:
+            return (obj.get("handler"), obj.get("scheduling"), obj.get("overhead"))
+
+        previous = event.previous
+        if (
+            previous is not None
+            and not event.deleted
+            and content(previous) == content(event.object)
+        ):
+            return
+        profile = event.name.removeprefix(_RUNTIME_CLASS_PREFIX)
+        owners = {
+            owner
+            for written in self.generated.values()
+            if labels_of(written).get(PERFORMANCE_PROFILE_NAME_LABEL) == profile
+            and (owner := _controller_owner(written)) in self.configmaps
+        }
+        self.enqueue(*sorted(o for o in owners if o))

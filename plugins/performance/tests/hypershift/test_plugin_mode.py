@@ -130,3 +130,19 @@ def test_a_node_moving_pools_queues_both_pools() -> None:
     controller.nodes.apply("MODIFIED", _node("n1", "np2"))
     assert "perfprofile-np1" in controller.queue
     assert "other-np2" in controller.queue
+
+
+def test_a_deleted_or_changed_runtimeclass_queues_its_profile() -> None:
+    controller = _controller()
+    controller.generated.apply("ADDED", _written("status-perfprofile-np1", "perfprofile-np1"))
+    rc = {"metadata": {"name": "performance-perf"}, "handler": "high-performance"}
+    controller.runtime_classes.apply("ADDED", rc)
+    controller.queue.forget("perfprofile-np1")
+    controller.runtime_classes.apply("MODIFIED", {**rc, "metadata": {**rc["metadata"], "x": 1}})
+    assert "perfprofile-np1" not in controller.queue
+    controller.runtime_classes.apply("MODIFIED", {**rc, "handler": "runc"})
+    assert "perfprofile-np1" in controller.queue
+    controller.queue.forget("perfprofile-np1")
+    controller.runtime_classes.apply("DELETED", rc)
+    assert "perfprofile-np1" in controller.queue
+    assert "other-np2" not in controller.queue
