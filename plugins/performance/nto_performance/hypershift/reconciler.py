@@ -1,8 +1,9 @@
 """One reconcile of one profile ConfigMap in HyperShift mode, and its deletion.
 
 Order (the reference's HyperShift flow): a ConfigMap being deleted is finalized: the
-RuntimeClass ``performance-<pp>`` is deleted from the hosted cluster and the ConfigMaps written
-for it from the management namespace (its owner references would collect them too), then the
+RuntimeClass ``performance-<pp>`` is deleted from the hosted cluster (unless another NodePool's
+ConfigMap renders a profile of the same name) and the ConfigMaps written for it from the
+management namespace (its owner references would collect them too), then the
 finalizer ``hypershift.openshift.io/foreground-deletion`` is removed (requeue every 10 s while
 the RuntimeClass still exists). Without the finalizer, add it and stop (the update re-queues).
 Then decode the profile (:mod:`.decode`; bad input: a Warning Event on the ConfigMap, nothing
@@ -324,13 +325,24 @@ class HyperShiftReconciler:
         except ConfigMapError:
             return None
 
+    def _shared(self, cm_name: str, profile_name: str) -> bool:
+        """Whether another live profile ConfigMap (another NodePool) renders the same profile
+        name, and so needs the hosted RuntimeClass ``performance-<pp>`` too."""
+        for name, other in self.configmaps.items():
+            if name == cm_name or _meta(other).get("deletionTimestamp"):
+                continue
+            if self._profile_name(other) == profile_name:
+                return True
+        return False
+
     async def _finalize(self, source: JSONDict) -> float | None:
         uid = str(_meta(source).get("uid") or "")
         cm_name = str(_meta(source).get("name") or "")
         profile_name = self._profile_name(source)
+        shared = profile_name is not None and self._shared(cm_name, profile_name)
         try:
             runtime_class = None
-            if profile_name is not None:
+            if profile_name is not None and not shared:
                 runtime_class = names.runtime_class_name(profile_name)
                 await self.hosted.delete(*RUNTIME_CLASSES, runtime_class)
             for kind in GENERATED:
@@ -361,6 +373,6 @@ class HyperShiftReconciler:
         )
         finalizers = [f for f in _meta(source).get("finalizers") or [] if f != FINALIZER]
         await self._replace_finalizers(source, finalizers)
-        if profile_name is not None:
+        if profile_name is not None and not shared:
             self.metrics.forget(profile_name)
         return None

@@ -307,3 +307,24 @@ async def test_deletion_waits_while_the_runtimeclass_stays(
         hosted.apply({**held, "metadata": {**held["metadata"], "finalizers": []}})
         assert await rig.reconcile() is None
         assert rig.cm(CM) is None
+
+
+async def test_a_runtimeclass_shared_by_two_node_pools_stays_until_the_last_goes(
+    clusters: tuple[EmulatedCluster, EmulatedCluster],
+) -> None:
+    management, hosted = clusters
+    management.apply(profile_configmap(finalizers=[FINALIZER]))
+    second = profile_configmap("perfprofile-np2", node_pool="clusters/np2", uid="cm-uid-2")
+    management.apply({**second, "metadata": {**second["metadata"], "finalizers": [FINALIZER]}})
+    async with rig_for(management, hosted) as rig:
+        await _converged(rig)
+        await _converged(rig, "perfprofile-np2")
+        management.delete("v1", "ConfigMap", CM, HCP_NAMESPACE)
+        assert await rig.reconcile() is None  # no livelock on the shared RuntimeClass
+        assert rig.cm(CM) is None
+        assert hosted.get(*RC, "performance-perf") is not None
+        assert status_of(rig, "perfprofile-np2")["tuned"].endswith(f"-{fnv32a('np2'):08x}")
+        management.delete("v1", "ConfigMap", "perfprofile-np2", HCP_NAMESPACE)
+        assert await rig.reconcile("perfprofile-np2") is None
+        assert hosted.get(*RC, "performance-perf") is None
+        assert rig.generated() == []
