@@ -8,7 +8,7 @@ SOURCES := nto api/nto_api plugins/performance/nto_performance plugins/example/n
 PYPROJECTS := pyproject.toml api/pyproject.toml plugins/performance/pyproject.toml $(wildcard plugins/example/pyproject.toml)
 PYTEST := $(BIN)/pytest -q -p no:randomly
 
-.PHONY: all venv deps lint typecheck unit e2e test bench bundle verify demo clean
+.PHONY: all venv deps lint typecheck unit e2e test bench bundle verify demo demo-hypershift clean
 
 all: test
 
@@ -52,6 +52,9 @@ verify: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) hack/demo.py
+
+demo-hypershift: $(STAMP)
+	$(PY) hack/demo_hypershift.py
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .ruff_cache .hypothesis .benchmarks

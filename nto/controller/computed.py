@@ -142,6 +142,9 @@ class ComputedProfile:
     """The node's pools (primary first) when the winner won through machineConfigLabels."""
     source: tuple[str, int] | None = None
     """(Tuned name, recommend index) of the winning rule; None without a winner."""
+    node_pool: str = ""
+    """HyperShift: the NodePool whose kernel-argument ConfigMap this Profile feeds (a NodePool
+    match, :mod:`nto.controller.nodepools`); empty otherwise."""
     warnings: tuple[str, ...] = ()
     error: str | None = None
     """Set when no rule matched: the Profile must not be written and the node is retried."""

@@ -34,6 +34,14 @@ __all__ = [
     "DEFERRED_NEVER",
     "DEFERRED_UPDATE",
     "GENERATED_BY_CONTROLLER_VERSION_ANNOTATION",
+    "GENERATED_MACHINE_CONFIG_PREFIX",
+    "HYPERSHIFT_MC_CONFIGMAP_LABEL",
+    "HYPERSHIFT_MC_CONFIG_KEY",
+    "HYPERSHIFT_NODE_POOL_LABEL",
+    "HYPERSHIFT_NODE_POOL_NAME_LABEL",
+    "HYPERSHIFT_TUNED_CONFIGMAP_LABEL",
+    "HYPERSHIFT_TUNED_KEY",
+    "HYPERSHIFT_TUNED_KEY_DEPRECATED",
     "INFRA_ROLE_LABEL",
     "LAST_STABLE_DAEMONSET_GENERATION_ANNOTATION",
     "LEADER_LOCK_NAME",
@@ -53,6 +61,7 @@ __all__ = [
     "VALID_CONDITION",
     "WORKER_POOL",
     "machine_config_name",
+    "node_pool_config_map_name",
 ]
 
 OPERATOR_NAME: Final = "cluster-node-tuning-operator"
@@ -93,3 +102,28 @@ def machine_config_name(pool_names: list[str] | tuple[str, ...]) -> str:
     if not pool_names:
         return MACHINE_CONFIG_PREFIX
     return f"{MACHINE_CONFIG_PREFIX}-{min(pool_names)}"
+
+
+# --- HyperShift (docs/hypershift.md) ---------------------------------------------------------
+
+HYPERSHIFT_TUNED_CONFIGMAP_LABEL: Final = "hypershift.openshift.io/tuned-config"
+"""Label (value ``"true"``) of the management ConfigMaps that carry a NodePool's Tuneds."""
+HYPERSHIFT_TUNED_KEY: Final = "tuning"
+"""Data key of those ConfigMaps: multi-document YAML of Tuneds."""
+HYPERSHIFT_TUNED_KEY_DEPRECATED: Final = "tuned"
+"""The older data key, read when ``tuning`` is absent."""
+HYPERSHIFT_NODE_POOL_LABEL: Final = "hypershift.openshift.io/nodePool"
+"""On hosted Nodes (label: the NodePool's name), on the Tuned ConfigMaps (annotation:
+``<namespace>/<name>`` or ``<name>``) and on the MC ConfigMaps (label and annotation)."""
+HYPERSHIFT_NODE_POOL_NAME_LABEL: Final = "hypershift.openshift.io/nodePoolName"
+"""On hosted-cluster Tuneds mirrored from a NodePool's ConfigMap: the NodePool's name."""
+HYPERSHIFT_MC_CONFIGMAP_LABEL: Final = "hypershift.openshift.io/nto-generated-machine-config"
+"""Label (value ``"true"``) of the ConfigMaps carrying a NodePool's kernel-argument MC."""
+HYPERSHIFT_MC_CONFIG_KEY: Final = "config"
+"""Data key of those ConfigMaps: the MachineConfig as YAML."""
+GENERATED_MACHINE_CONFIG_PREFIX: Final = "nto-mc-"
+
+
+def node_pool_config_map_name(node_pool: str) -> str:
+    """``nto-mc-<nodepool>``: the management ConfigMap carrying the NodePool's MachineConfig."""
+    return f"{GENERATED_MACHINE_CONFIG_PREFIX}{node_pool}"

@@ -2,8 +2,11 @@
 
 Each table is a :class:`~nto.runtime.store.Store` the runtime fills from kopf's watches (and
 prunes on re-lists); the DaemonSet and the ClusterOperator are one-object stores read through
-properties. Writes by the controller record the API's answer at once (:mod:`.writes`), so a
-reconcile that runs before the watch event arrives does not write the same change twice.
+properties. With HyperShift, two more tables hold the management cluster's ConfigMaps (the
+runtime feeds them from its own watch of that cluster); the MachineConfig and pool tables stay
+empty (there are none in a hosted cluster). Writes by the controller record the API's answer
+at once (:mod:`.writes`), so a reconcile that runs before the watch event arrives does not
+write the same change twice.
 Neighbours: :mod:`.handlers` (declares the watches), :mod:`.controller` (reads it).
 """
 
@@ -30,6 +33,8 @@ POOLS: Final = Resource("machineconfiguration.openshift.io", "v1", "machineconfi
 MACHINE_CONFIGS: Final = Resource("machineconfiguration.openshift.io", "v1", "machineconfigs")
 DAEMONSETS: Final = Resource("apps", "v1", "daemonsets")
 CLUSTER_OPERATORS: Final = Resource("config.openshift.io", "v1", "clusteroperators")
+CONFIGMAPS: Final = Resource("", "v1", "configmaps")
+"""HyperShift: the management cluster's Tuned and kernel-argument ConfigMaps."""
 
 RESOURCES: Final = {
     "tuneds": TUNEDS,
@@ -39,6 +44,8 @@ RESOURCES: Final = {
     "machine_configs": MACHINE_CONFIGS,
     "daemonsets": DAEMONSETS,
     "cluster_operators": CLUSTER_OPERATORS,
+    "tuned_configs": CONFIGMAPS,
+    "mc_configs": CONFIGMAPS,
 }
 """Cache table -> the resource it holds."""
 
@@ -72,6 +79,10 @@ class ClusterCache:
     cluster_operators: Store = field(
         default_factory=lambda: Store(CLUSTER_OPERATORS, where=_named(CLUSTER_OPERATOR_NAME))
     )
+    tuned_configs: Store = field(default_factory=lambda: Store(CONFIGMAPS))
+    """HyperShift: management ConfigMaps carrying NodePools' Tuneds (empty otherwise)."""
+    mc_configs: Store = field(default_factory=lambda: Store(CONFIGMAPS))
+    """HyperShift: management ConfigMaps carrying NodePools' kernel arguments (``nto-mc-*``)."""
     pod_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     """node name -> pod "namespace/name" -> labels, only while the Pod watch runs."""
 

@@ -9,7 +9,9 @@ restart, a lost event or a failed write only delays convergence. Containment: Tu
 TuneD profiles would make Profiles too large to store are left out
 (`nto.controller.profile_budget`), and each Profile is written on its own, so a failed write
 fails that Profile alone (`.failures` classifies it) and shows in the ClusterOperator status
-and ``nto_profile_write_errors_total``.
+and ``nto_profile_write_errors_total``. With HyperShift (a management client given), the hosted
+Tuneds are first synced from the NodePools' ConfigMaps, Profiles are calculated per NodePool and
+kernel arguments leave as ConfigMaps instead of MachineConfigs (:mod:`.hypershift`).
 Neighbours: :mod:`.cache`, :mod:`.writes`, :mod:`nto.controller` (all decisions),
 :mod:`.handlers` (its wiring on :mod:`nto.runtime`).
 """
@@ -37,6 +39,7 @@ from nto.controller.kargs import (
 )
 from nto.controller.management import ignored_management_state_warning, management_plan
 from nto.controller.names import DEFAULT_TUNED_NAME, RENDERED_TUNED_NAME
+from nto.controller.nodepools import NodePoolCalculator
 from nto.controller.profile_budget import Oversized, admit_tuneds
 from nto.controller.profile_diff import desired_profile, profile_differences, updated_profile
 from nto.controller.status import (
@@ -57,6 +60,7 @@ from nto.metrics import CoreMetrics
 from nto.operator.settings import OperatorSettings
 from nto.reconciler.cache import ClusterCache, JSONDict, name_of
 from nto.reconciler.failures import RetryLater, classify
+from nto.reconciler.hypershift import HostedClusterSync
 from nto.reconciler.pods import PodWatch
 from nto.reconciler.writes import Writer
 from nto.runtime.queue import WorkQueue
@@ -92,6 +96,8 @@ class TunedController:
         watch_failures: Callable[[], Sequence[str]] = list,
         related_objects: Callable[[], Sequence[Mapping[str, Any]]] = list,
         clock: Callable[[], datetime.datetime] = _now,
+        management_client: KubeClient | None = None,
+        management_namespace: str | None = None,
     ) -> None:
         self.cache = cache
         self.queue = queue
@@ -103,7 +109,7 @@ class TunedController:
         self._watch_failures = watch_failures
         self._related_objects = related_objects
         self._clock = clock
-        self._calculator: Calculator | None = None
+        self._calculator: Calculator | NodePoolCalculator | None = None
         self._calculator_key: object = None
         self._computed: dict[str, ComputedProfile] = {}
         self._tracker = KargTracker()
@@ -112,6 +118,21 @@ class TunedController:
         self._retry: set[str] = set()
         self._oversized: set[str] = set()
         self.pod_watch: PodWatch | None = None
+        self.hypershift: HostedClusterSync | None = None
+        """HyperShift's steps; None in the classic topology."""
+        if management_client is not None:
+            if not management_namespace:
+                raise ValueError("HyperShift mode needs the management namespace (MY_NAMESPACE)")
+            self.hypershift = HostedClusterSync(
+                management_client,
+                cache,
+                self.writer,
+                management_namespace=management_namespace,
+                hosted_namespace=settings.namespace,
+                release_version=settings.release_version,
+                signals=signals,
+                tracker=self._tracker,
+            )
 
     def mark(self, *keys: str) -> None:
         """Ask for a reconcile of these nodes (``node/<name>``) or of everything (``*``)."""
@@ -145,12 +166,16 @@ class TunedController:
             retry, self._retry = self._retry, set()
             self.mark(*(f"node/{name}" for name in sorted(retry)))
             raise RetryLater(f"Profile writes of {len(retry)} node(s) failed; retrying them")
+        if plan.reconcile and self.hypershift is not None and self.hypershift.problems():
+            raise RetryLater("; ".join(self.hypershift.problems()))
 
     async def _reconcile_managed(self, batch: frozenset[str], default: JSONDict | None) -> None:
         default_uid = str(((default or {}).get("metadata") or {}).get("uid") or "")
         if not self._rendered_checked:
             await self.writer.delete_tuned(RENDERED_TUNED_NAME)
             self._rendered_checked = True
+        if self.hypershift is not None:
+            await self.hypershift.sync_tuneds()
         await self._sync_daemonset(default_uid)
         tuneds = sorted(self.cache.tuneds.values(), key=name_of)
         budget = admit_tuneds(tuneds)
@@ -160,7 +185,7 @@ class TunedController:
         self.metrics.pod_labels_used.set(1 if calculator.uses_pod_labels else 0)
         if self.pod_watch is not None:
             await self.pod_watch.ensure(calculator.uses_pod_labels)
-        if blocked:
+        if blocked and self.hypershift is None:  # with HyperShift: per NodePool (calculator)
             logger.warning("A conflicting duplicate TuneD profile exists; no Profile is updated")
         else:
             everything = rebuilt or EVERYTHING in batch
@@ -185,15 +210,20 @@ class TunedController:
 
     def _current_calculator(
         self, tuneds: list[JSONDict], admitted: Sequence[Mapping[str, Any]]
-    ) -> tuple[Calculator, bool]:
+    ) -> tuple[Calculator | NodePoolCalculator, bool]:
         key = (_version_key(tuneds), _version_key(self.cache.pools.values()))
         if self._calculator is not None and key == self._calculator_key:
             return self._calculator, False
-        self._calculator = Calculator(
-            admitted,
-            pools=list(self.cache.pools.values()),
-            release_version=self.settings.release_version,
-        )
+        if self.hypershift is not None:
+            self._calculator = NodePoolCalculator(
+                admitted, release_version=self.settings.release_version
+            )
+        else:
+            self._calculator = Calculator(
+                admitted,
+                pools=list(self.cache.pools.values()),
+                release_version=self.settings.release_version,
+            )
         self._calculator_key = key
         return self._calculator, True
 
@@ -214,8 +244,9 @@ class TunedController:
         await self.writer.delete_tuned(RENDERED_TUNED_NAME)
         for name in list(self.cache.profiles):
             await self.writer.delete_profile(name)
-        for name in machine_configs_to_prune(self.cache.machine_configs.values(), set()):
-            await self.writer.delete_machine_config(name)
+        if self.hypershift is None:  # like the reference: NodePool ConfigMaps stay
+            for name in machine_configs_to_prune(self.cache.machine_configs.values(), set()):
+                await self.writer.delete_machine_config(name)
         self._computed.clear()
         self._write_failures.clear()
 
@@ -258,7 +289,9 @@ class TunedController:
                 await self.writer.tuned_status(tuned, new)
         return has_conflicting_duplicate(tuneds)
 
-    async def _sync_profiles(self, calculator: Calculator, names: set[str], uid: str) -> None:
+    async def _sync_profiles(
+        self, calculator: Calculator | NodePoolCalculator, names: set[str], uid: str
+    ) -> None:
         semaphore = asyncio.Semaphore(16)
 
         async def one(name: str) -> None:
@@ -267,7 +300,9 @@ class TunedController:
 
         await asyncio.gather(*(one(name) for name in sorted(names)))
 
-    async def _sync_profile(self, calculator: Calculator, name: str, default_uid: str) -> None:
+    async def _sync_profile(
+        self, calculator: Calculator | NodePoolCalculator, name: str, default_uid: str
+    ) -> None:
         facts = self.cache.node_facts(name)
         existing = self.cache.profiles.get(name)
         if facts is None or not is_linux_node(facts.labels):
@@ -314,6 +349,9 @@ class TunedController:
             logger.error("Profile %s not written: %s", name, failure.text)
 
     async def _sync_machine_configs(self, tuneds: list[JSONDict]) -> None:
+        if self.hypershift is not None:
+            await self.hypershift.sync_machine_configs(self._computed, tuneds)
+            return
         pools = list(self.cache.pools.values())
         facts = self.cache.all_node_facts()
         targets: dict[str, tuple[str, Mapping[str, str], ComputedProfile]] = {}

@@ -6,6 +6,9 @@ and builds the controller and its optional Pod watch once the runtime started. A
 MachineConfigPool, the DaemonSet or the ClusterOperator changing marks everything; a Profile or
 a Node (its labels, annotations or providerID) marks its node. The queue also resyncs
 everything every ``resync_period`` seconds, like the reference's informer resync.
+With HyperShift (``runtime.topology``) there are no MachineConfigPool or MachineConfig watches;
+the management cluster's Tuned ConfigMaps (any change marks everything) and kernel-argument
+ConfigMaps (deleted or changed by someone else: marks everything) are watched instead.
 Neighbours: :mod:`nto.operator.runtime` (calls :func:`register`), :mod:`.controller`.
 """
 
@@ -16,11 +19,17 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from nto.controller.bootcmdline import BootcmdlineSignals
-from nto.controller.names import CLUSTER_OPERATOR_NAME, DAEMONSET_NAME
+from nto.controller.names import (
+    CLUSTER_OPERATOR_NAME,
+    DAEMONSET_NAME,
+    HYPERSHIFT_MC_CONFIGMAP_LABEL,
+    HYPERSHIFT_TUNED_CONFIGMAP_LABEL,
+)
 from nto.metrics import CoreMetrics
 from nto.operator.settings import OperatorSettings
 from nto.reconciler.cache import (
     CLUSTER_OPERATORS,
+    CONFIGMAPS,
     DAEMONSETS,
     MACHINE_CONFIGS,
     NODES,
@@ -35,6 +44,7 @@ from nto.reconciler.controller import EVERYTHING, TunedController
 from nto.reconciler.pods import PodWatch
 from nto.runtime.controllers import ControllerRuntime
 from nto.runtime.store import WatchEvent
+from nto.runtime.topology import Cluster
 
 __all__ = ["TunedControllerHandle", "register"]
 
@@ -75,12 +85,11 @@ def register(
 ) -> TunedControllerHandle:
     """Declare the Tuned controller's watches and queue on ``runtime``; return its handle."""
     namespace = settings.namespace
+    hypershift = runtime.topology.hypershift
     cache = ClusterCache(
         tuneds=runtime.watch(TUNEDS, namespace=namespace),
         profiles=runtime.watch(PROFILES, namespace=namespace),
         nodes=runtime.watch(NODES),
-        pools=runtime.watch(POOLS),
-        machine_configs=runtime.watch(MACHINE_CONFIGS, where=generated),
         daemonsets=runtime.watch(
             DAEMONSETS, namespace=namespace, where=lambda o: name_of(o) == DAEMONSET_NAME
         ),
@@ -88,6 +97,20 @@ def register(
             CLUSTER_OPERATORS, where=lambda o: name_of(o) == CLUSTER_OPERATOR_NAME
         ),
     )
+    if hypershift:
+        cache.tuned_configs = runtime.watch(
+            CONFIGMAPS,
+            cluster=Cluster.MANAGEMENT,
+            label_selector=f"{HYPERSHIFT_TUNED_CONFIGMAP_LABEL}=true",
+        )
+        cache.mc_configs = runtime.watch(
+            CONFIGMAPS,
+            cluster=Cluster.MANAGEMENT,
+            label_selector=f"{HYPERSHIFT_MC_CONFIGMAP_LABEL}=true",
+        )
+    else:
+        cache.pools = runtime.watch(POOLS)
+        cache.machine_configs = runtime.watch(MACHINE_CONFIGS, where=generated)
     handle = TunedControllerHandle(runtime, cache, resync=settings.resync_period)
 
     def everything(_: WatchEvent) -> None:
@@ -107,7 +130,15 @@ def register(
         if event.deleted:  # someone deleted ours (or a re-list found it gone): write it again
             handle.mark(EVERYTHING)
 
+    def mc_config(event: WatchEvent) -> None:
+        previous = (event.previous or {}).get("metadata") or {}
+        current = event.object.get("metadata") or {}
+        if event.deleted or previous.get("resourceVersion") != current.get("resourceVersion"):
+            handle.mark(EVERYTHING)  # gone, or changed by someone else: write it again
+
     cache.machine_configs.subscribe(machine_config)
+    cache.tuned_configs.subscribe(everything)
+    cache.mc_configs.subscribe(mc_config)
     cache.profiles.subscribe(node_of_profile)
     cache.nodes.subscribe(node)
     runtime.on_watch_health(handle.mark)
@@ -124,6 +155,8 @@ def register(
             plugin_failures=plugin_failures,
             watch_failures=runtime.failing_watches,
             related_objects=related_objects,
+            management_client=runtime.management_client if hypershift else None,
+            management_namespace=runtime.topology.management_namespace,
         )
         handle.controller = controller
         handle.pods = PodWatch(client, cache, lambda name: handle.mark(f"node/{name}"))

@@ -9,6 +9,7 @@ node would compute from a plugin's own TuneD profiles comes from that plugin, th
 
 from __future__ import annotations
 
+import configparser
 from typing import TYPE_CHECKING, Any
 
 from nto.testing._cluster import EmulatedCluster
@@ -24,6 +25,7 @@ def simulate_node_agents(
     *,
     namespace: str = NAMESPACE,
     plugins: PluginHost | None = None,
+    bootloader: bool = False,
 ) -> None:
     """Do once what ocp-tuned and the DaemonSet controller would do on real nodes.
 
@@ -32,6 +34,9 @@ def simulate_node_agents(
     the Profile's Tuned generations (the bootcmdline-deps annotation), which lets the operator
     write the kernel argument MachineConfigs and plugins go on after their Tuneds. The command
     line joins the answers of ``plugins`` to hook ``nto_emulated_node_cmdline``; empty without.
+    With ``bootloader``, it starts with the ``cmdline*`` values of the ``[bootloader]`` section
+    of the node's TuneD profile as the Profile lists it (includes and ``${...}`` variables are
+    not followed: write literal kernel arguments in tests).
     """
     now = "2026-01-01T00:00:00Z"
     for profile in cluster.list("tuned.openshift.io/v1", "Profile", namespace):
@@ -42,7 +47,10 @@ def simulate_node_agents(
             continue
         annotations = node_obj["metadata"].setdefault("annotations", {})
         if annotations.get("tuned.openshift.io/bootcmdline-deps") != deps:
-            annotations["tuned.openshift.io/bootcmdline"] = _cmdline(plugins, profile)
+            cmdline = _cmdline(plugins, profile)
+            if bootloader:
+                cmdline = " ".join(part for part in (_bootloader(profile), cmdline) if part)
+            annotations["tuned.openshift.io/bootcmdline"] = cmdline
             annotations["tuned.openshift.io/bootcmdline-deps"] = deps
             cluster.apply(node_obj)
         wanted = profile["spec"]["config"]["tunedProfile"]
@@ -98,3 +106,29 @@ def _cmdline(plugins: PluginHost | None, profile: dict[str, Any]) -> str:
                 TypeError(f"returned {answer!r}; return a string of kernel arguments or None"),
             )
     return " ".join(parts)
+
+
+def _bootloader(profile: dict[str, Any]) -> str:
+    """The ``[bootloader] cmdline*`` values of the Profile's active TuneD profile, in order."""
+    active = profile["spec"]["config"]["tunedProfile"]
+    data = next(
+        (
+            entry.get("data") or ""
+            for entry in profile["spec"].get("profile") or []
+            if entry.get("name") == active
+        ),
+        "",
+    )
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(data)
+    except configparser.Error:
+        return ""
+    if not parser.has_section("bootloader"):
+        return ""
+    return " ".join(
+        value.strip()
+        for key, value in parser.items("bootloader")
+        if key.startswith("cmdline") and value.strip()
+    )
