@@ -69,9 +69,15 @@ DATA_KEYS: Final[Mapping[str, str]] = {
 }
 
 
+_Dumper: Final[type[Any]] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def encode(obj: Any) -> str:
     """`obj` as block YAML with sorted keys (deterministic, like Kubernetes' YAML output)."""
-    return yaml.safe_dump(obj, default_flow_style=False, sort_keys=True, allow_unicode=True)
+    text: str = yaml.dump(
+        obj, Dumper=_Dumper, default_flow_style=False, sort_keys=True, allow_unicode=True
+    )
+    return text
 
 
 def configmap_owner(configmap: Mapping[str, Any]) -> JSONDict:
