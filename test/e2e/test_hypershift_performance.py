@@ -190,6 +190,36 @@ def test_profile_configmap_to_configmaps_hosted_tuned_and_status(
     assert any(e["reason"] == "Creation succeeded" for e in events)
 
 
+def test_hostile_profile_configmap_is_reported_and_nothing_written(
+    clusters: tuple[EmulatedCluster, EmulatedCluster],
+    start_operator: Callable[[], OperatorProcess],
+) -> None:
+    management, hosted = clusters
+    operator = start_operator()
+    bomb = "".join(
+        f"{name}: &{name} [{','.join([f'*{prev}'] * 9) if prev else 'x'}]\n"
+        for prev, name in zip(["", *"abcdefg"], "abcdefgh", strict=False)
+    )
+    hostile = profile_configmap("hostile-np1")
+    hostile["data"]["tuning"] = bomb
+    management.apply(hostile)
+
+    def warned() -> list[dict[str, Any]]:
+        return [
+            e
+            for e in management.list("v1", "Event", HCP)
+            if e["reason"] == "Creation failed" and e["involvedObject"]["name"] == "hostile-np1"
+        ]
+
+    (event,) = waited(warned, operator, "a Warning Event about the hostile ConfigMap")
+    assert event["type"] == "Warning"
+    assert "excessive aliasing" in event["message"]
+    management.apply(profile_configmap())  # a good one next to it still works
+    waited(lambda: converged(management, hosted), operator, "the good ConfigMap rendered")
+    assert not [name for name in generated(management) if "hostile" in name]
+    assert operator.running
+
+
 def test_deleting_the_profile_configmap_removes_what_it_wrote(
     clusters: tuple[EmulatedCluster, EmulatedCluster],
     start_operator: Callable[[], OperatorProcess],
