@@ -188,6 +188,18 @@ def test_profile_configmap_to_configmaps_hosted_tuned_and_status(
     assert tuned["metadata"]["labels"]["hypershift.openshift.io/nodePoolName"] == "np1"
     events = management.list("v1", "Event", HCP)
     assert any(e["reason"] == "Creation succeeded" for e in events)
+    operator_status = waited(
+        lambda: (
+            (hosted.get("config.openshift.io/v1", "ClusterOperator", "node-tuning") or {})
+            .get("status", {})
+            .get("relatedObjects")
+        ),
+        operator,
+        "ClusterOperator relatedObjects",
+    )
+    groups = {(r.get("group"), r.get("resource")) for r in operator_status}
+    assert ("tuned.openshift.io", "tuneds") in groups
+    assert ("performance.openshift.io", "performanceprofiles") not in groups
 
 
 def test_hostile_profile_configmap_is_reported_and_nothing_written(
