@@ -63,7 +63,7 @@ class HostedClusterSync:
         signals: BootcmdlineSignals,
         tracker: KargTracker,
     ) -> None:
-        self.management = management
+        self.management_client = management
         self.cache = cache
         self.writer = writer
         self.management_namespace = management_namespace
@@ -129,7 +129,7 @@ class HostedClusterSync:
         wanted = wanted_mc_config_map_names(tuneds)
         for name in mc_config_maps_to_prune(self.cache.mc_configs.values(), wanted):
             logger.info("Deleting ConfigMap %s: no NodePool Tuned asks for it any more", name)
-            await self.management.delete(*CONFIGMAP, name, self.management_namespace)
+            await self.management_client.delete(*CONFIGMAP, name, self.management_namespace)
             self.cache.mc_configs.pop(name, None)
 
     async def _sync_pool(
@@ -177,11 +177,11 @@ class HostedClusterSync:
         namespace = self.management_namespace
         try:
             if verb == "create":
-                answer = await self.management.create(*CONFIGMAP, obj, namespace)
+                answer = await self.management_client.create(*CONFIGMAP, obj, namespace)
             else:
-                answer = await self.management.replace(*CONFIGMAP, obj, namespace)
+                answer = await self.management_client.replace(*CONFIGMAP, obj, namespace)
         except ConflictError:
-            fresh = await self.management.get(*CONFIGMAP, name, namespace)
+            fresh = await self.management_client.get(*CONFIGMAP, name, namespace)
             if fresh is None:
                 self.cache.mc_configs.pop(name, None)
             else:

@@ -165,20 +165,22 @@ class ManagementWatch:
         delay = self.first_backoff
         need_list = not self.resource_version
         while True:
-            try:
-                if need_list:
+            if need_list:
+                try:
                     await self.relist(client)
-                    need_list = False
-                delivered = await self._watch_once(client)
-            except asyncio.CancelledError:
-                raise
+                except FAILURES as exc:  # a list failing (even 410 on a page) waits its turn
+                    await self._back_off(exc, delay)
+                    delay = min(delay * 2, self.max_backoff)
+                    continue
+                need_list = False
+            try:
+                delivered = await self._watch_once(client)  # the management cluster's
             except ApiError as exc:
-                if exc.status == 410:
+                need_list = True
+                if exc.status == 410:  # too old a resourceVersion: list again at once
                     logger.info("%s: %s; listing again", self.selection.health_key, exc)
                     self.resource_version = ""
-                    need_list = True
                     continue
-                need_list = True
                 await self._back_off(exc, delay)
                 delay = min(delay * 2, self.max_backoff)
                 continue
@@ -193,14 +195,14 @@ class ManagementWatch:
                 await asyncio.sleep(self._jittered(delay))
                 delay = min(delay * 2, self.max_backoff)
 
-    async def _watch_once(self, client: KubeClient) -> bool:
+    async def _watch_once(self, management_client: KubeClient) -> bool:
         """One watch stream from the current resourceVersion; True if it delivered anything."""
         selection = self.selection
         timeout = int(MIN_WATCH_SECONDS * (1 + self._jitter()))
         self.watches += 1
         delivered = False
         try:
-            stream = client.watch(
+            stream = management_client.watch(
                 selection.resource.api_version,
                 selection.resource.plural,
                 selection.namespace,

@@ -8,7 +8,12 @@ Fixtures:
 - ``emulated_cluster_crds``: CRDs (dicts, files or directories) to load; empty by default,
   override it in a conftest to install a project's CRDs;
 - ``emulated_cluster``: a fresh, started :class:`~nto.testing.EmulatedCluster` per test;
-- ``kubeconfig``: the path of its kubeconfig, also exported as ``KUBECONFIG`` for the test.
+- ``kubeconfig``: the path of its kubeconfig, also exported as ``KUBECONFIG`` for the test;
+- ``management_cluster``: HyperShift's second cluster, another started
+  :class:`~nto.testing.EmulatedCluster` holding namespace ``management_namespace`` (default
+  ``clusters-hosted``); ``emulated_cluster`` is then the hosted cluster;
+- ``management_kubeconfig``: its kubeconfig, exported as ``NTO_MANAGEMENT_KUBECONFIG`` (with
+  ``HYPERSHIFT=true`` and ``MY_NAMESPACE``) for operators the test starts from the environment.
 """
 
 from __future__ import annotations
@@ -49,4 +54,37 @@ def kubeconfig(
     path = emulated_cluster.kubeconfig_path
     assert path is not None
     monkeypatch.setenv("KUBECONFIG", str(path))
+    return path
+
+
+@pytest.fixture
+def management_namespace() -> str:
+    """The hosted control plane's namespace in ``management_cluster``; override to change."""
+    return "clusters-hosted"
+
+
+@pytest.fixture
+def management_cluster(management_namespace: str) -> Iterator[EmulatedCluster]:
+    """HyperShift's management cluster: a started emulated API server with the namespace."""
+    from nto.testing import EmulatedCluster
+
+    with EmulatedCluster() as cluster:
+        cluster.apply(
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": management_namespace}}
+        )
+        yield cluster
+
+
+@pytest.fixture
+def management_kubeconfig(
+    management_cluster: EmulatedCluster,
+    management_namespace: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> pathlib.Path:
+    """The management cluster's kubeconfig; the HyperShift environment is set for the test."""
+    path = management_cluster.kubeconfig_path
+    assert path is not None
+    monkeypatch.setenv("NTO_MANAGEMENT_KUBECONFIG", str(path))
+    monkeypatch.setenv("HYPERSHIFT", "true")
+    monkeypatch.setenv("MY_NAMESPACE", management_namespace)
     return path

@@ -117,12 +117,23 @@ def start_operator(
 ) -> Iterator[Callable[..., OperatorProcess]]:
     started: list[OperatorProcess] = []
 
-    def start(*metrics_flags: str, env: dict[str, str] | None = None) -> OperatorProcess:
+    def start(
+        *metrics_flags: str, env: dict[str, str] | None = None, leader_election: bool = False
+    ) -> OperatorProcess:
         assert cluster.kubeconfig_path is not None
         assert management.kubeconfig_path is not None
         metrics = metrics_flags or ("--metrics-insecure", f"--metrics-port={free_port()}")
         process = OperatorProcess(
-            [sys.executable, "-m", "nto", "operator", *metrics, "--enable-leader-election=false"],
+            [
+                sys.executable,
+                "-m",
+                "nto",
+                "operator",
+                *metrics,
+                "--leader-elect-timings=3,2,0.5"
+                if leader_election
+                else "--enable-leader-election=false",
+            ],
             kubeconfig=cluster.kubeconfig_path,
             env={
                 "WATCH_NAMESPACE": NS,
@@ -424,3 +435,53 @@ def test_metrics_client_ca_comes_from_a_file_and_follows_it(hosted, start_operat
     ca_file.write_bytes(second_ca.cert_pem.bytes())
     wait_for(lambda: scrape(port, second) == 200, timeout=PATIENCE, message="scrape, second CA")
     assert scrape(port, first) != 200
+
+
+def test_hostile_config_maps_are_refused_clearly_and_the_rest_flows(
+    hosted, management, start_operator
+):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+    )
+    invalid = HUGEPAGES.replace("priority: 20", "priority: -1").replace("hugepages\n", "bad\n", 1)
+    no_pool = tuned_config_map("no-pool", "pool-a", HUGEPAGES.replace("name: hugepages", "name: x"))
+    del no_pool["metadata"]["annotations"]
+    management.apply(
+        [
+            tuned_config_map("bomb", "pool-a", bomb),
+            tuned_config_map("invalid", "pool-a", invalid),
+            no_pool,
+            tuned_config_map("tuned-hugepages", "pool-a"),
+        ]
+    )
+    operator = start_operator()
+    converge(
+        lambda: kernel_arguments(management, "pool-a") == ["hugepagesz=2M", "hugepages=50"],
+        "the valid ConfigMap's flow",
+        hosted,
+        operator,
+    )
+    for message in (
+        "ConfigMap 'bomb' key 'tuning' is not valid YAML",
+        "ConfigMap 'no-pool' has no annotation 'hypershift.openshift.io/nodePool'",
+        f"Cannot create Tuned bad-{fnv32a('pool-a')} from its NodePool ConfigMap, the API "
+        "refuses it",
+    ):
+        wait_for(lambda m=message: m in operator.log, timeout=PATIENCE, message=message)
+    names = sorted(t["metadata"]["name"] for t in hosted.list(TUNED, "Tuned", NS))
+    assert names == ["default", HASHED]
+
+
+def test_leader_election_uses_the_hosted_cluster(hosted, management, start_operator):
+    management.apply(tuned_config_map("tuned-hugepages", "pool-a"))
+    operator = start_operator(leader_election=True)
+    lease = ("coordination.k8s.io/v1", "Lease", "node-tuning-operator-lock", NS)
+    converge(lambda: hosted.get(*lease) is not None, "the Lease", hosted, operator)
+    converge(
+        lambda: kernel_arguments(management, "pool-a") is not None,
+        "the leader's flow",
+        hosted,
+        operator,
+    )
+    assert management.get(*lease) is None
+    assert management.list("coordination.k8s.io/v1", "Lease") == []

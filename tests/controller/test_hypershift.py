@@ -298,3 +298,17 @@ def test_pruning_keeps_config_maps_of_node_pool_tuneds_with_nil_match():
     ]
     foreign = {"metadata": {"name": "nto-mc-foreign", "annotations": {}}}
     assert mc_config_maps_to_prune([*ours, foreign], wanted) == ["nto-mc-np-b", "nto-mc-np-gone"]
+
+
+def test_plugins_reach_the_hypershift_names_through_the_surface_without_yaml_cost():
+    import subprocess
+    import sys
+
+    from nto.plugins import tuned
+
+    assert tuned.hosted_tuned_name("t", "np") == hosted_tuned_name("t", "np")
+    assert tuned.node_pool_config_map_name("np") == "nto-mc-np"
+    assert tuned.NodePoolCalculator is NodePoolCalculator
+    code = "import sys, nto.plugins.tuned; print('yaml' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -5,7 +5,7 @@ long brownout) and converge; the topology is typed and refused where it does not
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import kopf
@@ -33,10 +33,15 @@ def config_map(name: str, *, selected: bool = True, data: str = "x") -> dict[str
 
 
 @pytest.fixture
-def management() -> Iterator[EmulatedCluster]:
-    with EmulatedCluster() as cluster:
-        cluster.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}})
-        yield cluster
+def management(management_cluster: EmulatedCluster) -> EmulatedCluster:
+    return management_cluster  # the nto.testing fixture; its namespace is clusters-hosted
+
+
+@pytest.fixture
+def emulated_cluster_crds() -> list[Any]:
+    from nto.bundle.generate import core_crds
+
+    return core_crds()
 
 
 def connector(cluster: EmulatedCluster) -> Callable[[], Any]:
@@ -268,3 +273,43 @@ async def test_an_injected_410_lists_again(management, runtime, as_event):
     await until(lambda: watch.relists >= 1, "a re-list after 410 Gone")
     management.apply(config_map("after-gone"))
     await until(lambda: "after-gone" in store, "the watch to resume")
+
+
+def test_running_operator_in_hypershift_mode_from_the_environment(
+    emulated_cluster, kubeconfig, management_cluster, management_kubeconfig
+):
+    """The fixtures plugins use: an operator in a thread, HyperShift settings from the env."""
+    import os
+
+    from nto.operator.settings import OperatorSettings
+    from nto.testing import running_operator, wait_for
+
+    emulated_cluster.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Node",
+            "metadata": {"name": "n", "labels": {"hypershift.openshift.io/nodePool": "np"}},
+        }
+    )
+    tuning = (
+        "apiVersion: tuned.openshift.io/v1\nkind: Tuned\nmetadata: {name: t}\nspec:\n"
+        '  profile: [{name: p, data: "[main]\\n"}]\n  recommend: [{profile: p, priority: 5}]\n'
+    )
+    cm = config_map("np-tuned")
+    cm["metadata"]["annotations"] = {"hypershift.openshift.io/nodePool": "clusters/np"}
+    cm["data"] = {"tuning": tuning}
+    management_cluster.apply(cm)
+    settings = OperatorSettings.from_env(
+        os.environ, leader_election=False, metrics_insecure=True, metrics_port=0
+    )
+    assert settings.topology() == Topology.hypershift_in(NAMESPACE)
+    with running_operator(settings=settings) as operator:
+        assert operator.context.topology.hypershift
+
+        def profile() -> str | None:
+            found = emulated_cluster.get(
+                "tuned.openshift.io/v1", "Profile", "n", "openshift-cluster-node-tuning-operator"
+            )
+            return found and found["spec"]["config"]["tunedProfile"]
+
+        wait_for(lambda: profile() == "p", timeout=60, message="the NodePool's profile")
