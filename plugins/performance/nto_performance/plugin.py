@@ -214,7 +214,7 @@ def nto_register_handlers(registry: Any, context: OperatorContext) -> OperatorPl
 async def nto_startup(context: OperatorContext) -> None:
     from nto_performance import upgrade
 
-    # HyperShift mode leaves OLM objects of the hosted cluster alone (docs/hypershift-performance.md).
+    # HyperShift mode leaves the hosted cluster's OLM objects alone (hypershift-performance.md).
     if not context.topology.hypershift and upgrade.mode_from_env() == "remove":
         await upgrade.remove_standalone_with_new_client()
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from nto.plugins.tuned import hosted_tuned_name
 from nto_performance.components.names import OPERATOR_NAMESPACE, tuned_name
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "TUNED_CONFIG_LABEL",
     "TUNING_KEY",
     "WrappedKind",
-    "fnv32a",
     "invalid_label_value",
     "invalid_object_name",
     "node_pool_name",
@@ -89,17 +89,10 @@ def node_pool_name(annotation: str) -> str:
     return annotation.split("/", 1)[1] if "/" in annotation else annotation
 
 
-def fnv32a(text: str) -> int:
-    """32-bit FNV-1a of the UTF-8 bytes of `text`."""
-    value = 0x811C9DC5
-    for byte in text.encode():
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value
-
-
 def tuned_unique_name(name: str, node_pool: str) -> str:
-    """``<name>-<fnv32a(node_pool) as 8 hex digits>``: a Tuned's name in the hosted cluster."""
-    return f"{name}-{fnv32a(node_pool):08x}"
+    """``<name>-<fnv32a(node_pool) as 8 hex digits>``: a Tuned's name in the hosted cluster,
+    as the core's Tuned sync names it (the same function)."""
+    return hosted_tuned_name(name, node_pool)
 
 
 def status_tuned(profile_name: str, node_pool: str) -> str:

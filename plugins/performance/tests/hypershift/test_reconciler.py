@@ -19,7 +19,11 @@ from nto.plugins import KubeClient, load_connection
 from nto.testing import EmulatedCluster
 from nto_performance.controller.metrics import ControllerMetrics
 from nto_performance.hypershift.events import ConfigMapEventRecorder
-from nto_performance.hypershift.names import FINALIZER, PERFORMANCE_PROFILE_NAME_LABEL, fnv32a
+from nto_performance.hypershift.names import (
+    FINALIZER,
+    PERFORMANCE_PROFILE_NAME_LABEL,
+    status_tuned,
+)
 from nto_performance.hypershift.reconciler import (
     CONFLICT_REQUEUE,
     DELETION_REQUEUE,
@@ -140,8 +144,7 @@ async def test_profile_configmap_renders_configmaps_runtimeclass_and_status(
         assert hosted.get(*RC, "performance-perf") is not None
         status = status_of(rig)
         assert status["tuned"] == (
-            "openshift-cluster-node-tuning-operator/openshift-node-performance-perf-"
-            f"{fnv32a('np1'):08x}"
+            "openshift-cluster-node-tuning-operator/openshift-node-performance-perf-566a8046"
         )
         assert status["runtimeClass"] == "performance-perf"
         assert degraded(status)["status"] == "False"
@@ -323,7 +326,7 @@ async def test_a_runtimeclass_shared_by_two_node_pools_stays_until_the_last_goes
         assert await rig.reconcile() is None  # no livelock on the shared RuntimeClass
         assert rig.cm(CM) is None
         assert hosted.get(*RC, "performance-perf") is not None
-        assert status_of(rig, "perfprofile-np2")["tuned"].endswith(f"-{fnv32a('np2'):08x}")
+        assert status_of(rig, "perfprofile-np2")["tuned"] == status_tuned("perf", "np2")
         management.delete("v1", "ConfigMap", "perfprofile-np2", HCP_NAMESPACE)
         assert await rig.reconcile("perfprofile-np2") is None
         assert hosted.get(*RC, "performance-perf") is None

@@ -111,17 +111,16 @@ def test_status_configmap_and_unique_tuned_name() -> None:
     assert decode_status(cm) == status
     # <name>-<fnv32a("np1") as %08x>, the core's Tuned sync naming
     assert status["tuned"] == (
-        "openshift-cluster-node-tuning-operator/openshift-node-performance-perf-"
-        f"{names.fnv32a('np1'):08x}"
+        "openshift-cluster-node-tuning-operator/openshift-node-performance-perf-566a8046"
     )
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
-    [("", 0x811C9DC5), ("a", 0xE40C292C), ("foobar", 0xBF9CF968)],
+    ("pool", "suffix"),
+    [("", "811c9dc5"), ("a", "e40c292c"), ("foobar", "bf9cf968"), ("np1", "566a8046")],
 )
-def test_fnv32a_vectors(text: str, expected: int) -> None:
-    assert names.fnv32a(text) == expected
+def test_tuned_unique_name_is_fnv32a_of_the_node_pool(pool: str, suffix: str) -> None:
+    assert names.tuned_unique_name("t", pool) == f"t-{suffix}"
 
 
 @pytest.mark.parametrize(
