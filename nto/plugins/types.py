@@ -20,8 +20,7 @@ if TYPE_CHECKING:
     from nto.kube.config import Connection
     from nto.runtime.controllers import ControllerRuntime
     from nto.runtime.topology import Topology
-
-JSONDict = dict[str, Any]
+    from nto_api.objects import JSONDict  # for annotations only: the CLI's start-up stays light
 
 
 class CommandRunner(Protocol):

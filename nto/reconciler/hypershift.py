@@ -38,8 +38,9 @@ from nto.controller.nodepools import (
     wanted_mc_config_map_names,
 )
 from nto.kube.client import ApiError, ConflictError, KubeClient
-from nto.reconciler.cache import ClusterCache, JSONDict, name_of
+from nto.reconciler.cache import ClusterCache
 from nto.reconciler.writes import Writer
+from nto_api.objects import JSONDict, name_of
 
 __all__ = ["HostedClusterSync"]
 

@@ -46,9 +46,10 @@ from nto.runtime.errors import to_kopf
 from nto.runtime.management import ManagementWatch, Selection
 from nto.runtime.queue import BatchWorker, Worker, WorkQueue
 from nto.runtime.selectors import label_selector_matches
-from nto.runtime.store import JSONDict, Resource, Store
+from nto.runtime.store import Resource, Store
 from nto.runtime.topology import Cluster, Topology
 from nto.runtime.watch_health import WatchHealth
+from nto_api.objects import JSONDict, name_of
 
 if TYPE_CHECKING:
     from nto.plugins.types import OperatorPlugin
@@ -476,11 +477,7 @@ class ControllerRuntime:
         finally:
             self._relisting.discard(resource)
         for store in stores:
-            present = {
-                str((item.get("metadata") or {}).get("name"))
-                for item in items
-                if store.accepts(item)
-            }
+            present = {name_of(item) for item in items if store.accepts(item)}
             gone = store.prune(present)
             if gone:
                 logger.info("%s missed while watching: %s", resource.key, ", ".join(gone))

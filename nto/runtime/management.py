@@ -34,8 +34,9 @@ from typing import Any
 import aiohttp
 
 from nto.kube.client import ApiError, KubeClient, resource_path
-from nto.runtime.store import JSONDict, Resource, Store
+from nto.runtime.store import Resource, Store
 from nto.runtime.watch_health import WatchHealth
+from nto_api.objects import JSONDict
 
 __all__ = ["ManagementWatch", "Selection"]
 

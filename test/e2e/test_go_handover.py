@@ -257,9 +257,12 @@ def go_finished(cluster: EmulatedCluster, go: OperatorProcess) -> bool:
             # its webhook (4343) and metrics (8080) ports are fixed; only on a shared machine
             pytest.skip("another Go operator on this machine holds its fixed ports")
         pytest.fail(f"the Go operator exited:\n{go.log[-4000:]}")
+    # every object the handover compares must exist before ours starts: a Profile the Go
+    # operator had not written yet would show up as "created by the handover"
     return bool(
         cluster.get("node.k8s.io/v1", "RuntimeClass", "performance-manual")
         and cluster.get(MCO, "MachineConfig", "50-nto-worker-cnf")
+        and all(cluster.get(TUNED, "Profile", node, NS) for node in ("cnf-0", "w0"))
     )
 
 

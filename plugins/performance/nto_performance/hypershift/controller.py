@@ -26,7 +26,8 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from nto.plugins import Cluster, OperatorContext, Resource, WatchEvent
-from nto_performance.controller.cache import NODES, TUNED_PROFILES, labels_of
+from nto_api.objects import labels_of
+from nto_performance.controller.cache import NODES, TUNED_PROFILES
 from nto_performance.controller.mapping import conditions_changed
 from nto_performance.controller.metrics import ControllerMetrics
 from nto_performance.hypershift.events import ConfigMapEventRecorder

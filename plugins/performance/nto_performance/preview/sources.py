@@ -30,13 +30,12 @@ from nto_api.names import (
     TUNED_PLURAL,
     TUNED_V1,
 )
+from nto_api.objects import JSONDict, name_of
 from nto_performance.ppc.mustgather import MustGatherError, _items, _load_yaml
 from nto_performance.preview.errors import PreviewError
 from nto_performance.preview.plan import ClusterFacts
 
 __all__ = ["Snapshot", "from_cluster", "from_must_gather"]
-
-JSONDict = dict[str, Any]
 
 CLUSTER: Final = ("cluster-scoped-resources",)
 NODES: Final = (*CLUSTER, "core", "nodes")
@@ -98,12 +97,6 @@ class Snapshot:
         )
 
 
-def _name(obj: Any) -> str:
-    meta = obj.get("metadata") if isinstance(obj, dict) else None
-    name = meta.get("name") if isinstance(meta, dict) else None
-    return name if isinstance(name, str) else ""
-
-
 def _locate(root: Path) -> dict[tuple[str, ...], list[Path]]:
     found: dict[tuple[str, ...], list[Path]] = {suffix: [] for suffix in _WANTED}
     for top, dirs, _files in os.walk(root, followlinks=False):
@@ -145,7 +138,7 @@ def _objects(directories: list[Path], what: str, root: Path) -> list[JSONDict]:
 
 
 def _cluster_object(objects: list[JSONDict]) -> JSONDict | None:
-    return next((o for o in objects if _name(o) == "cluster"), None)
+    return next((o for o in objects if name_of(o) == "cluster"), None)
 
 
 def from_must_gather(root: str | Path, *, owned: bool = False) -> Snapshot:
@@ -173,12 +166,14 @@ def from_must_gather(root: str | Path, *, owned: bool = False) -> Snapshot:
     snapshot.machine_configuration = _cluster_object(
         _objects(found[MACHINE_CONFIGURATIONS], "MachineConfiguration", root)
     )
-    snapshot.profiles = {_name(p): p for p in _objects(found[PROFILES], "PerformanceProfile", root)}
-    snapshot.tuneds = {_name(t): t for t in _objects(found[TUNEDS], "Tuned", root)}
+    snapshot.profiles = {
+        name_of(p): p for p in _objects(found[PROFILES], "PerformanceProfile", root)
+    }
+    snapshot.tuneds = {name_of(t): t for t in _objects(found[TUNEDS], "Tuned", root)}
     if owned:
         for kind, suffix in _OWNED.items():
             for obj in _objects(found[suffix], kind, root):
-                snapshot.owned[(kind, _name(obj))] = obj
+                snapshot.owned[(kind, name_of(obj))] = obj
         snapshot.owned.update({("tuned", n): t for n, t in snapshot.tuneds.items()})
     if not found[MACHINE_CONFIGURATIONS]:
         snapshot.notes.append(
@@ -220,9 +215,9 @@ async def _read_cluster(*, owned: bool) -> Snapshot:
         if isinstance(outcome, BaseException):
             raise PreviewError(f"cannot read {key} from the cluster: {outcome}") from outcome
         if key in _OWNED:
-            snapshot.owned.update({(key, _name(o)): o for o in outcome})
+            snapshot.owned.update({(key, name_of(o)): o for o in outcome})
         elif key in ("profiles", "tuneds"):
-            setattr(snapshot, key, {_name(o): o for o in outcome})
+            setattr(snapshot, key, {name_of(o): o for o in outcome})
         else:
             setattr(snapshot, key, outcome)
     snapshot.owned.update({("tuned", n): t for n, t in snapshot.tuneds.items()})
