@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from nto.plugins import Cluster, OperatorContext, Resource, WatchEvent
-from nto_api.objects import labels_of
+from nto_api.objects import annotations_of, get_list, labels_of, metadata_of, name_of
 from nto_performance.controller.cache import NODES, TUNED_PROFILES
 from nto_performance.controller.mapping import conditions_changed
 from nto_performance.controller.metrics import ControllerMetrics
@@ -51,7 +51,7 @@ _RUNTIME_CLASS_PREFIX: Final = "performance-"
 
 
 def _essence(obj: Mapping[str, Any]) -> tuple[Any, ...]:
-    meta = obj.get("metadata") or {}
+    meta = metadata_of(obj)
     return (
         obj.get("data"),
         meta.get("labels"),
@@ -64,7 +64,7 @@ def _essence(obj: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _controller_owner(obj: Mapping[str, Any]) -> str | None:
-    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+    for ref in get_list(obj, "metadata", "ownerReferences"):
         if isinstance(ref, Mapping) and ref.get("controller") and ref.get("kind") == "ConfigMap":
             return str(ref.get("name") or "")
     return None
@@ -88,9 +88,7 @@ class HyperShiftPerformanceController:
         self.nodes = runtime.watch(NODES)
         self.runtime_classes = runtime.watch(
             RUNTIME_CLASSES,
-            where=lambda obj: str((obj.get("metadata") or {}).get("name") or "").startswith(
-                _RUNTIME_CLASS_PREFIX
-            ),
+            where=lambda obj: name_of(obj).startswith(_RUNTIME_CLASS_PREFIX),
         )
         self.queue = runtime.controller("performanceprofile", self.work, workers=WORKERS)
         self.configmaps.subscribe(self._configmap_changed)
@@ -166,8 +164,7 @@ class HyperShiftPerformanceController:
             return []
         found = []
         for name, cm in self.configmaps.items():
-            annotations = (cm.get("metadata") or {}).get("annotations") or {}
-            if node_pool_name(str(annotations.get(NODE_POOL_ANNOTATION) or "")) == pool:
+            if node_pool_name(annotations_of(cm).get(NODE_POOL_ANNOTATION, "")) == pool:
                 found.append(name)
         return sorted(found)
 

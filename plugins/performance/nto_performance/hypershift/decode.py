@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from nto_api import safe_yaml
 from nto_api.names import PERFORMANCE_KIND, PERFORMANCE_V2
+from nto_api.objects import metadata_of, name_of, namespace_of
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.hypershift.names import (
     NODE_POOL_ANNOTATION,
@@ -83,8 +84,7 @@ _Loader.yaml_implicit_resolvers = {
 
 def describe(configmap: Mapping[str, Any]) -> str:
     """``ConfigMap '<namespace>/<name>'`` for messages."""
-    meta = configmap.get("metadata") or {}
-    return f"ConfigMap '{meta.get('namespace', '')}/{meta.get('name', '')}'"
+    return f"ConfigMap '{namespace_of(configmap)}/{name_of(configmap)}'"
 
 
 def _text(configmap: Mapping[str, Any], where: str) -> str:
@@ -141,7 +141,7 @@ def _check_names(configmap: Mapping[str, Any], profile_name: object, where: str)
             f"{where} data.{TUNING_KEY} metadata.name {profile_name!r} cannot name the "
             f"profile's objects and labels: {problem}; rename the PerformanceProfile"
         )
-    name = str((configmap.get("metadata") or {}).get("name") or "")
+    name = name_of(configmap)
     problem = invalid_object_name(wrapped_name(_LONGEST_PREFIX, name))
     if problem:
         raise ConfigMapError(
@@ -152,8 +152,8 @@ def _check_names(configmap: Mapping[str, Any], profile_name: object, where: str)
 
 
 def _node_pool(configmap: Mapping[str, Any], where: str) -> str:
-    annotations = (configmap.get("metadata") or {}).get("annotations") or {}
-    value = annotations.get(NODE_POOL_ANNOTATION) if isinstance(annotations, Mapping) else None
+    value = metadata_of(configmap).get("annotations")
+    value = value.get(NODE_POOL_ANNOTATION) if isinstance(value, Mapping) else None
     if not isinstance(value, str) or not value:
         raise ConfigMapError(
             f"{where} has no annotation {NODE_POOL_ANNOTATION!r}; set it to the "
@@ -180,7 +180,7 @@ def decode_profile_configmap(configmap: Mapping[str, Any]) -> DecodedProfile:
     """The profile and NodePool of a profile ConfigMap; :class:`ConfigMapError` otherwise."""
     where = describe(configmap)
     document = _document(_text(configmap, where), where)
-    _check_names(configmap, (document.get("metadata") or {}).get("name"), where)
+    _check_names(configmap, metadata_of(document).get("name"), where)
     node_pool = _node_pool(configmap, where)
     raw = dict(document)
     try:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from nto.plugins import ApiError, KubeClient
+from nto_api.objects import namespace_of
 from nto_performance.controller.events import EventType, event_body
 
 __all__ = ["ConfigMapEventRecorder", "configmap_event"]
@@ -30,7 +31,7 @@ def configmap_event(
     now: datetime.datetime,
 ) -> dict[str, Any]:
     """The Event about `configmap` (a profile ConfigMap), in its namespace."""
-    namespace = str((configmap.get("metadata") or {}).get("namespace") or "")
+    namespace = namespace_of(configmap)
     body = event_body(configmap, type_, reason, message, now=now)
     body["metadata"]["namespace"] = namespace
     body["involvedObject"].update(apiVersion="v1", kind="ConfigMap", namespace=namespace)

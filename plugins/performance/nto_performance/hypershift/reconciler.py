@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
 from nto.plugins import ApiError, ConflictError, InvalidNameError, KubeClient
+from nto_api.names import CONFIG_V1
+from nto_api.objects import get_list, labels_of, metadata_of, name_of, uid_of
 from nto_performance.components import manifestset, names
 from nto_performance.components._common import RenderError, reconcile_paused
 from nto_performance.controller import events, status
@@ -63,7 +65,6 @@ JSONDict = dict[str, Any]
 DELETION_REQUEUE: Final = 10.0
 ERROR_REQUEUE: Final = 10.0
 CONFLICT_REQUEUE: Final = 0.5
-CONFIG: Final = "config.openshift.io/v1"
 RUNTIME_CLASSES: Final = ("node.k8s.io/v1", "runtimeclasses")
 CONFIGMAPS: Final = ("v1", "configmaps")
 GENERATED: Final = (*WRAPPED_KINDS, "status")
@@ -86,15 +87,10 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _meta(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    meta = obj.get("metadata")
-    return meta if isinstance(meta, Mapping) else {}
-
-
 def _controlled_by(obj: Mapping[str, Any], uid: str) -> bool:
     return any(
         isinstance(o, Mapping) and o.get("controller") and o.get("uid") == uid
-        for o in _meta(obj).get("ownerReferences") or []
+        for o in get_list(obj, "metadata", "ownerReferences")
     )
 
 
@@ -142,8 +138,8 @@ class HyperShiftReconciler:
         source = self.configmaps.get(name)
         if source is None:
             return None
-        finalizers = list(_meta(source).get("finalizers") or [])
-        if _meta(source).get("deletionTimestamp"):
+        finalizers = get_list(source, "metadata", "finalizers")
+        if metadata_of(source).get("deletionTimestamp"):
             if FINALIZER not in finalizers:
                 return None
             return await self._finalize(source)
@@ -164,8 +160,8 @@ class HyperShiftReconciler:
     async def _apply(self, source: JSONDict, decoded: DecodedProfile) -> float | None:
         profile = decoded.profile
         infrastructure, feature_gate = await asyncio.gather(
-            self.hosted.get(CONFIG, "infrastructures", "cluster"),
-            self.hosted.get(CONFIG, "featuregates", "cluster"),
+            self.hosted.get(CONFIG_V1, "infrastructures", "cluster"),
+            self.hosted.get(CONFIG_V1, "featuregates", "cluster"),
         )
         options = render_options(
             profile,
@@ -246,7 +242,7 @@ class HyperShiftReconciler:
         nodes = [
             node_name
             for node_name, node in self.nodes.items()
-            if (_meta(node).get("labels") or {}).get(NODE_POOL_NODE_LABEL) == pool
+            if labels_of(node).get(NODE_POOL_NODE_LABEL) == pool
         ]
         profiles = [self.tuned_profiles[n] for n in sorted(nodes) if n in self.tuned_profiles]
         message = status.tuned_degraded_message(profiles)
@@ -281,7 +277,7 @@ class HyperShiftReconciler:
         outcome: status.Outcome,
     ) -> bool:
         """Write the status ConfigMap when the outcome changes it; True when written."""
-        name = wrapped_name("status", str(_meta(source).get("name") or ""))
+        name = wrapped_name("status", name_of(source))
         existing = await self.management.get(*CONFIGMAPS, name, self.namespace)
         old = decode_status(existing)
         new = status.desired_status(
@@ -315,7 +311,7 @@ class HyperShiftReconciler:
     # --- deletion -----------------------------------------------------------------------------
 
     async def _replace_finalizers(self, source: JSONDict, finalizers: list[str]) -> None:
-        body = {**source, "metadata": {**_meta(source), "finalizers": finalizers}}
+        body = {**source, "metadata": {**metadata_of(source), "finalizers": finalizers}}
         await self.management.replace(*CONFIGMAPS, body, self.namespace)
         logger.info("%s finalizers: %s", describe(source), finalizers or "none")
 
@@ -329,15 +325,15 @@ class HyperShiftReconciler:
         """Whether another live profile ConfigMap (another NodePool) renders the same profile
         name, and so needs the hosted RuntimeClass ``performance-<pp>`` too."""
         for name, other in self.configmaps.items():
-            if name == cm_name or _meta(other).get("deletionTimestamp"):
+            if name == cm_name or metadata_of(other).get("deletionTimestamp"):
                 continue
             if self._profile_name(other) == profile_name:
                 return True
         return False
 
     async def _finalize(self, source: JSONDict) -> float | None:
-        uid = str(_meta(source).get("uid") or "")
-        cm_name = str(_meta(source).get("name") or "")
+        uid = uid_of(source)
+        cm_name = name_of(source)
         profile_name = self._profile_name(source)
         shared = profile_name is not None and self._shared(cm_name, profile_name)
         try:
@@ -348,7 +344,7 @@ class HyperShiftReconciler:
             for kind in GENERATED:
                 name = wrapped_name(kind, cm_name)
                 found = await self.management.get(*CONFIGMAPS, name, self.namespace)
-                labels = _meta(found or {}).get("labels") or {}
+                labels = labels_of(found)
                 ours = profile_name is not None and (
                     labels.get(PERFORMANCE_PROFILE_NAME_LABEL) == profile_name
                 )
@@ -371,7 +367,7 @@ class HyperShiftReconciler:
         await self.record(
             source, "Normal", events.DELETION_SUCCEEDED, "Succeeded to delete all components"
         )
-        finalizers = [f for f in _meta(source).get("finalizers") or [] if f != FINALIZER]
+        finalizers = [f for f in get_list(source, "metadata", "finalizers") if f != FINALIZER]
         await self._replace_finalizers(source, finalizers)
         if profile_name is not None and not shared:
             self.metrics.forget(profile_name)

@@ -22,6 +22,7 @@ from typing import Any, Final
 import yaml
 
 from nto_api import safe_yaml
+from nto_api.objects import name_of, namespace_of, uid_of
 from nto_performance.components.manifestset import ManifestSet
 from nto_performance.hypershift.names import (
     CONFIG_KEY,
@@ -82,12 +83,11 @@ def encode(obj: Any) -> str:
 
 def configmap_owner(configmap: Mapping[str, Any]) -> JSONDict:
     """A controller owner reference to the profile ConfigMap."""
-    meta = configmap.get("metadata") or {}
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "name": str(meta.get("name") or ""),
-        "uid": str(meta.get("uid") or ""),
+        "name": name_of(configmap),
+        "uid": uid_of(configmap),
         "controller": True,
         "blockOwnerDeletion": True,
     }
@@ -101,7 +101,6 @@ def _configmap(
     node_pool: str,
     content: str,
 ) -> JSONDict:
-    meta = source.get("metadata") or {}
     labels = {
         PERFORMANCE_PROFILE_NAME_LABEL: profile_name,
         NODE_POOL_LABEL: node_pool_name(node_pool),
@@ -111,8 +110,8 @@ def _configmap(
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {
-            "name": wrapped_name(kind, str(meta.get("name") or "")),
-            "namespace": str(meta.get("namespace") or ""),
+            "name": wrapped_name(kind, name_of(source)),
+            "namespace": namespace_of(source),
             "labels": labels,
             "annotations": {NODE_POOL_ANNOTATION: node_pool},
             "ownerReferences": [configmap_owner(source)],
