@@ -44,7 +44,7 @@ from nto.reconciler.pods import PodWatch
 from nto.runtime.controllers import ControllerRuntime
 from nto.runtime.store import WatchEvent
 from nto.runtime.topology import Cluster
-from nto_api.objects import metadata_of, name_of
+from nto_api.objects import metadata_of, name_of, resource_version_of
 
 __all__ = ["TunedControllerHandle", "register"]
 
@@ -131,9 +131,8 @@ def register(
             handle.mark(EVERYTHING)
 
     def mc_config(event: WatchEvent) -> None:
-        previous = (event.previous or {}).get("metadata") or {}
-        current = event.object.get("metadata") or {}
-        if event.deleted or previous.get("resourceVersion") != current.get("resourceVersion"):
+        previous = resource_version_of(event.previous or {})
+        if event.deleted or previous != resource_version_of(event.object):
             handle.mark(EVERYTHING)  # gone, or changed by someone else: write it again
 
     cache.machine_configs.subscribe(machine_config)

@@ -36,7 +36,7 @@ import aiohttp
 from nto.kube.client import ApiError, KubeClient, resource_path
 from nto.runtime.store import Resource, Store
 from nto.runtime.watch_health import WatchHealth
-from nto_api.objects import JSONDict
+from nto_api.objects import JSONDict, metadata_of, name_of, resource_version_of
 
 __all__ = ["ManagementWatch", "Selection"]
 
@@ -62,11 +62,6 @@ class Selection:
         """How :class:`WatchHealth` (and so the ClusterOperator message) names this watch."""
         selector = f" {self.label_selector}" if self.label_selector else ""
         return f"{self.resource.key}{selector} (management cluster)"
-
-
-def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
-    metadata = obj.get("metadata")
-    return metadata if isinstance(metadata, Mapping) else {}
 
 
 class ManagementWatch:
@@ -110,7 +105,7 @@ class ManagementWatch:
             while True:
                 page = await client.request("GET", path, params=params)
                 items.extend(item for item in page.get("items") or [] if isinstance(item, dict))
-                metadata = _metadata(page)
+                metadata = metadata_of(page)
                 token = metadata.get("continue")
                 if not token:
                     break
@@ -144,14 +139,12 @@ class ManagementWatch:
             for item in items:
                 if not store.accepts(item):
                     continue
-                name = str(_metadata(item).get("name") or "")
+                name = name_of(item)
                 present.add(name)
                 old = store.get(name)
                 if old is None:
                     store.apply("ADDED", item)
-                elif _metadata(old).get("resourceVersion") != _metadata(item).get(
-                    "resourceVersion"
-                ):
+                elif resource_version_of(old) != resource_version_of(item):
                     store.apply("MODIFIED", item)
             gone = store.prune(present)
             if gone:
@@ -230,9 +223,9 @@ class ManagementWatch:
         obj = event.get("object")
         if not isinstance(obj, dict):
             return
-        version = _metadata(obj).get("resourceVersion")
+        version = resource_version_of(obj)
         if version:
-            self.resource_version = str(version)
+            self.resource_version = version
         if kind not in ("ADDED", "MODIFIED", "DELETED"):
             return  # BOOKMARK: only the resourceVersion moves
         for store in self.stores:

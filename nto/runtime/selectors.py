@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from nto_api.objects import labels_of
+
 __all__ = ["label_selector_matches"]
 
 
@@ -41,10 +43,7 @@ def label_selector_matches(selector: str) -> Callable[[Mapping[str, Any]], bool]
         raise ValueError(f"label selector {selector!r} has no terms")
 
     def matches(obj: Mapping[str, Any]) -> bool:
-        metadata = obj.get("metadata")
-        labels = metadata.get("labels") if isinstance(metadata, Mapping) else None
-        if not isinstance(labels, Mapping):
-            labels = {}
+        labels = labels_of(obj)
         return all(term(labels) for term in terms)
 
     return matches

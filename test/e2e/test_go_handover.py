@@ -20,7 +20,6 @@ from __future__ import annotations
 import fnmatch
 import re
 import socket
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -37,6 +36,7 @@ from nto.testing import (
     OperatorProcess,
     ReferenceBinaryMissing,
     free_port,
+    operator_command,
     unpack_reference_binary,
     wait_for,
 )
@@ -333,10 +333,7 @@ def test_handover_from_the_go_operator_rewrites_only_what_docs_list(
 
     port = free_port()
     ours = OperatorProcess(
-        [
-            *(sys.executable, "-m", "nto", "operator"),
-            *("--metrics-insecure", f"--metrics-port={port}", "--enable-leader-election=false"),
-        ],
+        operator_command(metrics_port=port),
         kubeconfig=cluster.kubeconfig_path,
         env={
             **env,
@@ -507,10 +504,7 @@ def test_handover_of_spec_shaped_objects_rewrites_nothing(
     port = free_port()
     assert cluster.kubeconfig_path is not None
     ours = OperatorProcess(
-        [
-            *(sys.executable, "-m", "nto", "operator"),
-            *("--metrics-insecure", f"--metrics-port={port}", "--enable-leader-election=false"),
-        ],
+        operator_command(metrics_port=port),
         kubeconfig=cluster.kubeconfig_path,
         env={
             "WATCH_NAMESPACE": NS,

@@ -24,9 +24,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from nto_api.names import (
+    CONFIG_GROUP,
+    CONFIG_V1,
+    MACHINECONFIG_GROUP,
+    MACHINECONFIG_V1,
     OPERATOR_NAMESPACE,
+    PERFORMANCE_GROUP,
     PERFORMANCE_PLURAL,
     PERFORMANCE_V2,
+    TUNED_GROUP,
     TUNED_PLURAL,
     TUNED_V1,
 )
@@ -39,14 +45,14 @@ __all__ = ["Snapshot", "from_cluster", "from_must_gather"]
 
 CLUSTER: Final = ("cluster-scoped-resources",)
 NODES: Final = (*CLUSTER, "core", "nodes")
-POOLS: Final = (*CLUSTER, "machineconfiguration.openshift.io", "machineconfigpools")
-INFRASTRUCTURES: Final = (*CLUSTER, "config.openshift.io", "infrastructures")
-FEATURE_GATES: Final = (*CLUSTER, "config.openshift.io", "featuregates")
+POOLS: Final = (*CLUSTER, MACHINECONFIG_GROUP, "machineconfigpools")
+INFRASTRUCTURES: Final = (*CLUSTER, CONFIG_GROUP, "infrastructures")
+FEATURE_GATES: Final = (*CLUSTER, CONFIG_GROUP, "featuregates")
 MACHINE_CONFIGURATIONS: Final = (*CLUSTER, "operator.openshift.io", "machineconfigurations")
-PROFILES: Final = (*CLUSTER, "performance.openshift.io", "performanceprofiles")
-TUNEDS: Final = ("namespaces", OPERATOR_NAMESPACE, "tuned.openshift.io", "tuneds")
-MACHINE_CONFIGS: Final = (*CLUSTER, "machineconfiguration.openshift.io", "machineconfigs")
-KUBELET_CONFIGS: Final = (*CLUSTER, "machineconfiguration.openshift.io", "kubeletconfigs")
+PROFILES: Final = (*CLUSTER, PERFORMANCE_GROUP, "performanceprofiles")
+TUNEDS: Final = ("namespaces", OPERATOR_NAMESPACE, TUNED_GROUP, "tuneds")
+MACHINE_CONFIGS: Final = (*CLUSTER, MACHINECONFIG_GROUP, "machineconfigs")
+KUBELET_CONFIGS: Final = (*CLUSTER, MACHINECONFIG_GROUP, "kubeletconfigs")
 RUNTIME_CLASSES: Final = (*CLUSTER, "node.k8s.io", "runtimeclasses")
 _OWNED: Final = {
     "machineconfig": MACHINE_CONFIGS,
@@ -64,7 +70,7 @@ _WANTED: Final = (
     *_OWNED.values(),
 )
 _MAX_DEPTH: Final = 12
-MCO_V1: Final = "machineconfiguration.openshift.io/v1"
+MCO_V1: Final = MACHINECONFIG_V1
 
 
 @dataclass
@@ -198,8 +204,8 @@ async def _read_cluster(*, owned: bool) -> Snapshot:
             "machine_configuration": client.get(
                 "operator.openshift.io/v1", "machineconfigurations", "cluster"
             ),
-            "infrastructure": client.get("config.openshift.io/v1", "infrastructures", "cluster"),
-            "feature_gate": client.get("config.openshift.io/v1", "featuregates", "cluster"),
+            "infrastructure": client.get(CONFIG_V1, "infrastructures", "cluster"),
+            "feature_gate": client.get(CONFIG_V1, "featuregates", "cluster"),
             "profiles": client.list(PERFORMANCE_V2, PERFORMANCE_PLURAL),
             "tuneds": client.list(TUNED_V1, TUNED_PLURAL, OPERATOR_NAMESPACE),
         }
