@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+from collections.abc import Mapping
 from typing import Final
 
 from nto.plugins.command import CliCommand
@@ -61,10 +63,22 @@ class _Lazy:
         return self.command().run(args)
 
 
-def core_commands() -> list[CliCommand]:
-    """Every subcommand the core provides, plugins excluded; no command module is imported."""
+HYPERSHIFT_ABSENT: Final = frozenset({"render-bootcmd-mc"})
+"""Commands the reference does not register with ``HYPERSHIFT=true`` (spec: no ``render*``)."""
+
+
+def core_commands(environ: Mapping[str, str] | None = None) -> list[CliCommand]:
+    """Every subcommand the core provides, plugins excluded; no command module is imported.
+
+    With ``HYPERSHIFT=true`` (in `environ`, default the process environment) the commands of
+    :data:`HYPERSHIFT_ABSENT` are left out, as the reference leaves them out.
+    """
+    env = os.environ if environ is None else environ
+    hypershift = env.get("HYPERSHIFT", "").lower() == "true"
     commands = []
     for name, module, help_text in CORE_COMMANDS:
+        if hypershift and name in HYPERSHIFT_ABSENT:
+            continue
         lazy = _Lazy(module)
         commands.append(
             CliCommand(name=name, help=help_text, configure=lazy.configure, run=lazy.run)

@@ -16,6 +16,7 @@
         ├── RenderError            components._common: a profile cannot be rendered
         ├── TemplateError          components.tuned._template: a TuneD template is broken
         ├── BadReview              webhooks.review: a body is not an Admission/ConversionReview
+        ├── ConfigMapError         hypershift.decode: a HyperShift profile ConfigMap is unusable
         ├── PreviewError           preview.errors: nto preview cannot run (bad input; exit 1)
         ├── SettingsError          render.command: bad render flags or environment
         ├── LatencySettingsError   latency.settings: a LATENCY_TEST_* variable or flag is invalid
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from nto_performance.components._common import RenderError
     from nto_performance.components.tuned._template import TemplateError
     from nto_performance.controller.pools import PoolError
+    from nto_performance.hypershift.decode import ConfigMapError
     from nto_performance.latency.cluster import ClusterError
     from nto_performance.latency.parse import ToolOutputError
     from nto_performance.latency.settings import LatencySettingsError
@@ -74,6 +76,7 @@ _HOMES = {
     "AllocationError": ("nto_performance.ppc.allocation", "AllocationError"),
     "BadReview": ("nto_performance.webhooks.review", "BadReview"),
     "ClusterError": ("nto_performance.latency.cluster", "ClusterError"),
+    "ConfigMapError": ("nto_performance.hypershift.decode", "ConfigMapError"),
     "GatherError": ("nto_performance.ppc.gather", "GatherError"),
     "HardwareError": ("nto_performance.ppc.hardware", "HardwareError"),
     "HintsError": ("nto_performance.ppc.hints", "HintsError"),
@@ -100,6 +103,7 @@ __all__ = [
     "AllocationError",
     "BadReview",
     "ClusterError",
+    "ConfigMapError",
     "GatherError",
     "HardwareError",
     "HintsError",

@@ -35,7 +35,10 @@ def nto_plugin_metadata() -> PluginMetadata:
 @hookimpl
 def nto_related_objects() -> list[RelatedObject]:
     from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_PLURAL
+    from nto_performance.hypershift import mode
 
+    if mode.enabled():  # HyperShift: profiles are management ConfigMaps, not hosted objects
+        return []
     return [RelatedObject(group=PERFORMANCE_GROUP, resource=PERFORMANCE_PLURAL, name="")]
 
 
@@ -112,11 +115,12 @@ def nto_crds() -> list[JSONDict]:
 
 @hookimpl
 def nto_cli_commands() -> list[CliCommand]:
+    from nto_performance.hypershift import mode
     from nto_performance.latency import command as latency_command
     from nto_performance.ppc import command as ppc_command
     from nto_performance.render import command
 
-    return [
+    commands = [
         command.COMMAND,
         CliCommand(
             name=ppc_command.NAME,
@@ -132,6 +136,9 @@ def nto_cli_commands() -> list[CliCommand]:
         ),
         CliCommand(name="preview", help=PREVIEW_HELP, configure=_preview_flags, run=_preview),
     ]
+    if mode.enabled():  # the reference registers no `render` in HyperShift mode
+        commands = [c for c in commands if c.name != "render"]
+    return commands
 
 
 PREVIEW_HELP = (
@@ -197,8 +204,13 @@ def nto_bundle_manifests() -> list[tuple[str, JSONDict]]:
 
 @hookimpl
 def nto_register_handlers(registry: Any, context: OperatorContext) -> OperatorPlugin:
-    """The PerformanceProfile controller of this operator; the core starts and stops it."""
+    """The PerformanceProfile controller of this operator (the HyperShift one when
+    ``context.topology.hypershift``); the core starts and stops it."""
     del registry  # every watch goes through the context's controller runtime
+    if context.topology.hypershift:
+        from nto_performance.hypershift.controller import HyperShiftPerformanceController
+
+        return HyperShiftPerformanceController(context)
     from nto_performance import upgrade
     from nto_performance.controller.handlers import PerformanceController
 
@@ -211,7 +223,8 @@ def nto_register_handlers(registry: Any, context: OperatorContext) -> OperatorPl
 async def nto_startup(context: OperatorContext) -> None:
     from nto_performance import upgrade
 
-    if upgrade.mode_from_env() == "remove":
+    # HyperShift mode leaves the hosted cluster's OLM objects alone (hypershift-performance.md).
+    if not context.topology.hypershift and upgrade.mode_from_env() == "remove":
         await upgrade.remove_standalone_with_new_client()
 
 
