@@ -214,6 +214,13 @@ class ProfileReconciler:
         name = str(raw["metadata"]["name"])
         if not result.changed and name not in self.rollouts.before:
             return
+        tuned = result.objects.get("tuned") or {}
+        generation = int((tuned.get("metadata") or {}).get("generation") or 0)
+        if not self._pool_applied(name, pool_name, names.tuned_name(name), generation):
+            # The Tuned changed alone: the core rolls its kernel arguments out once the pool's
+            # nodes computed them; announce then (the pool signal re-queues the profile).
+            self.rollouts.started(name, result.before)
+            return
         message = self.rollouts.finished(
             name,
             before=result.before,
