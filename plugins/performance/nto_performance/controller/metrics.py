@@ -86,6 +86,11 @@ class ControllerMetrics:
                 self.not_pending(name, other)
         pools.add(pool)
 
+    def no_pool(self, name: str) -> None:
+        """Remove every nodes-pending series of profile `name` (no usable pool selects it)."""
+        for pool in list(self._pools.get(name, ())):
+            self.not_pending(name, pool)
+
     def not_pending(self, name: str, pool: str) -> None:
         """Remove the series of profile `name` and `pool` (the pool no longer selects it)."""
         self._pools.get(name, set()).discard(pool)

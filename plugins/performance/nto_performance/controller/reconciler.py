@@ -126,6 +126,7 @@ class ProfileReconciler:
             pool = select_pool(profile, self.cache.pool_models())
             validate_pool(profile, pool)
         except PoolError as exc:
+            self.metrics.no_pool(name)
             await self._write_status(raw, status.degraded(exc.reason, exc.message))
             return None
         infrastructure, feature_gate = await asyncio.gather(

@@ -343,6 +343,12 @@ def test_nodes_pending_gauge_follows_pools_and_goes_with_the_profile():
     metrics.not_pending("manual", "never-seen")
     assert value("manual", "other") is None
     metrics.pending("manual", "worker-cnf", 1)
+    metrics.pending("manual", "other", 1)
+    metrics.no_pool("manual")  # the profile's nodeSelector matches no pool any more
+    assert value("manual", "worker-cnf") is None
+    assert value("manual", "other") is None
+    metrics.no_pool("never-seen")
+    metrics.pending("manual", "worker-cnf", 1)
     metrics.conditions("manual", [("Available", "True")])
     metrics.forget("manual")
     assert "nodes_pending{" not in generate_latest(registry).decode()
