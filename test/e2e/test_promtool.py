@@ -8,6 +8,7 @@ it these tests skip.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import urllib.request
@@ -139,3 +140,58 @@ def test_bundle_alert_rules_pass_promtool(tmp_path):
     result = promtool("check", "rules", str(rules))
     assert result.returncode == 0, f"promtool check rules: {result.stdout}{result.stderr}"
     assert f"SUCCESS: {sum(len(g['rules']) for g in groups)} rules found" in result.stdout
+
+
+ALERT_CASES: list[tuple[str, str, str, str, dict[str, str]]] = [
+    # (alert, input series, values every minute, evaluated at, labels of the firing alert)
+    (
+        "NTOPerformanceProfileDegraded",
+        'nto_performance_profile_condition{name="cnf",type="Degraded"}',
+        "1x60",
+        "40m",
+        {"name": "cnf"},
+    ),
+    ("NTODegraded", "nto_degraded_info", "1x150", "130m", {}),
+    ("NTOPerformanceRenderErrors", "nto_performance_render_errors_total", "0+1x150", "90m", {}),
+    (
+        "NTOPluginFailed",
+        'nto_plugin_load_errors_total{plugin="broken"}',
+        "1x30",
+        "40m",
+        {"plugin": "broken"},
+    ),
+]
+
+
+def _rendered(text: str, labels: dict[str, str]) -> str:
+    return re.sub(r"\{\{ \$labels\.(\w+) \}\}", lambda m: labels[m.group(1)], text)
+
+
+def test_bundle_alerts_fire_as_written(tmp_path):
+    """``promtool test rules``: each alert fires on its metric after its ``for``, not before,
+    with the labels and annotations it ships."""
+    groups = bundle_rule_groups()
+    alerts = {rule["alert"]: rule for g in groups for rule in g["rules"] if "alert" in rule}
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump({"groups": groups}, sort_keys=False))
+    tests = []
+    for name, series, values, at, labels in ALERT_CASES:
+        rule = alerts[name]
+        expected = {
+            "exp_labels": {**labels, **rule["labels"]},
+            "exp_annotations": {k: _rendered(v, labels) for k, v in rule["annotations"].items()},
+        }
+        tests.append(
+            {
+                "interval": "1m",
+                "input_series": [{"series": series, "values": values}],
+                "alert_rule_test": [
+                    {"eval_time": "5m", "alertname": name, "exp_alerts": []},
+                    {"eval_time": at, "alertname": name, "exp_alerts": [expected]},
+                ],
+            }
+        )
+    (tmp_path / "tests.yaml").write_text(
+        yaml.safe_dump({"rule_files": ["rules.yaml"], "tests": tests}, sort_keys=False)
+    )
+    result = promtool("test", "rules", str(tmp_path / "tests.yaml"))
+    assert result.returncode == 0, f"promtool test rules: {result.stdout}{result.stderr}"
