@@ -23,7 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nto.testing import EmulatedCluster, OperatorProcess, free_port  # noqa: E402
+from nto.testing import (  # noqa: E402
+    EmulatedCluster,
+    OperatorProcess,
+    free_port,
+    operator_command,
+)
 from nto.testing._service_ca import issue_webhook_certs  # noqa: E402
 from test.e2e.conftest import project_crds  # noqa: E402
 
@@ -44,17 +49,7 @@ def ready(port: int, context: ssl.SSLContext) -> bool:
 
 def one_run(kubeconfig: str, certs: Path, context: ssl.SSLContext) -> float:
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "nto",
-        "operator",
-        "--metrics-insecure",
-        f"--metrics-port={free_port()}",
-        f"--webhook-port={port}",
-        f"--webhook-cert-dir={certs}",
-        "--enable-leader-election=false",
-    ]
+    command = operator_command(f"--webhook-port={port}", f"--webhook-cert-dir={certs}")
     with OperatorProcess(
         command, kubeconfig=kubeconfig, env={"RELEASE_VERSION": "bench"}
     ) as operator:

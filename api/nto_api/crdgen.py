@@ -22,7 +22,6 @@ from nto_api.performance import v1, v1alpha1, v2
 from nto_api.tuned import Profile, Tuned
 
 __all__ = [
-    "CRD_FILES",
     "DEPRECATION_WARNINGS",
     "dump_crd",
     "performance_profile_crd",
@@ -39,11 +38,6 @@ DEPRECATION_WARNINGS: Final = {
     "v1alpha1": "performance.openshift.io/v1alpha1 PerformanceProfile is deprecated and will be "
     "removed; use performance.openshift.io/v2",
 }
-CRD_FILES: Final = (
-    "performance.openshift.io_performanceprofiles.yaml",
-    "tuned.openshift.io_profiles.yaml",
-    "tuned.openshift.io_tuneds.yaml",
-)
 _PERFORMANCE_MODELS: Final[dict[str, type[pydantic.BaseModel]]] = {
     "v1": v1.PerformanceProfile,
     "v1alpha1": v1alpha1.PerformanceProfile,

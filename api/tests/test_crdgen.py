@@ -14,13 +14,15 @@ import yaml
 
 from nto_api import SchemaGenerationError, load_crds
 from nto_api._schemagen import object_schema
-from nto_api.crdgen import CRD_FILES, DEPRECATION_WARNINGS, dump_crd, render_crds
+from nto_api.crdgen import DEPRECATION_WARNINGS, dump_crd, render_crds
 
 REPO = Path(__file__).resolve().parents[2]
 CRD_DIR = REPO / "api" / "nto_api" / "crds"
 PLUGIN_CRD_DIR = REPO / "plugins" / "performance" / "nto_performance" / "crds"
 CORE_CRDS = {name: crd for name, crd in render_crds().items() if name.startswith("tuned.")}
 CRDS = render_crds()
+CRD_FILES = tuple(CRDS)
+"""The generated file names, in the order `render_crds` lists them."""
 PP = CRDS["performance.openshift.io_performanceprofiles.yaml"]
 TUNED = CRDS["tuned.openshift.io_tuneds.yaml"]
 PROFILE = CRDS["tuned.openshift.io_profiles.yaml"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from nto.bundle.names import METRICS_SERVICE, NAMESPACE
-from nto.plugins.types import JSONDict
+from nto_api.objects import JSONDict
 
 REFERENCE_GROUP: Final = "node-tuning-operator.rules"
 CORE_GROUP: Final = "node-tuning-operator-core.rules"

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 
 from nto.bundle.names import CLUSTER_OPERATOR_NAME, IMAGE, IMAGE_TAG, NAMESPACE, RELEASE_VERSION
 from nto.controller.status import related_objects
-from nto.plugins.types import JSONDict, RelatedObject
+from nto.plugins.types import RelatedObject
 from nto_api.names import CONFIG_V1
+from nto_api.objects import JSONDict
 
 
 def cluster_operator(plugin_related: Iterable[RelatedObject]) -> JSONDict:

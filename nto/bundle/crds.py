@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from nto.plugins.types import JSONDict
 from nto_api.names import TUNED_GROUP
+from nto_api.objects import JSONDict
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 

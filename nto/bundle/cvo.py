@@ -19,7 +19,7 @@ from nto.bundle.names import (
     INCLUDE_RELEASE_PREFIX,
     RELEASE_PROFILES,
 )
-from nto.plugins.types import JSONDict
+from nto_api.objects import JSONDict
 
 OPERATOR_PROFILES: Final = ("self-managed-high-availability", "single-node-developer")
 """Profiles of ``50-operator.yaml``."""

@@ -39,17 +39,15 @@ from nto.bundle.network_policy import network_policies
 from nto.bundle.operator_deployment import ibm_cloud_variant, operator_deployment
 from nto.plugins.host import PluginHost
 from nto.plugins.metadata import PluginMetadata
-from nto.plugins.types import JSONDict, PolicyRule, RelatedObject
+from nto.plugins.types import PolicyRule, RelatedObject
+from nto_api.objects import JSONDict
 
 IMAGE_REFERENCES: Final = "image-references"
 PLUGIN_FILE: Final = re.compile(r"^[0-9]{2}-[a-z0-9][a-z0-9.-]*\.yaml$")
 """A plugin's file name without the prefix: ``NN-name.yaml``, nothing that could leave the dir."""
 
-# Names callers of the first cut import from here (test/e2e, hack/demo.py).
-PREFIX: Final = FILE_PREFIX
 __all__ = [
     "IMAGE_REFERENCES",
-    "PREFIX",
     "BundleError",
     "build",
     "collect",

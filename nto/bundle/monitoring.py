@@ -21,7 +21,7 @@ from nto.bundle.names import (
     SERVING_CERT_ANNOTATION,
     TRUSTED_CA,
 )
-from nto.plugins.types import JSONDict
+from nto_api.objects import JSONDict
 
 PROMETHEUS: tuple[str, str] = ("openshift-monitoring", "prometheus-k8s")
 """Namespace and ServiceAccount of the cluster's Prometheus."""

@@ -6,7 +6,7 @@ Neighbours: :mod:`nto.bundle.generate` (assembly), :mod:`nto.bundle.names`.
 from __future__ import annotations
 
 from nto.bundle.names import NAMESPACE
-from nto.plugins.types import JSONDict
+from nto_api.objects import JSONDict
 
 
 def namespace() -> JSONDict:

@@ -17,7 +17,7 @@ from nto.bundle.names import (
     POD_LABEL,
     WEBHOOK_PORT,
 )
-from nto.plugins.types import JSONDict
+from nto_api.objects import JSONDict
 
 API_SERVER_PORT = 6443
 

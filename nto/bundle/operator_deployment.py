@@ -35,7 +35,7 @@ from nto.bundle.names import (
     WEBHOOK_PORT,
 )
 from nto.plugins.host import DISABLED_ENV
-from nto.plugins.types import JSONDict
+from nto_api.objects import JSONDict
 
 CONTROL_PLANE_SELECTOR: Final = {"node-role.kubernetes.io/control-plane": ""}
 MANAGEMENT_ANNOTATION: Final = "target.workload.openshift.io/management"

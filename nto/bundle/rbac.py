@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from typing import Final
 
 from nto.bundle.names import NAMESPACE, OPERAND_ROLE, OPERAND_SERVICE_ACCOUNT, OPERATOR_NAME
-from nto.plugins.types import JSONDict, PolicyRule
+from nto.plugins.types import PolicyRule
 from nto_api.names import CONFIG_GROUP, MACHINECONFIG_GROUP, TUNED_GROUP
+from nto_api.objects import JSONDict
 
 RBAC_V1: Final = "rbac.authorization.k8s.io/v1"
 READ: Final = ("get", "list", "watch")

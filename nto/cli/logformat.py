@@ -49,7 +49,12 @@ def _verbosity(levelno: int) -> int:
 
 
 class KlogFormatter(logging.Formatter):
-    """klog's header and the message; exceptions follow on their own lines."""
+    """klog's header and the message; exceptions follow on their own lines.
+
+    Every line after the first of a record (a multi-line message, a traceback with its
+    ``During handling ...`` chain) starts with a tab, as klog indents multi-line values, so
+    each record has exactly one header line and a reader splitting on headers stays in step.
+    """
 
     def __init__(self, *, skip_headers: bool = False, add_dir_header: bool = False) -> None:
         super().__init__()
@@ -62,6 +67,7 @@ class KlogFormatter(logging.Formatter):
             message = f"{message}\n{self.formatException(record.exc_info)}"
         elif record.exc_text:
             message = f"{message}\n{record.exc_text}"
+        message = message.replace("\n", "\n\t")  # one header per record: see the docstring
         if self.skip_headers:
             return redact(message)
         seconds = int(record.created)

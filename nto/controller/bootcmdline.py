@@ -33,8 +33,6 @@ __all__ = [
     "gate_pool",
     "machine_config_target",
     "nodes_in_pool",
-    "pool_applied_deps",
-    "tuned_dep",
 ]
 
 GateState = Literal["wait", "conflict", "ready"]
@@ -150,26 +148,12 @@ class KargTracker:
         self.mc_labels_across_mcps.discard(node)
 
 
-def tuned_dep(tuned_name: str, generation: int) -> str:
-    """One element of a bootcmdline-deps value: ``<tuned>:<generation>``."""
-    return f"{tuned_name}:{generation}"
-
-
 def deps_ready(deps: str | None, release_version: str, dep: str) -> bool:
     """Whether `deps` were computed by `release_version` and include `dep` exactly."""
     if not deps or not dep:
         return False
     version, *elements = deps.split(",")
     return version == release_version and dep in elements
-
-
-def pool_applied_deps(pool_nodes: Sequence[NodeFacts]) -> str | None:
-    """The deps every node of a pool reports, or None when they differ or a node has none."""
-    reported = {n.bootcmdline_deps for n in pool_nodes}
-    if len(reported) != 1:
-        return None
-    (deps,) = reported
-    return deps or None
 
 
 @dataclass

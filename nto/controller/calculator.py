@@ -47,7 +47,6 @@ __all__ = [
     "Calculator",
     "aggregate_pod_labels",
     "bootcmdline_deps",
-    "calculate_profile",
     "needs_pod_informer",
     "profiles_for_all",
 ]
@@ -312,16 +311,3 @@ class Calculator:
 def _pool_problems(node_pools: list[NodePools]) -> tuple[str, ...]:
     problem = node_pools[0].problem if node_pools else None
     return (problem,) if problem else ()
-
-
-def calculate_profile(
-    tuneds: Iterable[Mapping[str, Any]],
-    node: NodeFacts | Mapping[str, Any],
-    *,
-    pod_labels: Iterable[Mapping[str, str]] = (),
-    pools: Sequence[Mapping[str, Any]] = (),
-    release_version: str = "",
-) -> ComputedProfile:
-    """One-shot form of `Calculator.calculate` for a single node."""
-    calculator = Calculator(tuneds, pools=pools, release_version=release_version)
-    return calculator.calculate(node, pod_labels)

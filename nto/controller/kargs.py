@@ -36,7 +36,6 @@ __all__ = [
     "desired_machine_config",
     "machine_config_labels_for_pool",
     "machine_configs_to_prune",
-    "parse_kernel_argument",
     "plan_machine_config",
     "split_kernel_arguments",
     "wanted_machine_config_names",
@@ -66,28 +65,6 @@ def split_kernel_arguments(cmdline: str) -> list[str]:
                 in_quote = not in_quote
             position += 1
         args.append(cmdline[start:position])
-
-
-def parse_kernel_argument(arg: str) -> tuple[str, str | None]:
-    """(param, value) of one argument as the kernel's ``next_arg`` reads it.
-
-    The first ``=`` splits; no ``=`` gives value None. A leading quote on the argument or on the
-    value is dropped, and so is the argument's trailing quote.
-    """
-    quoted = arg.startswith('"')
-    body = arg[1:] if quoted else arg
-    param, sep, value = body.partition("=")
-    if not sep:
-        if quoted and param.endswith('"'):
-            param = param[:-1]
-        return param, None
-    if value.startswith('"'):
-        value = value[1:]
-        if value.endswith('"'):
-            value = value[:-1]
-    elif quoted and value.endswith('"'):
-        value = value[:-1]
-    return param, value
 
 
 def machine_config_labels_for_pool(pool: Mapping[str, Any]) -> dict[str, str]:

@@ -36,6 +36,7 @@ from nto.operator.client_ca import ClientCA
 from nto.operator.https import HTTPSServer
 from nto.operator.kopf_session import kopf_credentials
 from nto.operator.leader import LeaderElector, LeaseTimings, timings_for_topology
+from nto.operator.leftovers import quiet_abandoned_streams
 from nto.operator.metrics_server import metrics_server
 from nto.operator.settings import OperatorSettings
 from nto.operator.tls import TLSFiles
@@ -86,6 +87,7 @@ class Operator:
         """
         kopf_stop = self.kopf_stop = asyncio.Event()
         _stop_on_signals(kopf_stop)
+        quiet_abandoned_streams(kopf_stop)
         webhook_servers = self._webhook_servers()
         if webhook_servers:
             await self._follow_tls_profile()

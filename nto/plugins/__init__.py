@@ -35,7 +35,6 @@ from nto.plugins.markers import ENTRY_POINT_GROUP, hookimpl, hookspec
 from nto.plugins.metadata import PluginMetadata
 from nto.plugins.types import (
     CliCommand,
-    JSONDict,
     MustGatherStep,
     OperatorContext,
     OperatorPlugin,
@@ -62,6 +61,7 @@ if TYPE_CHECKING:
     from nto.kube.retry import until_it_works
     from nto.runtime.controllers import ControllerRuntime
     from nto.runtime.queue import WorkQueue
+    from nto_api.objects import JSONDict
 
 _LAZY = {
     "ApiError": "nto.kube.client",
@@ -76,6 +76,7 @@ _LAZY = {
     "until_it_works": "nto.kube.retry",
     "ControllerRuntime": "nto.runtime.controllers",
     "WorkQueue": "nto.runtime.queue",
+    "JSONDict": "nto_api.objects",
 }
 
 __all__ = [

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from nto.plugins.metadata import PluginMetadata
     from nto.plugins.types import (
         CliCommand,
-        JSONDict,
         MustGatherStep,
         OperatorContext,
         OperatorPlugin,
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
         RelatedObject,
         WebhookRoute,
     )
+    from nto_api.objects import JSONDict
 
 # --- 1. command line ---------------------------------------------------------------------------
 

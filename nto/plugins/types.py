@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
     from nto.kube.client import KubeClient
     from nto.runtime.controllers import ControllerRuntime
-
-JSONDict = dict[str, Any]
+    from nto_api.objects import JSONDict  # for annotations only: the CLI's start-up stays light
 
 
 class CommandRunner(Protocol):

@@ -19,17 +19,25 @@ from nto.controller.names import (
     DAEMONSET_NAME,
     GENERATED_BY_CONTROLLER_VERSION_ANNOTATION,
 )
-from nto.runtime.store import JSONDict, Resource, Store
+from nto.runtime.store import Resource, Store
+from nto_api.names import (
+    CONFIG_GROUP,
+    MACHINECONFIG_GROUP,
+    PROFILE_PLURAL,
+    TUNED_GROUP,
+    TUNED_PLURAL,
+)
+from nto_api.objects import JSONDict, annotations_of, name_of
 
-__all__ = ["RESOURCES", "ClusterCache", "JSONDict", "name_of"]
+__all__ = ["RESOURCES", "ClusterCache"]
 
-TUNEDS: Final = Resource("tuned.openshift.io", "v1", "tuneds")
-PROFILES: Final = Resource("tuned.openshift.io", "v1", "profiles")
+TUNEDS: Final = Resource(TUNED_GROUP, "v1", TUNED_PLURAL)
+PROFILES: Final = Resource(TUNED_GROUP, "v1", PROFILE_PLURAL)
 NODES: Final = Resource("", "v1", "nodes")
-POOLS: Final = Resource("machineconfiguration.openshift.io", "v1", "machineconfigpools")
-MACHINE_CONFIGS: Final = Resource("machineconfiguration.openshift.io", "v1", "machineconfigs")
+POOLS: Final = Resource(MACHINECONFIG_GROUP, "v1", "machineconfigpools")
+MACHINE_CONFIGS: Final = Resource(MACHINECONFIG_GROUP, "v1", "machineconfigs")
 DAEMONSETS: Final = Resource("apps", "v1", "daemonsets")
-CLUSTER_OPERATORS: Final = Resource("config.openshift.io", "v1", "clusteroperators")
+CLUSTER_OPERATORS: Final = Resource(CONFIG_GROUP, "v1", "clusteroperators")
 
 RESOURCES: Final = {
     "tuneds": TUNEDS,
@@ -43,14 +51,9 @@ RESOURCES: Final = {
 """Cache table -> the resource it holds."""
 
 
-def name_of(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name") or "")
-
-
 def generated(mc: Mapping[str, Any]) -> bool:
     """MachineConfigs this operator wrote (the only ones it prunes)."""
-    annotations = (mc.get("metadata") or {}).get("annotations") or {}
-    return GENERATED_BY_CONTROLLER_VERSION_ANNOTATION in annotations
+    return GENERATED_BY_CONTROLLER_VERSION_ANNOTATION in annotations_of(mc)
 
 
 def _named(name: str) -> Any:

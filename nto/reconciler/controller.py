@@ -55,11 +55,12 @@ from nto.controller.validation import (
 from nto.kube.client import ApiError, KubeClient
 from nto.metrics import CoreMetrics
 from nto.operator.settings import OperatorSettings
-from nto.reconciler.cache import ClusterCache, JSONDict, name_of
+from nto.reconciler.cache import ClusterCache
 from nto.reconciler.failures import RetryLater, classify
 from nto.reconciler.pods import PodWatch
 from nto.reconciler.writes import Writer
 from nto.runtime.queue import WorkQueue
+from nto_api.objects import JSONDict, name_of, resource_version_of, uid_of
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +72,7 @@ def _now() -> datetime.datetime:
 
 
 def _version_key(objects: Iterable[Mapping[str, Any]]) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        sorted((name_of(o), str((o.get("metadata") or {}).get("resourceVersion"))) for o in objects)
-    )
+    return tuple(sorted((name_of(o), resource_version_of(o)) for o in objects))
 
 
 class TunedController:
@@ -147,7 +146,7 @@ class TunedController:
             raise RetryLater(f"Profile writes of {len(retry)} node(s) failed; retrying them")
 
     async def _reconcile_managed(self, batch: frozenset[str], default: JSONDict | None) -> None:
-        default_uid = str(((default or {}).get("metadata") or {}).get("uid") or "")
+        default_uid = uid_of(default)
         if not self._rendered_checked:
             await self.writer.delete_tuned(RENDERED_TUNED_NAME)
             self._rendered_checked = True

@@ -29,12 +29,12 @@ from nto.reconciler.cache import (
     TUNEDS,
     ClusterCache,
     generated,
-    name_of,
 )
 from nto.reconciler.controller import EVERYTHING, TunedController
 from nto.reconciler.pods import PodWatch
 from nto.runtime.controllers import ControllerRuntime
 from nto.runtime.store import WatchEvent
+from nto_api.objects import metadata_of, name_of
 
 __all__ = ["TunedControllerHandle", "register"]
 
@@ -143,7 +143,7 @@ def _node_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     """Only labels, annotations and providerID matter to the Profile and the MC gate."""
 
     def facts(node: Mapping[str, Any]) -> tuple[Any, ...]:
-        metadata = node.get("metadata") or {}
+        metadata = metadata_of(node)
         return (
             metadata.get("labels"),
             metadata.get("annotations"),

@@ -18,12 +18,13 @@ from typing import Any
 from nto.controller.calculator import aggregate_pod_labels
 from nto.kube.client import ApiError, KubeClient
 from nto.reconciler.cache import ClusterCache
+from nto_api.objects import metadata_of, resource_version_of
 
 logger = logging.getLogger(__name__)
 
 
 def _pod_key(pod: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
-    metadata = pod.get("metadata") or {}
+    metadata = metadata_of(pod)
     node = str((pod.get("spec") or {}).get("nodeName") or "")
     key = f"{metadata.get('namespace', '')}/{metadata.get('name', '')}"
     labels = {str(k): str(v) for k, v in (metadata.get("labels") or {}).items()}
@@ -91,4 +92,4 @@ class PodWatch:
         self.cache.pod_labels.clear()
         for pod in page.get("items") or []:
             self._apply(pod, deleted=False)
-        return str((page.get("metadata") or {}).get("resourceVersion") or "")
+        return resource_version_of(page)

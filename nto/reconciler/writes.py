@@ -12,15 +12,17 @@ from typing import Any
 
 from nto.controller.names import CLUSTER_OPERATOR_NAME, DAEMONSET_NAME
 from nto.kube.client import ConflictError, KubeClient
-from nto.reconciler.cache import ClusterCache, JSONDict, name_of
+from nto.reconciler.cache import ClusterCache
+from nto_api.names import CONFIG_V1, MACHINECONFIG_V1, PROFILE_PLURAL, TUNED_PLURAL, TUNED_V1
+from nto_api.objects import JSONDict, name_of
 
 logger = logging.getLogger(__name__)
 
-TUNED = ("tuned.openshift.io/v1", "tuneds")
-PROFILE = ("tuned.openshift.io/v1", "profiles")
+TUNED = (TUNED_V1, TUNED_PLURAL)
+PROFILE = (TUNED_V1, PROFILE_PLURAL)
 DAEMONSET = ("apps/v1", "daemonsets")
-MACHINE_CONFIG = ("machineconfiguration.openshift.io/v1", "machineconfigs")
-CLUSTER_OPERATOR = ("config.openshift.io/v1", "clusteroperators")
+MACHINE_CONFIG = (MACHINECONFIG_V1, "machineconfigs")
+CLUSTER_OPERATOR = (CONFIG_V1, "clusteroperators")
 
 
 class Writer:

@@ -40,8 +40,9 @@ from nto.kube.config import Connection, load_connection
 from nto.kube.retry import until_it_works
 from nto.runtime.errors import to_kopf
 from nto.runtime.queue import BatchWorker, Worker, WorkQueue
-from nto.runtime.store import JSONDict, Resource, Store
+from nto.runtime.store import Resource, Store
 from nto.runtime.watch_health import WatchHealth
+from nto_api.objects import JSONDict, name_of
 
 if TYPE_CHECKING:
     from nto.plugins.types import OperatorPlugin
@@ -377,11 +378,7 @@ class ControllerRuntime:
         finally:
             self._relisting.discard(resource)
         for store in stores:
-            present = {
-                str((item.get("metadata") or {}).get("name"))
-                for item in items
-                if store.accepts(item)
-            }
+            present = {name_of(item) for item in items if store.accepts(item)}
             gone = store.prune(present)
             if gone:
                 logger.info("%s missed while watching: %s", resource.key, ", ".join(gone))

@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["JSONDict", "Listener", "Resource", "Store", "WatchEvent"]
+if TYPE_CHECKING:
+    from nto_api.objects import JSONDict  # no runtime import: the CLI's start-up stays light
+
+__all__ = ["Listener", "Resource", "Store", "WatchEvent"]
 
 logger = logging.getLogger(__name__)
-
-JSONDict = dict[str, Any]
 
 
 def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -67,7 +68,7 @@ Listener = Callable[[WatchEvent], None]
 """Hears a store's changes; must be cheap and must not block (it runs in the watch)."""
 
 
-class Store(MutableMapping[str, JSONDict]):
+class Store(MutableMapping[str, dict[str, Any]]):
     """Objects of ``resource`` that pass the filters, by name; see the module docstring.
 
     ``namespace`` keeps only objects of that namespace; ``where`` is any further filter. An

@@ -20,7 +20,6 @@ from __future__ import annotations
 import fnmatch
 import re
 import socket
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -37,6 +36,7 @@ from nto.testing import (
     OperatorProcess,
     ReferenceBinaryMissing,
     free_port,
+    operator_command,
     unpack_reference_binary,
     wait_for,
 )
@@ -257,9 +257,12 @@ def go_finished(cluster: EmulatedCluster, go: OperatorProcess) -> bool:
             # its webhook (4343) and metrics (8080) ports are fixed; only on a shared machine
             pytest.skip("another Go operator on this machine holds its fixed ports")
         pytest.fail(f"the Go operator exited:\n{go.log[-4000:]}")
+    # every object the handover compares must exist before ours starts: a Profile the Go
+    # operator had not written yet would show up as "created by the handover"
     return bool(
         cluster.get("node.k8s.io/v1", "RuntimeClass", "performance-manual")
         and cluster.get(MCO, "MachineConfig", "50-nto-worker-cnf")
+        and all(cluster.get(TUNED, "Profile", node, NS) for node in ("cnf-0", "w0"))
     )
 
 
@@ -330,10 +333,7 @@ def test_handover_from_the_go_operator_rewrites_only_what_docs_list(
 
     port = free_port()
     ours = OperatorProcess(
-        [
-            *(sys.executable, "-m", "nto", "operator"),
-            *("--metrics-insecure", f"--metrics-port={port}", "--enable-leader-election=false"),
-        ],
+        operator_command(metrics_port=port),
         kubeconfig=cluster.kubeconfig_path,
         env={
             **env,
@@ -504,10 +504,7 @@ def test_handover_of_spec_shaped_objects_rewrites_nothing(
     port = free_port()
     assert cluster.kubeconfig_path is not None
     ours = OperatorProcess(
-        [
-            *(sys.executable, "-m", "nto", "operator"),
-            *("--metrics-insecure", f"--metrics-port={port}", "--enable-leader-election=false"),
-        ],
+        operator_command(metrics_port=port),
         kubeconfig=cluster.kubeconfig_path,
         env={
             "WATCH_NAMESPACE": NS,

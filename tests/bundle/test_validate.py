@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from nto.bundle import generate
+from nto.bundle.names import FILE_PREFIX
 from nto.testing import schema
 
 kubernetes_validate = pytest.importorskip("kubernetes_validate")
@@ -122,9 +123,7 @@ def _bundle_documents() -> list[tuple[str, dict[str, Any]]]:
     from nto.plugins import build_plugin_host
 
     files = generate.build(build_plugin_host(disabled=()))
-    return [
-        (name.removeprefix(generate.PREFIX), doc) for name, docs in files.items() for doc in docs
-    ]
+    return [(name.removeprefix(FILE_PREFIX), doc) for name, docs in files.items() for doc in docs]
 
 
 DOCUMENTS = _bundle_documents()

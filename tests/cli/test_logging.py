@@ -43,6 +43,29 @@ def test_klog_header_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     assert first.group(6) == "info two"
 
 
+def test_continuation_lines_of_a_record_are_indented(capsys: pytest.CaptureFixture[str]) -> None:
+    """A multi-line message and a chained traceback (asyncio's 'error during closing of
+    asynchronous generator' report has both) keep one header line per record: every other
+    line starts with a tab, so a reader that splits the log on header lines never sees a
+    stray unindented ``GeneratorExit`` or ``During handling ...`` line."""
+    configure_logging(LogOptions(), program="nto-test")
+    capsys.readouterr()
+    try:
+        try:
+            raise GeneratorExit
+        except GeneratorExit:
+            raise RuntimeError("closing failed")  # noqa: B904 (the implicit chain is the point)
+    except RuntimeError:
+        log.exception("an error occurred\nasyncgen: <async_generator object watch>")
+    lines = capsys.readouterr().err.splitlines()
+    assert KLOG_LINE.match(lines[0]), lines
+    assert lines[0].endswith("] an error occurred")
+    assert len(lines) > 5
+    assert all(line.startswith("\t") for line in lines[1:]), lines
+    assert "\tasyncgen: <async_generator object watch>" in lines
+    assert any("During handling of the above exception" in line for line in lines)
+
+
 def test_skip_headers_and_add_dir_header(capsys: pytest.CaptureFixture[str]) -> None:
     assert emit(LogOptions(skip_headers=True), capsys) == ["info two", "warning", "error"]
     line = emit(LogOptions(add_dir_header=True), capsys)[0]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from nto.controller.computed import NodeFacts
+from nto.controller.calculator import Calculator
+from nto.controller.computed import ComputedProfile, NodeFacts
 
 REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "tuned"
 
@@ -109,3 +111,16 @@ def reference_dir() -> Path:
 
 def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text())
+
+
+def calculate_profile(
+    tuneds: Iterable[Mapping[str, Any]],
+    node: NodeFacts | Mapping[str, Any],
+    *,
+    pod_labels: Iterable[Mapping[str, str]] = (),
+    pools: Sequence[Mapping[str, Any]] = (),
+    release_version: str = "",
+) -> ComputedProfile:
+    """One node's profile from a fresh `Calculator` (the controller keeps one per reconcile)."""
+    calculator = Calculator(tuneds, pools=pools, release_version=release_version)
+    return calculator.calculate(node, pod_labels)

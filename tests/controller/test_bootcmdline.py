@@ -12,8 +12,6 @@ from nto.controller.bootcmdline import (
     gate_pool,
     machine_config_target,
     nodes_in_pool,
-    pool_applied_deps,
-    tuned_dep,
 )
 from nto.controller.computed import NodeFacts
 
@@ -176,18 +174,4 @@ def test_signal_is_deduplicated_per_pool():
     assert signals.signal_ready("p", DEPS) is False
     assert signals.signal_ready("q", DEPS) is True
     assert signals.signal_ready("p", "4.20.0,default:2") is True
-    assert signals.is_ready("p", tuned_dep("default", 2), "4.20.0")
-
-
-@pytest.mark.parametrize(
-    ("nodes", "expected"),
-    [
-        ([_node("a"), _node("b")], DEPS),
-        ([_node("a"), _node("b", deps="x")], None),
-        ([_node("a", deps=None)], None),
-        ([], None),
-    ],
-    ids=["agree", "differ", "unreported", "empty pool"],
-)
-def test_pool_applied_deps(nodes, expected):
-    assert pool_applied_deps(nodes) == expected
+    assert signals.is_ready("p", "default:2", "4.20.0")

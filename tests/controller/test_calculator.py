@@ -14,14 +14,13 @@ from nto.controller.calculator import (
     MISSING_CATCH_ALL,
     Calculator,
     bootcmdline_deps,
-    calculate_profile,
     needs_pod_informer,
     profiles_for_all,
 )
 from nto.controller.computed import NodeFacts, Operand, is_linux_node, provider_name
 from nto.controller.default_tuned import default_tuned
 
-from .conftest import load_yaml, make_tuned, node, rec, standard_pools
+from .conftest import calculate_profile, load_yaml, make_tuned, node, rec, standard_pools
 
 CP = "node-role.kubernetes.io/control-plane"
 INFRA = "node-role.kubernetes.io/infra"

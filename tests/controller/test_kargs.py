@@ -13,7 +13,6 @@ from nto.controller.kargs import (
     desired_machine_config,
     machine_config_labels_for_pool,
     machine_configs_to_prune,
-    parse_kernel_argument,
     plan_machine_config,
     split_kernel_arguments,
     wanted_machine_config_names,
@@ -47,25 +46,6 @@ SPLIT_CASES = [
 )
 def test_split_kernel_arguments(cmdline, expected):
     assert split_kernel_arguments(cmdline) == expected
-
-
-PARSE_CASES = [
-    ("flag", "quiet", ("quiet", None)),
-    ("value", "a=b", ("a", "b")),
-    ("second equals stays in value", "a=b=c", ("a", "b=c")),
-    ("quoted value", 'a="x y"', ("a", "x y")),
-    ("quoted argument", '"a=x y"', ("a", "x y")),
-    ("quoted flag", '"quiet"', ("quiet", None)),
-    ("empty value", "a=", ("a", "")),
-    ("lone quote value", 'a="', ("a", "")),
-]
-
-
-@pytest.mark.parametrize(
-    ("arg", "expected"), [c[1:] for c in PARSE_CASES], ids=[c[0] for c in PARSE_CASES]
-)
-def test_parse_kernel_argument(arg, expected):
-    assert parse_kernel_argument(arg) == expected
 
 
 CMDLINE = st.text(alphabet=st.sampled_from(list('ab=,"') + list(C_WHITESPACE) + ["é"]), max_size=40)

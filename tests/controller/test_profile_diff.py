@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from nto.controller.calculator import calculate_profile
 from nto.controller.computed import NodeFacts
 from nto.controller.default_tuned import default_tuned
 from nto.controller.profile_diff import desired_profile, profile_differences, updated_profile
 
-from .conftest import make_tuned, rec
+from .conftest import calculate_profile, make_tuned, rec
 
 DEPS_KEY = "tuned.openshift.io/bootcmdline-deps"
 DEFERRED_KEY = "tuned.openshift.io/deferred"

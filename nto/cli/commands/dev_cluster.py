@@ -12,7 +12,8 @@ import argparse
 from pathlib import Path
 
 from nto.cli.flags import UsageError
-from nto.plugins.types import CliCommand, JSONDict
+from nto.plugins.types import CliCommand
+from nto_api.objects import JSONDict
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:

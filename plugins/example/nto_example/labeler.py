@@ -1,10 +1,12 @@
 """Keep label ``tuned.openshift.io/profile`` on each Node equal to its Profile's TuneD profile.
 
 Profiles (``tuned.openshift.io/v1``, one per Node, same name) are watched through kopf; each
-event merge-patches the Node's label when it differs, or removes it when the Profile goes away.
+event merge-patches the Node's label when it differs, or removes it when the Profile goes away,
+through the operator's shared API client (``OperatorContext.client``), never a client per event.
 A profile name that is not a valid label value (over 63 characters, or characters a label value
 may not hold) removes the label and logs why, instead of failing the patch on every event.
-Neighbours: :mod:`nto_example.plugin` (registration), :mod:`nto.kube.client` (the API calls).
+Neighbours: :mod:`nto_example.plugin` (registration and the client), :mod:`nto_api.objects`
+(the field readers).
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import logging
 import re
 from typing import Any, Final
 
-from nto.plugins import JSONDict, KubeClient, load_connection
+from nto.plugins import KubeClient
+from nto_api.names import PROFILE_PLURAL, TUNED_GROUP
+from nto_api.objects import JSONDict, labels_of, name_of
 
 logger = logging.getLogger(__name__)
 
 LABEL: Final = "tuned.openshift.io/profile"
-PROFILES: Final = ("tuned.openshift.io", "v1", "profiles")
+PROFILES: Final = (TUNED_GROUP, "v1", PROFILE_PLURAL)
 NODES: Final = ("v1", "nodes")
 _LABEL_VALUE = re.compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
 
@@ -34,7 +38,7 @@ def label_value(profile: Any) -> str | None:
         logger.warning(
             "TuneD profile %r of Profile %r is not a valid label value; removing label %s",
             value[:80],
-            (profile.get("metadata") or {}).get("name"),
+            name_of(profile),
             LABEL,
         )
         return None
@@ -47,19 +51,17 @@ def label_patch(event_type: str | None, profile: JSONDict) -> JSONDict:
     return {"metadata": {"labels": {LABEL: value}}}
 
 
-async def relabel(event_type: str | None, profile: JSONDict) -> None:
-    """Patch the Node named like ``profile``; a Node already gone is not an error."""
-    node = (profile.get("metadata") or {}).get("name")
-    if not isinstance(node, str) or not node:
+async def relabel(client: KubeClient, event_type: str | None, profile: JSONDict) -> None:
+    """Patch, through ``client``, the Node named like ``profile``; a Node already gone is fine."""
+    node = name_of(profile)
+    if not node:
         return
     patch = label_patch(event_type, profile)
     wanted = patch["metadata"]["labels"][LABEL]
-    async with KubeClient(load_connection()) as client:
-        current = await client.get(*NODES, node)
-        if current is None:
-            logger.info("Node %r of Profile %r is gone; nothing to label", node, node)
-            return
-        labels = (current.get("metadata") or {}).get("labels") or {}
-        if labels.get(LABEL) == wanted:
-            return  # patch only real differences: every Node write wakes other controllers
-        await client.patch(*NODES, node, patch)
+    current = await client.get(*NODES, node)
+    if current is None:
+        logger.info("Node %r of Profile %r is gone; nothing to label", node, node)
+        return
+    if labels_of(current).get(LABEL) == wanted:
+        return  # patch only real differences: every Node write wakes other controllers
+    await client.patch(*NODES, node, patch)

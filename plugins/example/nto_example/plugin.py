@@ -20,19 +20,21 @@ def nto_plugin_metadata() -> PluginMetadata:
 @hookimpl
 def nto_rbac_rules() -> list[PolicyRule]:
     """Exactly the calls :mod:`nto_example.labeler` makes (kopf lists and watches Profiles)."""
+    from nto_api.names import PROFILE_PLURAL, TUNED_GROUP
+
     return [
-        PolicyRule(("tuned.openshift.io",), ("profiles",), ("list", "watch")),
+        PolicyRule((TUNED_GROUP,), (PROFILE_PLURAL,), ("list", "watch")),
         PolicyRule(("",), ("nodes",), ("get", "patch")),
     ]
 
 
 @hookimpl
 def nto_register_handlers(registry: Any, context: OperatorContext) -> None:
-    del context
+    """One kopf handler; it patches Nodes through the operator's shared client."""
     import kopf
 
     from nto_example.labeler import PROFILES, relabel
 
     @kopf.on.event(*PROFILES, registry=registry)
     async def profile_changed(event: Any, body: Any, **_: Any) -> None:
-        await relabel(event.get("type"), dict(body))
+        await relabel(context.client, event.get("type"), dict(body))

@@ -11,7 +11,7 @@ import pytest
 
 from nto.testing import EmulatedCluster, running_operator, wait_for
 from nto_example import LABEL, label_patch, plugin
-from nto_example.labeler import label_value
+from nto_example.labeler import label_value, relabel
 
 NAMESPACE = "openshift-cluster-node-tuning-operator"
 
@@ -49,6 +49,31 @@ def test_label_value(body, value):
 def test_deleted_profile_removes_the_label():
     assert label_patch("DELETED", profile("n", "x")) == {"metadata": {"labels": {LABEL: None}}}
     assert label_patch("ADDED", profile("n", "x")) == {"metadata": {"labels": {LABEL: "x"}}}
+
+
+class RecordingClient:
+    """Stands in for the operator's shared client: holds Nodes, records the calls."""
+
+    def __init__(self, nodes: dict[str, Any]) -> None:
+        self.nodes = nodes
+        self.calls: list[tuple[str, str]] = []
+
+    async def get(self, api_version: str, plural: str, name: str) -> Any:
+        self.calls.append(("get", name))
+        return self.nodes.get(name)
+
+    async def patch(self, api_version: str, plural: str, name: str, patch: Any) -> Any:
+        self.calls.append(("patch", name))
+        return patch
+
+
+async def test_relabel_uses_the_client_it_is_given():
+    """The handler patches through the operator's shared client, not a client per event."""
+    client = RecordingClient({"n": {"metadata": {"name": "n", "labels": {LABEL: "x"}}}})
+    await relabel(client, "MODIFIED", profile("n", "y"))  # type: ignore[arg-type]
+    await relabel(client, "MODIFIED", profile("n", "x"))  # type: ignore[arg-type]
+    await relabel(client, "MODIFIED", profile("gone", "x"))  # type: ignore[arg-type]
+    assert client.calls == [("get", "n"), ("patch", "n"), ("get", "n"), ("get", "gone")]
 
 
 def test_rules_cover_only_what_the_labeler_calls():

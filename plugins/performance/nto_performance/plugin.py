@@ -7,11 +7,10 @@ inside the hooks that need them.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nto.plugins import (
     CliCommand,
-    JSONDict,
     MustGatherStep,
     OperatorContext,
     OperatorPlugin,
@@ -22,7 +21,8 @@ from nto.plugins import (
     hookimpl,
 )
 
-GROUP = "performance.openshift.io"
+if TYPE_CHECKING:
+    from nto_api.objects import JSONDict
 
 
 @hookimpl
@@ -34,20 +34,24 @@ def nto_plugin_metadata() -> PluginMetadata:
 
 @hookimpl
 def nto_related_objects() -> list[RelatedObject]:
-    return [RelatedObject(group=GROUP, resource="performanceprofiles", name="")]
+    from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_PLURAL
+
+    return [RelatedObject(group=PERFORMANCE_GROUP, resource=PERFORMANCE_PLURAL, name="")]
 
 
 @hookimpl
 def nto_rbac_rules() -> list[PolicyRule]:
+    from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_PLURAL
+
     return [
         PolicyRule(
-            api_groups=(GROUP,),
-            resources=("performanceprofiles", "performanceprofiles/status"),
+            api_groups=(PERFORMANCE_GROUP,),
+            resources=(PERFORMANCE_PLURAL, f"{PERFORMANCE_PLURAL}/status"),
             verbs=("get", "list", "watch", "update", "patch"),
         ),
         PolicyRule(
-            api_groups=(GROUP,),
-            resources=("performanceprofiles/finalizers",),
+            api_groups=(PERFORMANCE_GROUP,),
+            resources=(f"{PERFORMANCE_PLURAL}/finalizers",),
             verbs=("update",),
         ),
         *_controller_rbac_rules(),
@@ -56,15 +60,23 @@ def nto_rbac_rules() -> list[PolicyRule]:
 
 def _controller_rbac_rules() -> list[PolicyRule]:
     """What the PerformanceProfile controller and the PAO upgrade read and write."""
+    from nto_api.names import (
+        CONFIG_GROUP,
+        MACHINECONFIG_GROUP,
+        PROFILE_PLURAL,
+        TUNED_GROUP,
+        TUNED_PLURAL,
+    )
+
     owned = ("get", "list", "watch", "create", "update", "delete")
     return [
         PolicyRule(
-            api_groups=("machineconfiguration.openshift.io",),
+            api_groups=(MACHINECONFIG_GROUP,),
             resources=("machineconfigs", "kubeletconfigs"),
             verbs=owned,
         ),
         PolicyRule(
-            api_groups=("machineconfiguration.openshift.io",),
+            api_groups=(MACHINECONFIG_GROUP,),
             resources=("machineconfigpools",),
             verbs=("get", "list", "watch"),
         ),
@@ -74,14 +86,12 @@ def _controller_rbac_rules() -> list[PolicyRule]:
             verbs=("get",),
         ),
         PolicyRule(api_groups=("node.k8s.io",), resources=("runtimeclasses",), verbs=owned),
-        PolicyRule(api_groups=("tuned.openshift.io",), resources=("tuneds",), verbs=owned),
-        PolicyRule(
-            api_groups=("tuned.openshift.io",), resources=("profiles",), verbs=("list", "watch")
-        ),
+        PolicyRule(api_groups=(TUNED_GROUP,), resources=(TUNED_PLURAL,), verbs=owned),
+        PolicyRule(api_groups=(TUNED_GROUP,), resources=(PROFILE_PLURAL,), verbs=("list", "watch")),
         PolicyRule(api_groups=("",), resources=("nodes",), verbs=("list", "watch")),
         PolicyRule(api_groups=("",), resources=("events",), verbs=("create",)),
         PolicyRule(
-            api_groups=("config.openshift.io",),
+            api_groups=(CONFIG_GROUP,),
             resources=("infrastructures", "featuregates"),
             verbs=("get",),
         ),

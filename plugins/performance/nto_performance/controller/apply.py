@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
 from nto.plugins import KubeClient
+from nto_api.names import MACHINECONFIG_V1, TUNED_PLURAL, TUNED_V1
+from nto_api.objects import JSONDict, metadata_of, name_of
 from nto_performance.components import names
 from nto_performance.components.manifestset import ManifestSet
 from nto_performance.components.names import RenderedKind
@@ -37,12 +39,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-JSONDict = dict[str, Any]
-
 RESOURCES: Final[Mapping[RenderedKind, tuple[str, str, bool]]] = {
-    "tuned": ("tuned.openshift.io/v1", "tuneds", True),
-    "machineconfig": ("machineconfiguration.openshift.io/v1", "machineconfigs", False),
-    "kubeletconfig": ("machineconfiguration.openshift.io/v1", "kubeletconfigs", False),
+    "tuned": (TUNED_V1, TUNED_PLURAL, True),
+    "machineconfig": (MACHINECONFIG_V1, "machineconfigs", False),
+    "kubeletconfig": (MACHINECONFIG_V1, "kubeletconfigs", False),
     "runtimeclass": ("node.k8s.io/v1", "runtimeclasses", False),
 }
 """``(apiVersion, plural, namespaced)`` of each kind; namespaced kinds live in the operator
@@ -133,10 +133,6 @@ def component_names(profile_name: str) -> dict[RenderedKind, str]:
     }
 
 
-def _name(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name") or "")
-
-
 async def _write(
     writer: ObjectWriter,
     kind: RenderedKind,
@@ -144,7 +140,7 @@ async def _write(
     desired: JSONDict,
     result: ApplyResult,
 ) -> None:
-    label = f"{desired.get('kind')}/{_name(desired)}"
+    label = f"{desired.get('kind')}/{name_of(desired)}"
     if existing is None:
         logger.info("Creating %s", label)
         result.objects[kind] = await writer.create(kind, desired)
@@ -171,7 +167,7 @@ async def apply_manifests(
     """Apply `manifests` owned by `owner` (a controller owner reference) in the spec's order."""
     desired = {kind: with_owner(obj, owner) for kind, obj in manifests.in_apply_order()}
     kinds = list(desired)
-    found = await asyncio.gather(*(writer.get(kind, _name(desired[kind])) for kind in kinds))
+    found = await asyncio.gather(*(writer.get(kind, name_of(desired[kind])) for kind in kinds))
     existing: dict[RenderedKind, JSONDict | None] = dict(zip(kinds, found, strict=True))
     result = ApplyResult(
         objects={k: v for k, v in existing.items() if v is not None}, before=dict(existing)
@@ -182,10 +178,10 @@ async def apply_manifests(
     ):
         return result
     await _write(writer, "tuned", existing["tuned"], desired["tuned"], result)
-    await _remove_outdated_tuneds(writer, str(owner.get("name")), _name(desired["tuned"]), result)
+    await _remove_outdated_tuneds(writer, str(owner.get("name")), name_of(desired["tuned"]), result)
     tuned = result.objects["tuned"]
-    generation = int((tuned.get("metadata") or {}).get("generation") or 0)
-    if not pool_applied(_name(tuned), generation):
+    generation = int(metadata_of(tuned).get("generation") or 0)
+    if not pool_applied(name_of(tuned), generation):
         result.waiting = True
         return result
     for kind in ("machineconfig", "kubeletconfig", "runtimeclass"):
@@ -200,7 +196,7 @@ async def _remove_outdated_tuneds(
     result: ApplyResult,
 ) -> None:
     for tuned in await writer.list_tuneds():
-        name = _name(tuned)
+        name = name_of(tuned)
         if name != current and owned_by(tuned) == profile_name:
             logger.info("Deleting outdated Tuned/%s of PerformanceProfile %r", name, profile_name)
             if await writer.delete("tuned", name):

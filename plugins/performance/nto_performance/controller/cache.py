@@ -10,14 +10,22 @@ watches), :mod:`.reconciler` (reads).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 from pydantic import ValidationError
 
-from nto.plugins import JSONDict, Resource, Store
+from nto.plugins import Resource, Store
 from nto_api.foreign.mco import MachineConfigPool
+from nto_api.names import (
+    MACHINECONFIG_GROUP,
+    PERFORMANCE_GROUP,
+    PERFORMANCE_PLURAL,
+    PERFORMANCE_STORAGE_VERSION,
+    PROFILE_PLURAL,
+    TUNED_GROUP,
+)
+from nto_api.objects import labels_of, resource_version_of
 
 __all__ = [
     "KUBELET_CONFIGS",
@@ -25,27 +33,14 @@ __all__ = [
     "POOLS",
     "PROFILES",
     "TUNED_PROFILES",
-    "JSONDict",
     "ProfileCache",
-    "labels_of",
-    "name_of",
 ]
 
-PROFILES: Final = Resource("performance.openshift.io", "v2", "performanceprofiles")
-POOLS: Final = Resource("machineconfiguration.openshift.io", "v1", "machineconfigpools")
-KUBELET_CONFIGS: Final = Resource("machineconfiguration.openshift.io", "v1", "kubeletconfigs")
-TUNED_PROFILES: Final = Resource("tuned.openshift.io", "v1", "profiles")
+PROFILES: Final = Resource(PERFORMANCE_GROUP, PERFORMANCE_STORAGE_VERSION, PERFORMANCE_PLURAL)
+POOLS: Final = Resource(MACHINECONFIG_GROUP, "v1", "machineconfigpools")
+KUBELET_CONFIGS: Final = Resource(MACHINECONFIG_GROUP, "v1", "kubeletconfigs")
+TUNED_PROFILES: Final = Resource(TUNED_GROUP, "v1", PROFILE_PLURAL)
 NODES: Final = Resource("", "v1", "nodes")
-
-
-def name_of(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name") or "")
-
-
-def labels_of(obj: Mapping[str, Any] | None) -> dict[str, str]:
-    """An object's labels as strings (``{}`` for None)."""
-    labels = ((obj or {}).get("metadata") or {}).get("labels") or {}
-    return {str(k): str(v) for k, v in labels.items()}
 
 
 @dataclass
@@ -72,7 +67,7 @@ class ProfileCache:
         """The pools as models (parsed once per resourceVersion; unparsable pools skipped)."""
         models = []
         for name, raw in self.pools.items():
-            version = str((raw.get("metadata") or {}).get("resourceVersion") or id(raw))
+            version = resource_version_of(raw) or str(id(raw))
             cached = self._pool_models.get(name)
             if cached is None or cached[0] != version:
                 try:

@@ -18,6 +18,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_KIND, PERFORMANCE_V2
+from nto_api.objects import metadata_of
 from nto_performance.components._common import prune
 from nto_performance.components.names import RenderedKind
 
@@ -32,8 +34,8 @@ __all__ = [
     "with_owner",
 ]
 
-PROFILE_API_VERSION: Final = "performance.openshift.io/v2"
-PROFILE_KIND: Final = "PerformanceProfile"
+PROFILE_API_VERSION: Final = PERFORMANCE_V2
+PROFILE_KIND: Final = PERFORMANCE_KIND
 
 CONTENT_FIELDS: Final[Mapping[RenderedKind, tuple[str, ...]]] = {
     "tuned": ("spec",),
@@ -46,7 +48,7 @@ CONTENT_FIELDS: Final[Mapping[RenderedKind, tuple[str, ...]]] = {
 
 def controller_owner(profile: Mapping[str, Any]) -> dict[str, Any]:
     """The controller owner reference pointing at `profile` (a wire dict)."""
-    meta = profile.get("metadata") or {}
+    meta = metadata_of(profile)
     return {
         "apiVersion": PROFILE_API_VERSION,
         "kind": PROFILE_KIND,
@@ -59,11 +61,11 @@ def controller_owner(profile: Mapping[str, Any]) -> dict[str, Any]:
 
 def owned_by(obj: Mapping[str, Any]) -> str | None:
     """The name of the PerformanceProfile controlling `obj`, if any."""
-    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+    for ref in metadata_of(obj).get("ownerReferences") or []:
         if (
             isinstance(ref, Mapping)
             and ref.get("kind") == PROFILE_KIND
-            and str(ref.get("apiVersion", "")).startswith("performance.openshift.io/")
+            and str(ref.get("apiVersion", "")).startswith(f"{PERFORMANCE_GROUP}/")
             and ref.get("controller")
         ):
             name = ref.get("name")
@@ -124,8 +126,8 @@ def differences(
     for field in CONTENT_FIELDS[kind]:
         if _content(kind, existing, field) != _content(kind, desired, field):
             found.append(field)
-    old_meta = existing.get("metadata") or {}
-    new_meta = desired.get("metadata") or {}
+    old_meta = metadata_of(existing)
+    new_meta = metadata_of(desired)
     for key in ("labels", "annotations"):
         if _merged_map(old_meta, new_meta, key) != (old_meta.get(key) or {}):
             found.append(f"metadata.{key}")
@@ -155,7 +157,7 @@ def merged_for_update(
         else:
             result.pop(field, None)
     meta = result.setdefault("metadata", {})
-    new_meta = desired.get("metadata") or {}
+    new_meta = metadata_of(desired)
     for key in ("labels", "annotations"):
         merged = _merged_map(meta, new_meta, key)
         if merged:

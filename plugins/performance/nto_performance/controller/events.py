@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any, Final, Literal, Protocol
 
 from nto.plugins import ApiError, KubeClient
+from nto_api.objects import metadata_of, name_of
 from nto_performance.controller.diff import PROFILE_API_VERSION, PROFILE_KIND
 
 __all__ = [
@@ -68,8 +69,8 @@ def event_body(
     now: datetime.datetime,
 ) -> dict[str, Any]:
     """The Event object for `profile`."""
-    meta = profile.get("metadata") or {}
-    name = str(meta.get("name") or "")
+    meta = metadata_of(profile)
+    name = name_of(profile)
     stamp = now.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "apiVersion": "v1",

@@ -38,6 +38,8 @@ from nto.plugins import (
     TemporaryError,
     WatchEvent,
 )
+from nto_api.names import MACHINECONFIG_GROUP, TUNED_GROUP, TUNED_PLURAL
+from nto_api.objects import labels_of, metadata_of
 from nto_performance import upgrade
 from nto_performance.controller import events
 from nto_performance.controller.apply import KubeObjectWriter, delete_components
@@ -48,7 +50,6 @@ from nto_performance.controller.cache import (
     PROFILES,
     TUNED_PROFILES,
     ProfileCache,
-    labels_of,
 )
 from nto_performance.controller.diff import owned_by
 from nto_performance.controller.events import KubeEventRecorder
@@ -70,9 +71,9 @@ DELETION_REQUEUE: Final = 10.0
 WORKERS: Final = 8
 OWNED: Final = (
     KUBELET_CONFIGS,
-    Resource("machineconfiguration.openshift.io", "v1", "machineconfigs"),
+    Resource(MACHINECONFIG_GROUP, "v1", "machineconfigs"),
     Resource("node.k8s.io", "v1", "runtimeclasses"),
-    Resource("tuned.openshift.io", "v1", "tuneds"),
+    Resource(TUNED_GROUP, "v1", TUNED_PLURAL),
 )
 """Kinds a profile owns; a change of an owned object re-queues its owner."""
 
@@ -83,7 +84,7 @@ def _meaningful(old: JSONDict | None, new: JSONDict) -> bool:
         return True
 
     def essence(obj: JSONDict) -> tuple[Any, ...]:
-        meta = obj.get("metadata") or {}
+        meta = metadata_of(obj)
         return (
             obj.get("spec"),
             meta.get("generation"),

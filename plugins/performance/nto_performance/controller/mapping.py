@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from nto_api.meta import LabelSelector
+from nto_api.objects import metadata_of, name_of
 
 __all__ = [
     "conditions_changed",
@@ -42,10 +43,6 @@ def selects(node_selector: Mapping[str, str], labels: Mapping[str, str]) -> bool
     return bool(node_selector) and all(labels.get(k) == v for k, v in node_selector.items())
 
 
-def _name(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name") or "")
-
-
 def profiles_for_pool(
     pool: Mapping[str, Any],
     profiles: Iterable[Mapping[str, Any]],
@@ -59,7 +56,9 @@ def profiles_for_pool(
     except ValueError:
         return []
     return sorted(
-        _name(p) for p in profiles if node_selector_of(p) and selector.matches(node_selector_of(p))
+        name_of(p)
+        for p in profiles
+        if node_selector_of(p) and selector.matches(node_selector_of(p))
     )
 
 
@@ -68,7 +67,7 @@ def profiles_for_node(
     profiles: Iterable[Mapping[str, Any]],
 ) -> list[str]:
     """Names of the profiles whose nodeSelector the node's labels satisfy."""
-    return sorted(_name(p) for p in profiles if selects(node_selector_of(p), labels))
+    return sorted(name_of(p) for p in profiles if selects(node_selector_of(p), labels))
 
 
 def nodes_for_profile(
@@ -106,6 +105,6 @@ def pool_changed(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -
         return old is not new
     return (
         conditions_changed(old, new)
-        or (old.get("metadata") or {}).get("labels") != (new.get("metadata") or {}).get("labels")
+        or metadata_of(old).get("labels") != metadata_of(new).get("labels")
         or old.get("spec") != new.get("spec")
     )

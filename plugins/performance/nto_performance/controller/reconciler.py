@@ -22,6 +22,8 @@ from typing import Final
 from pydantic import ValidationError
 
 from nto.plugins import ApiError, ConflictError, InvalidNameError, KubeClient
+from nto_api.names import CONFIG_V1, MACHINECONFIG_V1, PERFORMANCE_PLURAL, PERFORMANCE_V2
+from nto_api.objects import JSONDict, metadata_of
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components import manifestset, names
 from nto_performance.components._common import RenderError, reconcile_paused
@@ -33,7 +35,7 @@ from nto_performance.controller.apply import (
     apply_manifests,
     component_names,
 )
-from nto_performance.controller.cache import JSONDict, ProfileCache
+from nto_performance.controller.cache import ProfileCache
 from nto_performance.controller.derive import render_options
 from nto_performance.controller.diff import controller_owner
 from nto_performance.controller.events import EventRecorder
@@ -50,9 +52,7 @@ FINALIZER: Final = "foreground-deletion"
 NOT_READY_REQUEUE: Final = 30.0
 ERROR_REQUEUE: Final = 10.0
 CONFLICT_REQUEUE: Final = 0.5
-PROFILES: Final = ("performance.openshift.io/v2", "performanceprofiles")
-MCO: Final = "machineconfiguration.openshift.io/v1"
-CONFIG: Final = "config.openshift.io/v1"
+PROFILES: Final = (PERFORMANCE_V2, PERFORMANCE_PLURAL)
 
 OVS_DPDK_MESSAGE: Final = (
     "ovs-dpdk cpus require either Workload Partitioning or the strict-cpu-reservation Kubelet "
@@ -110,7 +110,7 @@ class ProfileReconciler:
         raw = self.cache.profiles.get(name)
         if raw is None:
             return None
-        meta = raw.get("metadata") or {}
+        meta = metadata_of(raw)
         if meta.get("deletionTimestamp"):
             return None
         if FINALIZER not in (meta.get("finalizers") or []):
@@ -130,8 +130,8 @@ class ProfileReconciler:
             await self._write_status(raw, status.degraded(exc.reason, exc.message))
             return None
         infrastructure, feature_gate = await asyncio.gather(
-            self.client.get(CONFIG, "infrastructures", "cluster"),
-            self.client.get(CONFIG, "featuregates", "cluster"),
+            self.client.get(CONFIG_V1, "infrastructures", "cluster"),
+            self.client.get(CONFIG_V1, "featuregates", "cluster"),
         )
         options = render_options(
             profile,
@@ -248,7 +248,7 @@ class ProfileReconciler:
             )
             return
         try:
-            pool = await self.client.get(MCO, "machineconfigpools", pool_name)
+            pool = await self.client.get(MACHINECONFIG_V1, "machineconfigpools", pool_name)
         except ApiError as exc:
             await self._write_status(
                 raw, status.degraded(status.GETTING_MCP_STATUS_FAILED, str(exc))

@@ -19,10 +19,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from nto_api.objects import name_of
+
 __all__ = [
     "AVAILABLE",
     "COMPONENT_CREATION_FAILED",
-    "CONDITION_TYPES",
     "DEGRADED",
     "DEPLOYMENT_STARTING",
     "GETTING_KUBELET_STATUS_FAILED",
@@ -50,7 +51,6 @@ AVAILABLE: Final = "Available"
 UPGRADEABLE: Final = "Upgradeable"
 PROGRESSING: Final = "Progressing"
 DEGRADED: Final = "Degraded"
-CONDITION_TYPES: Final = (AVAILABLE, UPGRADEABLE, PROGRESSING, DEGRADED)
 
 KUBELET_CONFIG_FAILURE: Final = "KubeletConfig failure"
 """The reference's reason, space included."""
@@ -139,7 +139,7 @@ def kubelet_config_failure(kubelet_config: Mapping[str, Any] | None) -> str | No
 
 def pool_degraded_message(pool: Mapping[str, Any]) -> str | None:
     """One ``Degraded Reason`` and one ``Degraded Message`` line per degraded pool condition."""
-    name = (pool.get("metadata") or {}).get("name", "")
+    name = name_of(pool)
     lines = []
     for condition in _conditions(pool):
         if condition.get("type") in _POOL_DEGRADED_TYPES and condition.get("status") == "True":
@@ -155,7 +155,7 @@ def pool_degraded_message(pool: Mapping[str, Any]) -> str | None:
 def tuned_degraded_message(profiles: Iterable[Mapping[str, Any]]) -> str | None:
     """Lines for each TuneD Profile (named after its node) that is Degraded and not Applied."""
     lines = []
-    for profile in sorted(profiles, key=lambda p: (p.get("metadata") or {}).get("name", "")):
+    for profile in sorted(profiles, key=name_of):
         by_type = {c.get("type"): c for c in _conditions(profile)}
         bad = by_type.get("Degraded")
         applied = by_type.get("Applied")
@@ -163,7 +163,7 @@ def tuned_degraded_message(profiles: Iterable[Mapping[str, Any]]) -> str | None:
             continue
         if applied is None or applied.get("status") != "False":
             continue
-        node = (profile.get("metadata") or {}).get("name", "")
+        node = name_of(profile)
         lines.append(f"Tuned {node} Degraded Reason: {bad.get('reason') or ''}.\n")
         lines.append(f"Tuned {node} Degraded Message: {bad.get('message') or ''}.\n")
     return "".join(lines) or None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ PROG = "performance-profile-creator"
 DEFAULT_MUST_GATHER = "must-gather"
 COMMANDS = ("info", "help", "completion")
 _TOPOLOGY_POLICIES = ("single-numa-node", "best-effort", "restricted")
+_OBJECT_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+"""A DNS-1123 subdomain: what the API server accepts as a PerformanceProfile or ConfigMap name."""
+_MAX_NAME = 253
 _BOOL_FLAGS = (
     "--split-reserved-cpus-across-numa",
     "--disable-ht",
@@ -204,6 +208,13 @@ def options_from(ns: argparse.Namespace) -> Options:
             f"--topology-manager-policy {policy!r} is not supported; use one of "
             f"{', '.join(_TOPOLOGY_POLICIES)}"
         )
+    profile_name = ns.profile_name or "performance"
+    if not _OBJECT_NAME.fullmatch(profile_name) or len(profile_name) > _MAX_NAME:
+        raise UsageError(
+            f"--profile-name {profile_name!r} is not a valid object name: use lower-case "
+            "letters, digits, '-' and '.', starting and ending with a letter or digit, at most "
+            f"{_MAX_NAME} characters (the API server refuses other names)"
+        )
     split = bool(ns.split_reserved_cpus_across_numa)
     if split and policy == "single-numa-node":
         raise UsageError(
@@ -232,7 +243,7 @@ def options_from(ns: argparse.Namespace) -> Options:
         rt_kernel=bool(ns.rt_kernel),
         user_level_networking=bool(ns.user_level_networking),
         power_consumption_mode=mode,
-        profile_name=ns.profile_name or "performance",
+        profile_name=profile_name,
         topology_manager_policy=policy,
         per_pod_power_management=bool(ns.per_pod_power_management),
         enable_hardware_tuning=bool(ns.enable_hardware_tuning),

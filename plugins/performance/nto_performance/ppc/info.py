@@ -2,13 +2,14 @@
 
 Nodes are grouped by their primary MachineConfigPool (every pool of the must-gather is listed,
 an empty one with ``"nodes": null``) or, on HyperShift, by NodePool label; groups are sorted by
-name, nodes by name. Per node: hyper-threading, the online CPU count and, per NUMA node in id
-order, its CPUs ascending; a cell's ``id`` is its index in that order.
+name, nodes keep the must-gather's file order (as in the Go binary). Per node: hyper-threading,
+the online CPU count and, per NUMA node in id order, its CPUs ascending; a cell's ``id`` is its
+index in that order.
 
 `pool_infos` computes the values, `render_json` and `render_text` the two output formats:
 
 - JSON: ``[{"name", "nodes": [{"name", "smt_enabled", "cpus_count", "numa_cells_count",
-  "numa_cells": [{"id", "cores": [cpu, ...]}]}] | null}]``
+  "numa_cells": [{"id", "cores": [cpu, ...]}]}] | null}]``, or ``null`` without any group
 - text, per pool: ``MCP '<name>' nodes:``, then per node ``Node: <n> (NUMA cells: K, HT: b)``,
   ``NUMA cell <i> : [a b c]`` per cell and ``CPU(s): N``, and ``---`` after each pool.
 
@@ -68,19 +69,22 @@ class PoolInfo:
 def pool_infos(
     groups: Mapping[str, Sequence[NodeView]], hardware_of: Callable[[str], Hardware]
 ) -> list[PoolInfo]:
-    """Return the info of every group, sorted by name; `hardware_of` reads a node's snapshot."""
+    """Return the info of every group, sorted by name, nodes in their given order (the
+    must-gather's file order, as in the Go binary); `hardware_of` reads a node's snapshot."""
     infos = []
     for pool in sorted(groups):
-        names = sorted(node.metadata.name or "" for node in groups[pool])
+        names = [node.metadata.name or "" for node in groups[pool]]
         infos.append(PoolInfo(pool, tuple(NodeInfo.of(name, hardware_of(name)) for name in names)))
     return infos
 
 
 def render_json(infos: Sequence[PoolInfo]) -> str:
+    """The JSON form; no group at all (a hosted cluster without labelled nodes) is ``null``,
+    as an empty list is in the Go binary's output."""
     document = [
         {"name": info.name, "nodes": [node.as_json() for node in info.nodes] or None}
         for info in infos
-    ]
+    ] or None
     return json.dumps(document, separators=(",", ":")) + "\n"
 
 

@@ -109,9 +109,12 @@ class MustGather:
     def pools(self) -> dict[str, PoolView]:
         """Every MachineConfigPool, keyed by its file name without the extension."""
         if self.pools_dir is None:
+            hint = ""
+            if self.control_plane_topology() is None:
+                hint = f" ({self.standalone_because()})"
             raise MustGatherError(
                 f"must-gather directory {str(self.root)!r} has no "
-                f"{'/'.join(POOLS_SUFFIX)!r}; gather the cluster's MachineConfigPools too"
+                f"{'/'.join(POOLS_SUFFIX)!r}{hint}; gather the cluster's MachineConfigPools too"
             )
         pools: dict[str, PoolView] = {}
         for path in _yaml_files(self.pools_dir):
@@ -129,10 +132,29 @@ class MustGather:
             "Infrastructure", _load_yaml(self.infrastructure_file), self.infrastructure_file
         )
 
+    def control_plane_topology(self) -> str | None:
+        """The Infrastructure's ``status.controlPlaneTopology``; ``None`` when it is absent."""
+        status = self.infrastructure().status
+        return status.control_plane_topology if status is not None else None
+
     def is_hosted(self) -> bool:
         """True for a HyperShift (hosted control plane) cluster."""
-        status = self.infrastructure().status
-        return status is not None and status.control_plane_topology == HOSTED_TOPOLOGY
+        return self.control_plane_topology() == HOSTED_TOPOLOGY
+
+    def standalone_because(self) -> str:
+        """Why the must-gather is read as a standalone cluster, for error messages.
+
+        An Infrastructure without ``status.controlPlaneTopology`` (as the Go binary does, read as
+        standalone) is most likely a file cut short, so the message says so.
+        """
+        topology = self.control_plane_topology()
+        if topology is None:
+            return (
+                f"its Infrastructure {str(self.infrastructure_file)!r} has no "
+                "status.controlPlaneTopology (is the file cut short?), so it is read as a "
+                f"standalone cluster; a hosted cluster's says {HOSTED_TOPOLOGY!r}"
+            )
+        return f"status.controlPlaneTopology is {topology!r}, not {HOSTED_TOPOLOGY!r}"
 
     def snapshot_of(self, node_name: str) -> Path:
         """Return the hardware snapshot of `node_name` (an archive or a directory)."""
@@ -256,8 +278,14 @@ def _validate(kind: Literal["Infrastructure"], document: Any, path: Path) -> Inf
 def _validate(kind: str, document: Any, path: Path) -> Any:
     """The object, read by `nto_api.quickread` or else by the pydantic model, which accepts what
     the quick reader declined or names the first invalid field."""
+    if document is None:
+        raise MustGatherError(
+            f"{str(path)!r} is empty: expected {_article(kind)} {kind} object; gather it again"
+        )
     if not isinstance(document, dict):
-        raise MustGatherError(f"{str(path)!r} holds {type(document).__name__}, not a {kind} object")
+        raise MustGatherError(
+            f"{str(path)!r} holds {type(document).__name__}, not {_article(kind)} {kind} object"
+        )
     quick = _QUICK_READERS[kind](document)
     if quick is not None:
         return quick
@@ -278,6 +306,10 @@ def _validate(kind: str, document: Any, path: Path) -> Any:
         raise MustGatherError(
             f"{str(path)!r} is not a valid {kind}: {where}: {first['msg']}"
         ) from error
+
+
+def _article(kind: str) -> str:
+    return "an" if kind[0] in "AEIOU" else "a"
 
 
 _QUICK_READERS: dict[str, Callable[[object], Any]] = {

@@ -4,7 +4,8 @@
 (`nto_performance.ppc.allocation`), the workload hints (`nto_performance.ppc.hints`) and the
 selectors (`nto_performance.ppc.selection`), and checks it against the v2 model. `render_output`
 turns it into what goes to stdout: ``---`` and YAML with sorted keys, wrapped for HyperShift in a
-``v1`` ConfigMap of namespace ``clusters`` (data key ``tuning``), followed by the comment blocks
+``v1`` ConfigMap of namespace ``clusters`` (data key ``tuning``, the profile's YAML as a literal
+block, readable as in the Go binary's output), followed by the comment blocks
 that apply (hardware tuning guidance, different core ids). Pure: no I/O.
 """
 
@@ -121,7 +122,16 @@ def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if not value else None)
 
 
+class _Block(str):
+    """A multi-line string written as a literal block (``|``), as the profile in ``tuning``."""
+
+
+def _represent_block(dumper: _Dumper, value: _Block) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style="|")
+
+
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Block, _represent_block)
 
 
 def _dump(document: dict[str, Any]) -> str:
@@ -149,7 +159,7 @@ def render_output(
                 "apiVersion": "v1",
                 "kind": "ConfigMap",
                 "metadata": {"name": profile["metadata"]["name"], "namespace": HOSTED_NAMESPACE},
-                "data": {"tuning": body},
+                "data": {"tuning": _Block(body)},
             }
         )
     text = "---\n" + body

@@ -51,7 +51,7 @@ def run(options: Options, *, warn: Warn) -> str:
     """Return what the command prints on success."""
     gather = MustGather.open(options.must_gather_dir)
     if options.command == "info":
-        return _info(gather, as_json=options.json)
+        return _info(gather, as_json=options.json, warn=warn)
     return _create(gather, options, warn)
 
 
@@ -62,10 +62,15 @@ def _hardware_reader(gather: MustGather) -> Callable[[str], Hardware]:
     return read
 
 
-def _info(gather: MustGather, *, as_json: bool) -> str:
+def _info(gather: MustGather, *, as_json: bool, warn: Warn) -> str:
     nodes = gather.nodes()
     if gather.is_hosted():
         groups = selection.group_by_node_pool(nodes)
+        for name in selection.nodes_in_no_node_pool(nodes):
+            warn(
+                f"node {name!r} has no label {selection.NODE_POOL_LABEL}: it belongs to no "
+                "NodePool and is left out"
+            )
     else:
         groups = selection.group_by_pool(nodes, gather.pools())
     infos = info.pool_infos(groups, _hardware_reader(gather))
@@ -84,8 +89,8 @@ def _targets(
         )
     if not hosted and options.node_pool_name:
         raise SelectionError(
-            "the must-gather is not of a hosted (HyperShift) cluster; use --mcp-name instead "
-            "of --node-pool-name"
+            f"the must-gather is not of a hosted (HyperShift) cluster "
+            f"({gather.standalone_because()}); use --mcp-name instead of --node-pool-name"
         )
     nodes = gather.nodes()
     if hosted:

@@ -31,6 +31,7 @@ __all__ = [
     "compare_hardware",
     "group_by_node_pool",
     "group_by_pool",
+    "nodes_in_no_node_pool",
     "nodes_of_node_pool",
     "nodes_of_pool",
     "pool_selector",
@@ -100,9 +101,13 @@ def _tainted_for(node: NodeView, pool: PoolView) -> bool:
 def group_by_pool(
     nodes: Iterable[NodeView], pools: Mapping[str, PoolView]
 ) -> dict[str, list[NodeView]]:
-    """Return every pool's nodes (possibly none), keyed by pool name, nodes by name."""
+    """Return every pool's nodes (possibly none), keyed by pool name.
+
+    Nodes keep the order of `nodes` (the must-gather's file order, which the Go binary follows
+    too: ``sno-b.yaml`` comes before ``sno.yaml``).
+    """
     groups: dict[str, list[NodeView]] = {name: [] for name in pools}
-    for node in sorted(nodes, key=_name):
+    for node in nodes:
         names = pools_for_node(node, pools)
         if names and not _tainted_for(node, pools[names[0]]):
             groups[names[0]].append(node)
@@ -128,18 +133,32 @@ def nodes_of_pool(
 
 
 def group_by_node_pool(nodes: Iterable[NodeView]) -> dict[str, list[NodeView]]:
-    """Return the nodes of every HyperShift NodePool, keyed by the pool's label value."""
+    """Return the nodes of every HyperShift NodePool, keyed by the pool's label value.
+
+    Nodes keep the order of `nodes`, as in `group_by_pool`.
+    """
     groups: dict[str, list[NodeView]] = {}
-    for node in sorted(nodes, key=_name):
+    for node in nodes:
         pool = _labels(node).get(NODE_POOL_LABEL)
         if pool is not None:
             groups.setdefault(pool, []).append(node)
     return groups
 
 
+def nodes_in_no_node_pool(nodes: Iterable[NodeView]) -> list[str]:
+    """Return the names of the nodes without the HyperShift NodePool label, sorted."""
+    return sorted(_name(node) for node in nodes if NODE_POOL_LABEL not in _labels(node))
+
+
 def nodes_of_node_pool(nodes: Iterable[NodeView], node_pool: str) -> list[NodeView]:
     """Return the nodes labelled with HyperShift NodePool `node_pool`; refuse an empty pool."""
     groups = group_by_node_pool(nodes)
+    if not groups:
+        raise SelectionError(
+            f"no node has the label {NODE_POOL_LABEL}={node_pool!r}: no node of this hosted "
+            f"must-gather has a {NODE_POOL_LABEL} label at all; gather the NodePool's nodes "
+            "(they carry it)"
+        )
     if node_pool not in groups:
         raise SelectionError(
             f"no node has the label {NODE_POOL_LABEL}={node_pool!r}; "

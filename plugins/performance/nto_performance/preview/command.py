@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from nto_api.names import PERFORMANCE_KIND
+from nto_api.objects import labels_of
 from nto_performance.preview.errors import PreviewError
 from nto_performance.preview.handover import handover_previews
 from nto_performance.preview.inputs import InputObject, read_inputs
@@ -49,12 +50,7 @@ EXIT_REBOOT: Final = 3
 
 
 def _selected(nodes: list[dict[str, Any]], selector: Mapping[str, str]) -> list[dict[str, Any]]:
-    def labels(node: Mapping[str, Any]) -> Mapping[str, Any]:
-        meta = node.get("metadata")
-        found = meta.get("labels") if isinstance(meta, Mapping) else None
-        return found if isinstance(found, Mapping) else {}
-
-    return [n for n in nodes if all(labels(n).get(k) == v for k, v in selector.items())]
+    return [n for n in nodes if all(labels_of(n).get(k) == v for k, v in selector.items())]
 
 
 def _check(entry: InputObject, snapshot: Snapshot) -> None:

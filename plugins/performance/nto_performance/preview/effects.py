@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from nto_api.objects import name_of
 from nto_performance.preview.disruption import (
     ALWAYS_REBOOT_FIELDS,
     NONE,
@@ -78,8 +79,7 @@ def _verb(old: Any, new: Any) -> Verb:
 
 
 def _name(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> str:
-    obj = new if new is not None else old
-    return str(((obj or {}).get("metadata") or {}).get("name") or "")
+    return name_of(new if new is not None else old)
 
 
 def _spec(obj: Mapping[str, Any] | None) -> Mapping[str, Any]:

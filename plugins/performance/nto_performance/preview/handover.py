@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from nto_api.objects import name_of
 from nto_performance.components.names import RenderedKind
 from nto_performance.controller.diff import CONTENT_FIELDS, differences
 from nto_performance.preview.plan import (
@@ -67,7 +68,7 @@ def handover_previews(
         for kind, obj in desired.items():
             if obj is None:
                 continue
-            object_name = str((obj.get("metadata") or {}).get("name") or "")
+            object_name = name_of(obj)
             current = existing.get((kind, object_name))
             if current is None:
                 before[kind] = None

@@ -20,6 +20,7 @@ import yaml
 
 from nto_api import safe_yaml
 from nto_api.names import PERFORMANCE_GROUP, PERFORMANCE_KIND, TUNED_KIND, TUNED_V1
+from nto_api.objects import name_of
 from nto_performance.preview.errors import PreviewError
 
 __all__ = ["MAX_FILE_BYTES", "InputObject", "read_inputs"]
@@ -95,9 +96,8 @@ def _object(document: Any, where: str) -> InputObject:
             f"{where} is apiVersion {api_version!r} kind {kind!r}; nto preview takes "
             f"{PERFORMANCE_GROUP} PerformanceProfiles and {TUNED_V1} Tuneds"
         )
-    meta = document.get("metadata")
-    name = meta.get("name") if isinstance(meta, dict) else None
-    if not isinstance(name, str) or not name:
+    name = name_of(document)
+    if not name:
         raise PreviewError(f"{where} ({kind}) has no metadata.name; name the object")
     return InputObject(kind=str(kind), name=name, obj=document, source=where)
 

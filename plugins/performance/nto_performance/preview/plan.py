@@ -24,6 +24,7 @@ from nto_api.conversion import convert
 from nto_api.errors import ConversionError
 from nto_api.foreign.mco import MachineConfigPool
 from nto_api.names import PERFORMANCE_KIND, PERFORMANCE_V2
+from nto_api.objects import labels_of, name_of
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components import manifestset
 from nto_performance.components._common import RenderError
@@ -88,29 +89,19 @@ class ClusterFacts:
             try:
                 models.append(MachineConfigPool.model_validate(raw))
             except pydantic.ValidationError:
-                skipped.append(str((raw.get("metadata") or {}).get("name") or "?"))
+                skipped.append(name_of(raw) or "?")
         if skipped:
             notes = (*notes, f"MachineConfigPools that cannot be read: {', '.join(skipped)}")
         labels = None
         if nodes is not None:
             labels = {}
             for node in nodes:
-                meta = node.get("metadata") if isinstance(node, Mapping) else None
-                if isinstance(meta, Mapping) and isinstance(meta.get("name"), str):
-                    raw_labels = meta.get("labels")
-                    labels[meta["name"]] = (
-                        {str(k): str(v) for k, v in raw_labels.items()}
-                        if isinstance(raw_labels, Mapping)
-                        else {}
-                    )
+                if name_of(node):
+                    labels[name_of(node)] = labels_of(node)
         return cls(
             pools=tuple(models),
             raw_pools=tuple(pools),
-            tuneds=(
-                None
-                if tuneds is None
-                else {str((t.get("metadata") or {}).get("name") or ""): t for t in tuneds}
-            ),
+            tuneds=(None if tuneds is None else {name_of(t): t for t in tuneds}),
             node_labels=labels,
             machine_configuration=machine_configuration,
             infrastructure=infrastructure,
@@ -266,7 +257,7 @@ def preview_profile(
     if (old is not None and old_problem) and not new_problem:
         before = _NOTHING  # the old object never rendered: everything is new
     return assemble(
-        str(((new or old or {}).get("metadata") or {}).get("name") or ""),
+        name_of(new or old),
         new_profile or old_profile,
         before,
         after,

@@ -24,30 +24,35 @@ from pathlib import Path
 from typing import Any, Final
 
 from nto_api.names import (
+    CONFIG_GROUP,
+    CONFIG_V1,
+    MACHINECONFIG_GROUP,
+    MACHINECONFIG_V1,
     OPERATOR_NAMESPACE,
+    PERFORMANCE_GROUP,
     PERFORMANCE_PLURAL,
     PERFORMANCE_V2,
+    TUNED_GROUP,
     TUNED_PLURAL,
     TUNED_V1,
 )
+from nto_api.objects import JSONDict, name_of
 from nto_performance.ppc.mustgather import MustGatherError, _items, _load_yaml
 from nto_performance.preview.errors import PreviewError
 from nto_performance.preview.plan import ClusterFacts
 
 __all__ = ["Snapshot", "from_cluster", "from_must_gather"]
 
-JSONDict = dict[str, Any]
-
 CLUSTER: Final = ("cluster-scoped-resources",)
 NODES: Final = (*CLUSTER, "core", "nodes")
-POOLS: Final = (*CLUSTER, "machineconfiguration.openshift.io", "machineconfigpools")
-INFRASTRUCTURES: Final = (*CLUSTER, "config.openshift.io", "infrastructures")
-FEATURE_GATES: Final = (*CLUSTER, "config.openshift.io", "featuregates")
+POOLS: Final = (*CLUSTER, MACHINECONFIG_GROUP, "machineconfigpools")
+INFRASTRUCTURES: Final = (*CLUSTER, CONFIG_GROUP, "infrastructures")
+FEATURE_GATES: Final = (*CLUSTER, CONFIG_GROUP, "featuregates")
 MACHINE_CONFIGURATIONS: Final = (*CLUSTER, "operator.openshift.io", "machineconfigurations")
-PROFILES: Final = (*CLUSTER, "performance.openshift.io", "performanceprofiles")
-TUNEDS: Final = ("namespaces", OPERATOR_NAMESPACE, "tuned.openshift.io", "tuneds")
-MACHINE_CONFIGS: Final = (*CLUSTER, "machineconfiguration.openshift.io", "machineconfigs")
-KUBELET_CONFIGS: Final = (*CLUSTER, "machineconfiguration.openshift.io", "kubeletconfigs")
+PROFILES: Final = (*CLUSTER, PERFORMANCE_GROUP, "performanceprofiles")
+TUNEDS: Final = ("namespaces", OPERATOR_NAMESPACE, TUNED_GROUP, "tuneds")
+MACHINE_CONFIGS: Final = (*CLUSTER, MACHINECONFIG_GROUP, "machineconfigs")
+KUBELET_CONFIGS: Final = (*CLUSTER, MACHINECONFIG_GROUP, "kubeletconfigs")
 RUNTIME_CLASSES: Final = (*CLUSTER, "node.k8s.io", "runtimeclasses")
 _OWNED: Final = {
     "machineconfig": MACHINE_CONFIGS,
@@ -65,7 +70,7 @@ _WANTED: Final = (
     *_OWNED.values(),
 )
 _MAX_DEPTH: Final = 12
-MCO_V1: Final = "machineconfiguration.openshift.io/v1"
+MCO_V1: Final = MACHINECONFIG_V1
 
 
 @dataclass
@@ -96,12 +101,6 @@ class Snapshot:
             feature_gate=self.feature_gate,
             notes=tuple(self.notes),
         )
-
-
-def _name(obj: Any) -> str:
-    meta = obj.get("metadata") if isinstance(obj, dict) else None
-    name = meta.get("name") if isinstance(meta, dict) else None
-    return name if isinstance(name, str) else ""
 
 
 def _locate(root: Path) -> dict[tuple[str, ...], list[Path]]:
@@ -145,7 +144,7 @@ def _objects(directories: list[Path], what: str, root: Path) -> list[JSONDict]:
 
 
 def _cluster_object(objects: list[JSONDict]) -> JSONDict | None:
-    return next((o for o in objects if _name(o) == "cluster"), None)
+    return next((o for o in objects if name_of(o) == "cluster"), None)
 
 
 def from_must_gather(root: str | Path, *, owned: bool = False) -> Snapshot:
@@ -173,12 +172,14 @@ def from_must_gather(root: str | Path, *, owned: bool = False) -> Snapshot:
     snapshot.machine_configuration = _cluster_object(
         _objects(found[MACHINE_CONFIGURATIONS], "MachineConfiguration", root)
     )
-    snapshot.profiles = {_name(p): p for p in _objects(found[PROFILES], "PerformanceProfile", root)}
-    snapshot.tuneds = {_name(t): t for t in _objects(found[TUNEDS], "Tuned", root)}
+    snapshot.profiles = {
+        name_of(p): p for p in _objects(found[PROFILES], "PerformanceProfile", root)
+    }
+    snapshot.tuneds = {name_of(t): t for t in _objects(found[TUNEDS], "Tuned", root)}
     if owned:
         for kind, suffix in _OWNED.items():
             for obj in _objects(found[suffix], kind, root):
-                snapshot.owned[(kind, _name(obj))] = obj
+                snapshot.owned[(kind, name_of(obj))] = obj
         snapshot.owned.update({("tuned", n): t for n, t in snapshot.tuneds.items()})
     if not found[MACHINE_CONFIGURATIONS]:
         snapshot.notes.append(
@@ -203,8 +204,8 @@ async def _read_cluster(*, owned: bool) -> Snapshot:
             "machine_configuration": client.get(
                 "operator.openshift.io/v1", "machineconfigurations", "cluster"
             ),
-            "infrastructure": client.get("config.openshift.io/v1", "infrastructures", "cluster"),
-            "feature_gate": client.get("config.openshift.io/v1", "featuregates", "cluster"),
+            "infrastructure": client.get(CONFIG_V1, "infrastructures", "cluster"),
+            "feature_gate": client.get(CONFIG_V1, "featuregates", "cluster"),
             "profiles": client.list(PERFORMANCE_V2, PERFORMANCE_PLURAL),
             "tuneds": client.list(TUNED_V1, TUNED_PLURAL, OPERATOR_NAMESPACE),
         }
@@ -220,9 +221,9 @@ async def _read_cluster(*, owned: bool) -> Snapshot:
         if isinstance(outcome, BaseException):
             raise PreviewError(f"cannot read {key} from the cluster: {outcome}") from outcome
         if key in _OWNED:
-            snapshot.owned.update({(key, _name(o)): o for o in outcome})
+            snapshot.owned.update({(key, name_of(o)): o for o in outcome})
         elif key in ("profiles", "tuneds"):
-            setattr(snapshot, key, {_name(o): o for o in outcome})
+            setattr(snapshot, key, {name_of(o): o for o in outcome})
         else:
             setattr(snapshot, key, outcome)
     snapshot.owned.update({("tuned", n): t for n, t in snapshot.tuneds.items()})

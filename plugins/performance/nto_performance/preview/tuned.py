@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from nto.plugins.tuned import Calculator, NodeFacts, iter_match_items, pools_for_node
+from nto_api.objects import name_of
 from nto_performance.preview.disruption import REBOOT, TUNED_RELOAD, NodeAction
 from nto_performance.preview.effects import Change, compare_tuned
 from nto_performance.preview.kargs import kernel_arguments, profile_sections
@@ -53,11 +54,6 @@ class TunedPreview:
     @property
     def action(self) -> NodeAction:
         return max((g.action for g in self.groups), default=NodeAction(0))
-
-
-def _name(obj: Mapping[str, Any] | None) -> str:
-    meta = (obj or {}).get("metadata")
-    return str(meta.get("name") or "") if isinstance(meta, Mapping) else ""
 
 
 def _chain(profile: str, profiles: Mapping[str, str]) -> list[str]:
@@ -153,7 +149,7 @@ def preview_tuned(
 ) -> TunedPreview:
     """What replacing `old` by `new` (either None) among `tuneds` does to the nodes
     (`node_labels`: node name -> labels)."""
-    name = _name(new) or _name(old)
+    name = name_of(new) or name_of(old)
     others = [t for n, t in sorted(tuneds.items()) if n != name]
     before = Calculator([*others, *([old] if old else [])], pools=pools)
     after = Calculator([*others, *([new] if new else [])], pools=pools)

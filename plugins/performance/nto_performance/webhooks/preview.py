@@ -22,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from nto_api.names import OPERATOR_NAMESPACE, TUNED_PLURAL, TUNED_V1
+from nto_api.names import CONFIG_V1, MACHINECONFIG_V1, OPERATOR_NAMESPACE, TUNED_PLURAL, TUNED_V1
 from nto_performance.preview.plan import ClusterFacts
 
 if TYPE_CHECKING:
@@ -34,9 +34,9 @@ logger = logging.getLogger(__name__)
 
 FRESH_FOR: Final = 30.0
 FIRST_READ_TIMEOUT: Final = 3.0
-MCO: Final = "machineconfiguration.openshift.io/v1"
+MCO: Final = MACHINECONFIG_V1
 OPERATOR: Final = "operator.openshift.io/v1"
-CONFIG: Final = "config.openshift.io/v1"
+CONFIG: Final = CONFIG_V1
 
 
 class ClusterFactsSource(Protocol):

@@ -17,10 +17,11 @@ def test_metadata_names_the_secret_its_service_requests():
 
 def test_the_bundle_mounts_the_plugins_secret():
     from nto.bundle import generate
+    from nto.bundle.names import FILE_PREFIX
 
     host = build_plugin_host(load_entry_points=False, plugins=[("performance", plugin)])
     files = generate.build(host)
-    (deployment,) = files[generate.PREFIX + "50-operator.yaml"]
+    (deployment,) = files[FILE_PREFIX + "50-operator.yaml"]
     volumes = deployment["spec"]["template"]["spec"]["volumes"]
     secrets = [v["secret"]["secretName"] for v in volumes if "secret" in v]
     assert SERVING_CERT_SECRET in secrets

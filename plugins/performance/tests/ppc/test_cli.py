@@ -367,8 +367,8 @@ def test_hypershift_config_map(
         (
             "External",
             "--node-pool-name=missing",
-            "no node has the label "
-            "hypershift.openshift.io/nodePool='missing'; pass --node-pool-name with one of []",
+            "no node has the label hypershift.openshift.io/nodePool='missing': no node of this "
+            "hosted must-gather has a hypershift.openshift.io/nodePool label at all",
         ),
     ],
     ids=["mcp-on-hosted", "node-pool-on-standalone", "unknown-node-pool"],

@@ -90,7 +90,8 @@ def test_expression_selectors_and_taints() -> None:
     # Only matchLabels take part in the taint rule: an Exists expression keeps the node.
     tainted = make_node("b", {**WORKER, **CNF}, taints=[taint])
     groups = group_by_pool([tainted, untainted], pools)
-    assert [n.metadata.name for n in groups["worker-cnf"]] == ["a", "b"]
+    # Nodes keep the given (file) order, as in the Go binary.
+    assert [n.metadata.name for n in groups["worker-cnf"]] == ["b", "a"]
 
     pools = make_pools()
     other = {**taint, "effect": "NoExecute"}
