@@ -215,8 +215,7 @@ class ProfileReconciler:
         name = str(raw["metadata"]["name"])
         if not result.changed and name not in self.rollouts.before:
             return
-        tuned = result.objects.get("tuned") or {}
-        generation = int((tuned.get("metadata") or {}).get("generation") or 0)
+        generation = int(metadata_of(result.objects.get("tuned")).get("generation") or 0)
         if not self._pool_applied(name, pool_name, names.tuned_name(name), generation):
             # The Tuned changed alone: the core rolls its kernel arguments out once the pool's
             # nodes computed them; announce then (the pool signal re-queues the profile).

@@ -26,6 +26,7 @@ from typing import Any, Final
 
 from nto.plugins import ApiError, KubeClient
 from nto_api.meta import LabelSelector
+from nto_api.objects import get_list, get_map, name_of
 from nto_performance.components.names import RenderedKind
 from nto_performance.preview.disruption import (
     LEVEL_SERVICE,
@@ -54,8 +55,7 @@ Objects = Mapping[RenderedKind, Mapping[str, Any] | None]
 
 
 def _status(pool: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    status = (pool or {}).get("status")
-    return status if isinstance(status, Mapping) else {}
+    return get_map(pool, "status")
 
 
 def _count(value: Any) -> int | None:
@@ -63,10 +63,9 @@ def _count(value: Any) -> int | None:
 
 
 def _updating(pool: Mapping[str, Any] | None) -> bool:
-    conditions = _status(pool).get("conditions")
     return any(
         isinstance(c, Mapping) and c.get("type") == "Updating" and c.get("status") == "True"
-        for c in (conditions if isinstance(conditions, list) else [])
+        for c in get_list(pool, "status", "conditions")
     )
 
 
@@ -90,7 +89,7 @@ def node_count(
     total = _count(_status(pool).get("machineCount"))
     if total is not None:
         return total
-    raw = ((pool or {}).get("spec") or {}).get("nodeSelector")
+    raw = get_map(pool, "spec").get("nodeSelector")
     if not isinstance(raw, Mapping):
         return None
     try:
@@ -150,7 +149,7 @@ def _plain(objects: Objects) -> dict[str, Mapping[str, Any] | None]:
 
 
 def _paused(pool: Mapping[str, Any] | None) -> bool:
-    return ((pool or {}).get("spec") or {}).get("paused") is True
+    return get_map(pool, "spec").get("paused") is True
 
 
 @dataclass
@@ -184,9 +183,8 @@ class RolloutTracker:
         if kept is None and not changed:
             return None
         effects = compare(_plain(kept if kept is not None else before), _plain(after), policy)
-        pool_name = str(((pool or {}).get("metadata") or {}).get("name") or "")
         return rollout_message(
-            pool=pool_name,
+            pool=name_of(pool),
             count=node_count(pool, node_labels),
             effects=effects,
             paused=_paused(pool),
