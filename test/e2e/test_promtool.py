@@ -157,7 +157,7 @@ ALERT_CASES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "NTOPluginFailed",
         'nto_plugin_load_errors_total{plugin="broken"}',
         "1x30",
-        "40m",
+        "20m",
         {"plugin": "broken"},
     ),
 ]
