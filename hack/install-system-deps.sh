@@ -13,6 +13,8 @@ command -v kubectl >/dev/null || want+=(kubernetes-client)  # test/e2e/test_kube
 command -v systemd-analyze >/dev/null || want+=(systemd)
 # rt-tests: cyclictest, oslat and hwlatdetect for `nto latency-test --local` and its tests
 command -v cyclictest >/dev/null || want+=(rt-tests)
+# prometheus: its promtool lints our /metrics and the bundle's alert rules (test/e2e/test_promtool.py)
+command -v promtool >/dev/null || want+=(prometheus)
 ((${#want[@]})) || exit 0
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
     echo "note: cannot install ${want[*]} (not root or no apt-get); tests needing them will skip" >&2

@@ -115,6 +115,8 @@ class ApplyResult:
     """The pool has not applied the Tuned yet: requeue (not degraded)."""
     objects: dict[RenderedKind, JSONDict] = field(default_factory=dict)
     """The stored objects after the apply (those that exist)."""
+    before: dict[RenderedKind, JSONDict | None] = field(default_factory=dict)
+    """The stored objects before the apply (None: absent); :mod:`.rollout` compares them."""
 
     @property
     def changed(self) -> bool:
@@ -167,7 +169,9 @@ async def apply_manifests(
     kinds = list(desired)
     found = await asyncio.gather(*(writer.get(kind, name_of(desired[kind])) for kind in kinds))
     existing: dict[RenderedKind, JSONDict | None] = dict(zip(kinds, found, strict=True))
-    result = ApplyResult(objects={k: v for k, v in existing.items() if v is not None})
+    result = ApplyResult(
+        objects={k: v for k, v in existing.items() if v is not None}, before=dict(existing)
+    )
     if all(
         existing[kind] is not None and not differences(kind, existing[kind] or {}, desired[kind])
         for kind in kinds

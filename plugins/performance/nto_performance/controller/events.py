@@ -1,10 +1,11 @@
 """core/v1 Events about PerformanceProfiles, with the reference's reasons (spec 5).
 
 Recorder component ``performance-profile-controller``. Normal: ``Creation succeeded``,
-``Deletion succeeded``; Warning: ``Creation failed``, ``Deletion failed``, ``Validation
-failed``. PerformanceProfiles are cluster-scoped, so their Events live in ``default`` (as
-client-go records them). Posting is best effort: a failure is logged, never raised.
-Neighbours: :mod:`.reconciler` and :mod:`.handlers` (callers).
+``Deletion succeeded``, and ours (the reference has none) ``RolloutStarted`` (a change starts a
+rollout of the pool's nodes, :mod:`.rollout`); Warning: ``Creation failed``, ``Deletion
+failed``, ``Validation failed``. PerformanceProfiles are cluster-scoped, so their Events live in
+``default`` (as client-go records them). Posting is best effort: a failure is logged, never
+raised. Neighbours: :mod:`.reconciler` and :mod:`.handlers` (callers).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "DELETION_FAILED",
     "DELETION_SUCCEEDED",
     "EVENTS_NAMESPACE",
+    "ROLLOUT_STARTED",
     "VALIDATION_FAILED",
     "EventRecorder",
     "KubeEventRecorder",
@@ -41,6 +43,7 @@ CREATION_FAILED: Final = "Creation failed"
 DELETION_SUCCEEDED: Final = "Deletion succeeded"
 DELETION_FAILED: Final = "Deletion failed"
 VALIDATION_FAILED: Final = "Validation failed"
+ROLLOUT_STARTED: Final = "RolloutStarted"
 
 EventType = Literal["Normal", "Warning"]
 

@@ -61,6 +61,7 @@ from nto_performance.controller.mapping import (
 )
 from nto_performance.controller.metrics import ControllerMetrics
 from nto_performance.controller.reconciler import ProfileReconciler
+from nto_performance.controller.rollout import pending_nodes
 
 __all__ = ["WORKERS", "PerformanceController"]
 
@@ -208,18 +209,35 @@ class PerformanceController:
             if self.reconciler is not None:
                 self.reconciler.waiting.pop(name, None)
                 self.reconciler.locks.pop(name, None)
+                self.reconciler.rollouts.forget(name)
         elif _meaningful(event.previous, event.object):
             self.enqueue(name)
 
     def _pool_changed(self, event: WatchEvent) -> None:
         current = None if event.deleted else event.object
-        if not self.cache.profiles or not pool_changed(event.previous, current):
+        if not self.cache.profiles:
+            return
+        self._pool_progress(event)
+        if not pool_changed(event.previous, current):
             return
         profiles = self.cache.profiles.values()
         touched = set(profiles_for_pool(event.object, profiles))
         if event.previous is not None:
             touched.update(profiles_for_pool(event.previous, profiles))
         self.enqueue(*sorted(touched))
+
+    def _pool_progress(self, event: WatchEvent) -> None:
+        """Set ``nto_performance_profile_nodes_pending`` of the profiles the pool selects (its
+        status counts change without a condition change); drop those it no longer selects."""
+        profiles = self.cache.profiles.values()
+        now = set() if event.deleted else set(profiles_for_pool(event.object, profiles))
+        old = event.object if event.deleted else event.previous
+        before = set(profiles_for_pool(old, profiles)) if old is not None else set()
+        for name in before - now:
+            self.metrics.not_pending(name, event.name)
+        pending = pending_nodes(event.object)
+        for name in now:
+            self.metrics.pending(name, event.name, pending)
 
     def _node_changed(self, event: WatchEvent) -> None:
         before = labels_of(event.previous) if event.previous is not None else None

@@ -3,7 +3,10 @@
 - ``nto_performance_profile_condition{name,type}``: 1 when the profile's condition of that
   type is True, else 0; series of a deleted profile are removed;
 - ``nto_performance_reconcile_duration_seconds``: time of one reconcile (histogram);
-- ``nto_performance_render_errors_total``: profiles that could not be rendered.
+- ``nto_performance_render_errors_total``: profiles that could not be rendered;
+- ``nto_performance_profile_nodes_pending{name,pool}``: nodes of the profile's pool not yet
+  updated while the pool rolls out (:func:`~.rollout.pending_nodes`), else 0; series of a
+  deleted profile, or of a pool that no longer selects it, are removed.
 
 Each operator creates them once in its own registry (``context.metrics(ControllerMetrics)``
 in :class:`~.handlers.PerformanceController`); nothing is global, so two operators in one
@@ -46,7 +49,15 @@ class ControllerMetrics:
             "PerformanceProfiles whose objects could not be rendered.",
             registry=registry,
         )
+        self.nodes_pending = Gauge(
+            "nto_performance_profile_nodes_pending",
+            "Nodes of the PerformanceProfile's MachineConfigPool not yet updated while the "
+            "pool rolls out (machineCount - updatedMachineCount while Updating), else 0.",
+            ["name", "pool"],
+            registry=registry,
+        )
         self._known: dict[str, tuple[str, ...]] = {}
+        self._pools: dict[str, set[str]] = {}
 
     def conditions(self, name: str, statuses: Iterable[tuple[str, str]]) -> None:
         """Set the gauge of each ``(type, status)`` of profile `name`."""
@@ -61,6 +72,30 @@ class ControllerMetrics:
         for type_ in self._known.pop(name, ()):
             with contextlib.suppress(KeyError):
                 self.condition.remove(name, type_)
+        for pool in self._pools.pop(name, set()):
+            with contextlib.suppress(KeyError):
+                self.nodes_pending.remove(name, pool)
+
+    def pending(self, name: str, pool: str, nodes: int, *, only: bool = False) -> None:
+        """Set the nodes of `pool` that profile `name` still waits for; with `only`, remove the
+        profile's series of other pools (the reconcile knows the one pool of the profile)."""
+        self.nodes_pending.labels(name=name, pool=pool).set(nodes)
+        pools = self._pools.setdefault(name, set())
+        if only:
+            for other in pools - {pool}:
+                self.not_pending(name, other)
+        pools.add(pool)
+
+    def no_pool(self, name: str) -> None:
+        """Remove every nodes-pending series of profile `name` (no usable pool selects it)."""
+        for pool in list(self._pools.get(name, ())):
+            self.not_pending(name, pool)
+
+    def not_pending(self, name: str, pool: str) -> None:
+        """Remove the series of profile `name` and `pool` (the pool no longer selects it)."""
+        self._pools.get(name, set()).discard(pool)
+        with contextlib.suppress(KeyError):
+            self.nodes_pending.remove(name, pool)
 
     def reconciled(self, seconds: float) -> None:
         self.reconcile.observe(seconds)

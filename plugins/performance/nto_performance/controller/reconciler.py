@@ -42,6 +42,7 @@ from nto_performance.controller.events import EventRecorder
 from nto_performance.controller.mapping import nodes_for_profile
 from nto_performance.controller.metrics import ControllerMetrics
 from nto_performance.controller.pools import PoolError, select_pool, validate_pool
+from nto_performance.controller.rollout import RolloutTracker, pending_nodes
 
 __all__ = ["FINALIZER", "NOT_READY_REQUEUE", "ProfileReconciler"]
 
@@ -85,6 +86,8 @@ class ProfileReconciler:
     """Profiles waiting for their pool's bootcmdline signal: name -> (pool, tuned:generation);
     the controller asks :meth:`ready_again` when the core signals a pool."""
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    rollouts: RolloutTracker = field(default_factory=RolloutTracker)
+    """The objects from before each change in progress (the ``RolloutStarted`` Event)."""
 
     def lock(self, name: str) -> asyncio.Lock:
         """The lock serialising reconcile and deletion of profile `name`."""
@@ -123,6 +126,7 @@ class ProfileReconciler:
             pool = select_pool(profile, self.cache.pool_models())
             validate_pool(profile, pool)
         except PoolError as exc:
+            self.metrics.no_pool(name)
             await self._write_status(raw, status.degraded(exc.reason, exc.message))
             return None
         infrastructure, feature_gate = await asyncio.gather(
@@ -152,6 +156,8 @@ class ProfileReconciler:
                 await self.record(raw, "Warning", events.VALIDATION_FAILED, OVS_DPDK_MESSAGE)
             return None
         pool_name = pool.metadata.name or ""
+        pending = pending_nodes(self.cache.pools.get(pool_name))
+        self.metrics.pending(name, pool_name, pending, only=True)
         result = ApplyResult()
         if reconcile_paused(profile):
             logger.info("PerformanceProfile %r has %s set; not applying", name, "pause-reconcile")
@@ -172,6 +178,8 @@ class ProfileReconciler:
                     raw, status.COMPONENT_CREATION_FAILED, message, ERROR_REQUEUE
                 )
             if result.waiting:
+                if result.changed:
+                    self.rollouts.started(name, result.before)
                 logger.info(
                     "PerformanceProfile %r: waiting for pool %r to apply Tuned %r",
                     name,
@@ -183,6 +191,7 @@ class ProfileReconciler:
                 await self.record(
                     raw, "Normal", events.CREATION_SUCCEEDED, "Succeeded to create all components"
                 )
+            await self._announce_rollout(raw, pool_name, result)
         await self._owned_status(raw, pool_name, result)
         return None
 
@@ -199,6 +208,31 @@ class ProfileReconciler:
         for name in ready:
             del self.waiting[name]
         return ready
+
+    async def _announce_rollout(self, raw: JSONDict, pool_name: str, result: ApplyResult) -> None:
+        """Post ``RolloutStarted`` when the completed change makes the pool's nodes reboot or
+        restart a service (:mod:`.rollout`); best effort, as every Event."""
+        name = str(raw["metadata"]["name"])
+        if not result.changed and name not in self.rollouts.before:
+            return
+        generation = int(metadata_of(result.objects.get("tuned")).get("generation") or 0)
+        if not self._pool_applied(name, pool_name, names.tuned_name(name), generation):
+            # The Tuned changed alone: the core rolls its kernel arguments out once the pool's
+            # nodes computed them; announce then (the pool signal re-queues the profile).
+            self.rollouts.started(name, result.before)
+            return
+        message = self.rollouts.finished(
+            name,
+            before=result.before,
+            after=result.objects,
+            changed=result.changed,
+            policy=await self.rollouts.policy(self.client),
+            pool=self.cache.pools.get(pool_name),
+            node_labels=self.cache.node_labels(),
+        )
+        if message is not None:
+            logger.info("PerformanceProfile %r: %s", name, message)
+            await self.record(raw, "Normal", events.ROLLOUT_STARTED, message)
 
     async def _owned_status(self, raw: JSONDict, pool_name: str, result: ApplyResult) -> None:
         name = str(raw["metadata"]["name"])
