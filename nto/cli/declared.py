@@ -12,9 +12,11 @@ declared command might not be what the host would run: the name is a core comman
 declared twice; the distribution that declares it does not declare exactly one plugin, or an
 earlier distribution declares a plugin of that name (the host loads the first); that plugin is
 disabled (``--disable-plugin``, ``NTO_DISABLED_PLUGINS``); hook tracing (``NTO_TRACE_HOOKS``)
-is on; or the object fails to import or is not a ``CliCommand`` of that name. The full path then
-reports the failure as it always does. A test checks that each declaration is the command the
-plugin's hook returns. Neighbours: :mod:`nto.cli.main`, :mod:`nto.plugins._entrypoints`.
+is on; the process runs in HyperShift mode (``HYPERSHIFT=true``), where a plugin's hook may offer
+other commands (the performance plugin offers no ``render`` there, like the reference); or the
+object fails to import or is not a ``CliCommand`` of that name. The full path then reports the
+failure as it always does. A test checks that each declaration is the command the plugin's hook
+returns. Neighbours: :mod:`nto.cli.main`, :mod:`nto.plugins._entrypoints`.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def declared_command(
     Distributions are looked up on ``path`` (default ``sys.path``).
     """
     env = os.environ if environ is None else environ
-    if name in core or name.startswith("-") or env.get(TRACE_ENV):
+    if name in core or name.startswith("-") or env.get(TRACE_ENV) or _hypershift(env):
         return None
     found = scan((PLUGIN_GROUP, COMMAND_GROUP), path=path)
     declarations = [e for e in found if e.group == COMMAND_GROUP and e.name == name]
@@ -73,3 +75,8 @@ def declared_command(
     if isinstance(command, CliCommand) and command.name == name:
         return command
     return None
+
+
+def _hypershift(env: Mapping[str, str]) -> bool:
+    """``HYPERSHIFT=true``, read as the operator settings read it."""
+    return env.get("HYPERSHIFT", "").lower() == "true"

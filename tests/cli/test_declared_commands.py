@@ -87,6 +87,7 @@ def test_a_declared_command_is_found(site: Callable[..., str]) -> None:
     ("name", "environ", "disabled"),
     [
         pytest.param("hello", {TRACE_ENV: "1"}, (), id="hook-tracing-on"),
+        pytest.param("hello", {"HYPERSHIFT": "true"}, (), id="hypershift-mode"),
         pytest.param("hello", {"NTO_DISABLED_PLUGINS": "other,hello"}, (), id="disabled-by-env"),
         pytest.param("hello", {}, ("hello",), id="disabled-by-flag"),
         pytest.param("version", {}, (), id="core-command-wins"),
@@ -188,13 +189,15 @@ def test_the_installed_render_runs_without_pluggy(tmp_path: Path) -> None:
     [
         (["render", "--disable-plugin=performance"], {}),
         (["render"], {"NTO_DISABLED_PLUGINS": "performance"}),
+        (["render"], {"HYPERSHIFT": "true"}),  # the plugin offers no render in HyperShift mode
     ],
-    ids=["flag", "env"],
+    ids=["flag", "env", "hypershift"],
 )
 def test_a_disabled_plugin_has_no_render_command(
     tmp_path: Path, argv: list[str], environ: dict[str, str]
 ) -> None:
-    """Disabling the plugin still removes its declared command (the full path says so)."""
+    """Disabling the plugin, or HyperShift mode, still removes its declared command (the full
+    path says so)."""
     done = subprocess.run(
         [sys.executable, "-m", "nto", *argv, f"--asset-output-dir={tmp_path / 'out'}"],
         capture_output=True,
