@@ -98,6 +98,7 @@ _.fetch
 _.purge
 _.option_string  # argparse.Action.__call__ parameter (nto.cli.flags)
 _.formatter_class  # argparse.ArgumentParser reads it when formatting help (latency-test)
+_.optionxform  # configparser calls it on every option name (kept case-sensitive: nto.testing)
 
 # --- values the tests and the e2e suite observe --------------------------------------------
 # Public attributes that exist to be read from outside: tests wait on them instead of sleeping
@@ -113,8 +114,11 @@ _.record_requests  # EmulatedCluster.record_requests: request logs for tests
 _.expire_history  # EmulatedCluster.expire_history: force 410 Gone on old resourceVersions
 _.complete_pod  # EmulatedCluster.complete_pod: end a pod with logs, as a kubelet would
 _.status_of  # performance StatusWriter.status_of (tests)
+_.relists  # ManagementWatch.relists: tests wait for a re-list after 410 Gone
+_.watches  # ManagementWatch.watches: tests wait for the watch to be open
+_.management_watches  # ControllerRuntime.management_watches(): the watches those tests wait on
+_.clusters  # Topology.clusters: plugin API documented in docs/hypershift.md
 
 # --- read from the environment, acted on by nobody yet ---------------------------------------
-# OperatorSettings parses the reference's environment; these two have no consumer in the core.
+# OperatorSettings parses the reference's environment; this one has no consumer in the core.
 _.operator_namespace  # OPERATOR_NAMESPACE
-_.hypershift  # HYPERSHIFT

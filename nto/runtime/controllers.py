@@ -323,10 +323,6 @@ class ControllerRuntime:
             )
         return self._management_client
 
-    def client_for(self, cluster: Cluster) -> KubeClient:
-        """:attr:`client` or :attr:`management_client`, by ``cluster``."""
-        return self.management_client if cluster is Cluster.MANAGEMENT else self.client
-
     def failing_watches(self) -> list[str]:
         """Resources whose watch keeps failing, for the ClusterOperator's Degraded message."""
         return self.watch_health.failing()
