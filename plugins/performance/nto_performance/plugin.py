@@ -182,6 +182,10 @@ def _preview(args: argparse.Namespace) -> int:
 
 @hookimpl
 def nto_webhook_routes(context: OperatorContext) -> list[WebhookRoute]:
+    if context.topology.hypershift:
+        # HyperShift mounts no serving certificate and the hosted cluster has no
+        # PerformanceProfile CRD: nothing would call them, and the readiness would wait on them
+        return []
     from nto_performance.webhooks import KubeClusterDataProvider, KubeClusterFacts, routes
     from nto_performance.webhooks.metrics import WebhookMetrics
 

@@ -54,6 +54,14 @@ def test_classic_mode_keeps_render_and_related_profiles(monkeypatch: pytest.Monk
     assert [r.resource for r in plugin.nto_related_objects()] == ["performanceprofiles"]
 
 
+def test_no_webhooks_in_hypershift_mode() -> None:
+    """HyperShift's Deployment mounts no webhook serving certificate and the hosted cluster has
+    no PerformanceProfile CRD to call them: routes there would keep readiness false forever."""
+    assert plugin.nto_webhook_routes(context=hypershift_context()) == []
+    classic = plugin.nto_webhook_routes(context=OperatorContext.standalone())
+    assert classic, "the classic operator serves the validation and conversion webhooks"
+
+
 def _written(name: str, owner: str, uid: str = "cm-uid-1") -> dict[str, Any]:
     return {
         "metadata": {
