@@ -27,7 +27,7 @@ from typing import Any, Final, Protocol
 
 from nto.plugins import ApiError, ConflictError, InvalidNameError, KubeClient
 from nto_api.names import CONFIG_V1
-from nto_api.objects import get_list, labels_of, metadata_of, name_of, uid_of
+from nto_api.objects import JSONDict, get_list, labels_of, metadata_of, name_of, uid_of
 from nto_performance.components import manifestset, names
 from nto_performance.components._common import RenderError, reconcile_paused
 from nto_performance.controller import events, status
@@ -59,8 +59,6 @@ from nto_performance.hypershift.wrap import (
 __all__ = ["DELETION_REQUEUE", "ERROR_REQUEUE", "HyperShiftReconciler"]
 
 logger = logging.getLogger(__name__)
-
-JSONDict = dict[str, Any]
 
 DELETION_REQUEUE: Final = 10.0
 ERROR_REQUEUE: Final = 10.0

@@ -22,7 +22,7 @@ from typing import Any, Final
 import yaml
 
 from nto_api import safe_yaml
-from nto_api.objects import name_of, namespace_of, uid_of
+from nto_api.objects import JSONDict, metadata_of, name_of, namespace_of, uid_of
 from nto_performance.components.manifestset import ManifestSet
 from nto_performance.hypershift.names import (
     CONFIG_KEY,
@@ -50,8 +50,6 @@ __all__ = [
     "status_configmap",
     "wrapped_configmaps",
 ]
-
-JSONDict = dict[str, Any]
 
 WRAPPED_KINDS: Final = ("tuned", "machineconfig", "kubeletconfig")
 """The rendered kinds that leave as ConfigMaps, in write order (the RuntimeClass goes straight
@@ -175,7 +173,7 @@ def _missing(existing: Mapping[str, Any] | None, desired: Mapping[str, str]) -> 
 def configmap_update(existing: Mapping[str, Any], desired: Mapping[str, Any]) -> JSONDict | None:
     """`existing` with `desired`'s data and, where missing or different, its labels,
     annotations and owner reference; None when nothing differs."""
-    meta = existing.get("metadata") or {}
+    meta = metadata_of(existing)
     want = desired["metadata"]
     data = existing.get("data") if isinstance(existing.get("data"), Mapping) else {}
     new_data = _missing(data, desired["data"])
