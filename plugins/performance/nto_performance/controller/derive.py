@@ -14,10 +14,12 @@ Pure. Neighbours: :mod:`nto_performance.components.options` (the value built her
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from nto_api.foreign.mco import MachineConfigPool
+from nto_api.names import CONFIG_V1
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components._common import (
     dra_resource_management_requested,
@@ -26,7 +28,13 @@ from nto_performance.components._common import (
 from nto_performance.components.names import CPU_PARTITIONING_ALL_NODES
 from nto_performance.components.options import PinningMode, RenderOptions
 
-__all__ = ["MIXED_CPUS_FEATURE_GATE", "feature_gate_enabled", "pinning_mode", "render_options"]
+__all__ = [
+    "MIXED_CPUS_FEATURE_GATE",
+    "feature_gate_enabled",
+    "pinning_mode",
+    "read_render_options",
+    "render_options",
+]
 
 MIXED_CPUS_FEATURE_GATE: Final = "MixedCPUsAllocation"
 
@@ -87,4 +95,34 @@ def render_options(
         dra_resource_management=dra_resource_management_requested(profile),
         ovs_dpdk_cpus=str(spec.cpu.ovs_dpdk or ""),
         disable_load_balancing_for_ovs_dpdk=ovs_dpdk_load_balancing_disabled(profile),
+    )
+
+
+class ClusterReader(Protocol):
+    """What :func:`read_render_options` needs of an API client (a ``KubeClient`` has it)."""
+
+    async def get(
+        self, api_version: str, plural: str, name: str, namespace: str | None = None
+    ) -> Mapping[str, Any] | None: ...
+
+
+async def read_render_options(
+    client: ClusterReader,
+    profile: PerformanceProfile,
+    *,
+    pool: MachineConfigPool | None,
+    release_version: str,
+) -> RenderOptions:
+    """:func:`render_options` with the cluster's ``Infrastructure`` and ``FeatureGate``
+    ``cluster``, read together: what both controllers (classic and HyperShift) render with."""
+    infrastructure, feature_gate = await asyncio.gather(
+        client.get(CONFIG_V1, "infrastructures", "cluster"),
+        client.get(CONFIG_V1, "featuregates", "cluster"),
+    )
+    return render_options(
+        profile,
+        pool=pool,
+        infrastructure=infrastructure,
+        feature_gate=feature_gate,
+        release_version=release_version,
     )

@@ -57,6 +57,7 @@ class EventRecorder(Protocol):
         type_: EventType,
         reason: str,
         message: str,
+        /,
     ) -> None: ...
 
 
@@ -94,11 +95,28 @@ def event_body(
     }
 
 
-class KubeEventRecorder:
-    """:class:`EventRecorder` writing through a :class:`~nto.kube.client.KubeClient`."""
+class EventBuilder(Protocol):
+    """Builds the Event about an object (:func:`event_body`, or another kind's builder)."""
 
-    def __init__(self, client: KubeClient) -> None:
+    def __call__(
+        self,
+        obj: Mapping[str, Any],
+        type_: EventType,
+        reason: str,
+        message: str,
+        /,
+        *,
+        now: datetime.datetime,
+    ) -> dict[str, Any]: ...
+
+
+class KubeEventRecorder:
+    """:class:`EventRecorder` writing through a :class:`~nto.kube.client.KubeClient`: the
+    Event `build` makes (a PerformanceProfile's by default), into the namespace it names."""
+
+    def __init__(self, client: KubeClient, build: EventBuilder = event_body) -> None:
         self.client = client
+        self.build = build
 
     async def __call__(
         self,
@@ -107,8 +125,9 @@ class KubeEventRecorder:
         reason: str,
         message: str,
     ) -> None:
-        body = event_body(profile, type_, reason, message, now=datetime.datetime.now(datetime.UTC))
+        now = datetime.datetime.now(datetime.UTC)
+        body = self.build(profile, type_, reason, message, now=now)
         try:
-            await self.client.create("v1", "events", body, EVENTS_NAMESPACE)
+            await self.client.create("v1", "events", body, body["metadata"]["namespace"])
         except (ApiError, OSError, TimeoutError) as exc:
             logger.warning("Event %r about %s not posted: %s", reason, body["involvedObject"], exc)

@@ -22,7 +22,7 @@ from typing import Final
 from pydantic import ValidationError
 
 from nto.plugins import ApiError, ConflictError, InvalidNameError, KubeClient
-from nto_api.names import CONFIG_V1, MACHINECONFIG_V1, PERFORMANCE_PLURAL, PERFORMANCE_V2
+from nto_api.names import MACHINECONFIG_V1, PERFORMANCE_PLURAL, PERFORMANCE_V2
 from nto_api.objects import JSONDict, metadata_of
 from nto_api.performance.v2 import PerformanceProfile
 from nto_performance.components import manifestset, names
@@ -36,7 +36,7 @@ from nto_performance.controller.apply import (
     component_names,
 )
 from nto_performance.controller.cache import ProfileCache
-from nto_performance.controller.derive import render_options
+from nto_performance.controller.derive import read_render_options
 from nto_performance.controller.diff import controller_owner
 from nto_performance.controller.events import EventRecorder
 from nto_performance.controller.mapping import nodes_for_profile
@@ -129,16 +129,8 @@ class ProfileReconciler:
             self.metrics.no_pool(name)
             await self._write_status(raw, status.degraded(exc.reason, exc.message))
             return None
-        infrastructure, feature_gate = await asyncio.gather(
-            self.client.get(CONFIG_V1, "infrastructures", "cluster"),
-            self.client.get(CONFIG_V1, "featuregates", "cluster"),
-        )
-        options = render_options(
-            profile,
-            pool=pool,
-            infrastructure=infrastructure,
-            feature_gate=feature_gate,
-            release_version=self.release_version,
+        options = await read_render_options(
+            self.client, profile, pool=pool, release_version=self.release_version
         )
         try:
             manifests = manifestset.render(profile, options)

@@ -13,9 +13,9 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from nto.plugins import ApiError, KubeClient
+from nto.plugins import KubeClient
 from nto_api.objects import namespace_of
-from nto_performance.controller.events import EventType, event_body
+from nto_performance.controller.events import EventType, KubeEventRecorder, event_body
 
 __all__ = ["ConfigMapEventRecorder", "configmap_event"]
 
@@ -38,22 +38,8 @@ def configmap_event(
     return body
 
 
-class ConfigMapEventRecorder:
+class ConfigMapEventRecorder(KubeEventRecorder):
     """Posts Events about profile ConfigMaps through the management cluster's client."""
 
     def __init__(self, client: KubeClient) -> None:
-        self.client = client
-
-    async def __call__(
-        self,
-        configmap: Mapping[str, Any],
-        type_: EventType,
-        reason: str,
-        message: str,
-    ) -> None:
-        now = datetime.datetime.now(datetime.UTC)
-        body = configmap_event(configmap, type_, reason, message, now=now)
-        try:
-            await self.client.create("v1", "events", body, body["metadata"]["namespace"])
-        except (ApiError, OSError, TimeoutError) as exc:
-            logger.warning("Event %r about %s not posted: %s", reason, body["involvedObject"], exc)
+        super().__init__(client, build=configmap_event)

@@ -26,12 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
 from nto.plugins import ApiError, ConflictError, InvalidNameError, KubeClient
-from nto_api.names import CONFIG_V1
 from nto_api.objects import JSONDict, get_list, labels_of, metadata_of, name_of, uid_of
 from nto_performance.components import manifestset, names
 from nto_performance.components._common import RenderError, reconcile_paused
 from nto_performance.controller import events, status
-from nto_performance.controller.derive import render_options
+from nto_performance.controller.derive import read_render_options
 from nto_performance.controller.diff import differences, merged_for_update
 from nto_performance.controller.events import EventType
 from nto_performance.controller.metrics import ControllerMetrics
@@ -78,6 +77,7 @@ class Recorder(Protocol):
         type_: EventType,
         reason: str,
         message: str,
+        /,
     ) -> None: ...
 
 
@@ -157,16 +157,8 @@ class HyperShiftReconciler:
 
     async def _apply(self, source: JSONDict, decoded: DecodedProfile) -> float | None:
         profile = decoded.profile
-        infrastructure, feature_gate = await asyncio.gather(
-            self.hosted.get(CONFIG_V1, "infrastructures", "cluster"),
-            self.hosted.get(CONFIG_V1, "featuregates", "cluster"),
-        )
-        options = render_options(
-            profile,
-            pool=None,
-            infrastructure=infrastructure,
-            feature_gate=feature_gate,
-            release_version=self.release_version,
+        options = await read_render_options(
+            self.hosted, profile, pool=None, release_version=self.release_version
         )
         try:
             manifests = manifestset.render(profile, options)
