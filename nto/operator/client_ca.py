@@ -29,10 +29,12 @@ KEY = "client-ca-file"
 WAITING_INTERVAL = 5.0
 
 
-class ClientCA:
-    """Holds the client CA bundle (PEM bytes, ``None`` for no client auth) once it is known."""
+class _KnownCA:
+    """A client CA bundle (PEM bytes, ``None`` for no client auth) once it is known, read from
+    `source`; the last known value is kept while the source cannot be read."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
+        self.source = source
         self.pem: bytes | None = None
         self.known = False
         self.problem = "not read yet"
@@ -42,9 +44,33 @@ class ClientCA:
         if not self.known:
             raise TLSMaterialPending(
                 f"waiting for the metrics client CA ({self.problem}): /metrics is not served"
-                f" until ConfigMap {NAMESPACE}/{NAME} key {KEY!r} can be read"
+                f" until {self.source} can be read"
             )
         return self.pem
+
+    def _keep(self, problem: str) -> None:
+        if self.known:
+            logger.warning("%s; keeping the current metrics client CA", problem)
+        elif problem != self.problem:
+            logger.warning("%s; the metrics server waits for it", problem)
+        self.problem = problem
+
+    def _set(self, new: bytes | None, *, empty: str) -> None:
+        """Take `new` (``None``: no client auth, with the warning `empty`)."""
+        if new != self.pem or not self.known:
+            if new:
+                logger.info("Metrics client CA loaded from %s", self.source)
+            else:
+                logger.warning("%s: metrics are served without client auth", empty)
+        self.pem = new
+        self.known = True
+
+
+class ClientCA(_KnownCA):
+    """The metrics client CA from ConfigMap ``kube-system/extension-apiserver-authentication``."""
+
+    def __init__(self) -> None:
+        super().__init__(f"ConfigMap {NAMESPACE}/{NAME} key {KEY!r}")
 
     async def refresh(self, client: KubeClient) -> None:
         """Fetch the ConfigMap; keep the previous value when the API fails or it is gone."""
@@ -59,25 +85,7 @@ class ClientCA:
         data = config_map.get("data") or {}
         pem = data.get(KEY)
         new = pem.encode() if isinstance(pem, str) and pem.strip() else None
-        if new != self.pem or not self.known:
-            if new:
-                logger.info("Metrics client CA loaded from %s/%s", NAMESPACE, NAME)
-            else:
-                logger.warning(
-                    "ConfigMap %s/%s has no %r: metrics are served without client auth",
-                    NAMESPACE,
-                    NAME,
-                    KEY,
-                )
-        self.pem = new
-        self.known = True
-
-    def _keep(self, problem: str) -> None:
-        if self.known:
-            logger.warning("%s; keeping the current metrics client CA", problem)
-        elif problem != self.problem:
-            logger.warning("%s; the metrics server waits for it", problem)
-        self.problem = problem
+        self._set(new, empty=f"ConfigMap {NAMESPACE}/{NAME} has no {KEY!r}")
 
     async def keep_fresh(self, client: KubeClient, interval: float = 30.0) -> None:
         while True:
@@ -85,7 +93,7 @@ class ClientCA:
             await self.refresh(client)
 
 
-class FileClientCA:
+class FileClientCA(_KnownCA):
     """HyperShift's metrics client CA: a PEM file (``/tmp/metrics-client-ca/ca.crt``), re-read.
 
     Same contract as :class:`ClientCA`: until the file has been read once :meth:`get` raises
@@ -96,38 +104,16 @@ class FileClientCA:
     """
 
     def __init__(self, path: Path) -> None:
+        super().__init__(repr(str(path)))
         self.path = path
-        self.pem: bytes | None = None
-        self.known = False
-        self.problem = "not read yet"
-
-    def get(self) -> bytes | None:
-        if not self.known:
-            raise TLSMaterialPending(
-                f"waiting for the metrics client CA ({self.problem}): /metrics is not served"
-                f" until {str(self.path)!r} can be read"
-            )
-        return self.pem
 
     def refresh(self) -> None:
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
-            problem = f"cannot read the metrics client CA {str(self.path)!r}: {exc.strerror}"
-            if self.known:
-                logger.warning("%s; keeping the current metrics client CA", problem)
-            elif problem != self.problem:
-                logger.warning("%s; the metrics server waits for it", problem)
-            self.problem = problem
+            self._keep(f"cannot read the metrics client CA {self.source}: {exc.strerror}")
             return
-        new = raw if raw.strip() else None
-        if new != self.pem or not self.known:
-            if new:
-                logger.info("Metrics client CA loaded from %s", self.path)
-            else:
-                logger.warning("%s is empty: metrics are served without client auth", self.path)
-        self.pem = new
-        self.known = True
+        self._set(raw if raw.strip() else None, empty=f"{self.path} is empty")
 
     async def keep_fresh(self, interval: float = 5.0) -> None:
         while True:
