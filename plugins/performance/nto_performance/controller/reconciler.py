@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -69,6 +69,28 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+async def reconcile_timed(
+    kind: str,
+    name: str,
+    lock: asyncio.Lock,
+    metrics: ControllerMetrics,
+    reconcile: Callable[[str], Awaitable[float | None]],
+) -> float | None:
+    """``reconcile(name)`` under `name`'s lock, timed into `metrics`; a name only a hostile or
+    broken API server serves is logged and dropped. Both controllers (classic and HyperShift)
+    reconcile through it."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    try:
+        async with lock:
+            return await reconcile(name)
+    except InvalidNameError as exc:
+        logger.warning("%s %r is not reconciled: %s", kind, name, exc.message)
+        return None
+    finally:
+        metrics.reconciled(loop.time() - started)
+
+
 @dataclass
 class ProfileReconciler:
     """Reconciles profiles by name from the cache; see the module docstring."""
@@ -94,16 +116,9 @@ class ProfileReconciler:
         return self.locks.setdefault(name, asyncio.Lock())
 
     async def __call__(self, name: str) -> float | None:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        try:
-            async with self.lock(name):
-                return await self._reconcile(name)
-        except InvalidNameError as exc:  # only a hostile or broken API server serves such names
-            logger.warning("PerformanceProfile %r is not reconciled: %s", name, exc.message)
-            return None
-        finally:
-            self.metrics.reconciled(loop.time() - started)
+        return await reconcile_timed(
+            "PerformanceProfile", name, self.lock(name), self.metrics, self._reconcile
+        )
 
     async def _reconcile(self, name: str) -> float | None:
         self.waiting.pop(name, None)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
-from nto.plugins import ApiError, ConflictError, InvalidNameError, KubeClient
+from nto.plugins import ApiError, ConflictError, KubeClient
 from nto_api.objects import JSONDict, get_list, labels_of, metadata_of, name_of, uid_of
 from nto_performance.components import manifestset, names
 from nto_performance.components._common import RenderError, reconcile_paused
@@ -34,6 +34,7 @@ from nto_performance.controller.derive import read_render_options
 from nto_performance.controller.diff import differences, merged_for_update
 from nto_performance.controller.events import EventType
 from nto_performance.controller.metrics import ControllerMetrics
+from nto_performance.controller.reconciler import reconcile_timed
 from nto_performance.hypershift.decode import (
     ConfigMapError,
     DecodedProfile,
@@ -118,19 +119,13 @@ class HyperShiftReconciler:
         return self.locks.setdefault(name, asyncio.Lock())
 
     async def __call__(self, name: str) -> float | None:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
         try:
-            async with self.lock(name):
-                return await self._reconcile(name)
-        except InvalidNameError as exc:  # only a hostile or broken API server serves such names
-            logger.warning("ConfigMap %r is not reconciled: %s", name, exc.message)
-            return None
+            return await reconcile_timed(
+                "ConfigMap", name, self.lock(name), self.metrics, self._reconcile
+            )
         except ConflictError as exc:
             logger.info("ConfigMap %r: conflict (%s); retrying", name, exc)
             return CONFLICT_REQUEUE
-        finally:
-            self.metrics.reconciled(loop.time() - started)
 
     async def _reconcile(self, name: str) -> float | None:
         source = self.configmaps.get(name)
