@@ -32,8 +32,9 @@ Names are importable from here lazily, so importing this module costs nothing.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from nto._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from nto.bundle.generate import BundleError
@@ -97,10 +98,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(_HOMES[name]), name)
+__getattr__ = lazy_attributes(__name__, _HOMES, globals())
 
 
 def __dir__() -> list[str]:

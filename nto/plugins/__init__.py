@@ -29,8 +29,9 @@ the guide and :mod:`nto.plugins.hookspecs` for every hook.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from nto._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from nto.kube.client import (
@@ -150,11 +151,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import each name on first use."""
-    home = _LAZY.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY, globals())

@@ -11,9 +11,9 @@ to import. Neighbours: :mod:`nto.controller`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from nto._lazy import lazy_attributes
 from nto.controller.calculator import Calculator
 from nto.controller.computed import NodeFacts
 from nto.controller.matching import iter_match_items
@@ -40,10 +40,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _LAZY.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _LAZY, globals())

@@ -23,8 +23,9 @@ server standalone.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from nto._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from nto.testing._agents import simulate_node_agents
@@ -70,7 +71,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'nto.testing' has no attribute {name!r}")
-    return getattr(importlib.import_module(_HOMES[name]), name)
+__getattr__ = lazy_attributes(__name__, _HOMES, globals())
