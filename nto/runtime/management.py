@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,14 +119,13 @@ class ManagementWatch:
 
     async def prime(self, client: KubeClient) -> None:
         """The start-up list, until it works: fill the stores without events (then synced)."""
-        delay = self.first_backoff
+        delays = self._delays()
         while True:
             try:
                 items = await self.list(client)
                 break
             except FAILURES as exc:
-                await self._back_off(exc, delay)
-                delay = min(delay * 2, self.max_backoff)
+                await self._back_off(exc, next(delays))
         for store in self.stores:
             store.fill(items)
 
@@ -156,15 +155,14 @@ class ManagementWatch:
 
     async def run(self, client: KubeClient) -> None:
         """Watch forever (until cancelled), re-listing and backing off as the docstring says."""
-        delay = self.first_backoff
+        delays = self._delays()
         need_list = not self.resource_version
         while True:
             if need_list:
                 try:
                     await self.relist(client)
                 except FAILURES as exc:  # a list failing (even 410 on a page) waits its turn
-                    await self._back_off(exc, delay)
-                    delay = min(delay * 2, self.max_backoff)
+                    await self._back_off(exc, next(delays))
                     continue
                 need_list = False
             try:
@@ -175,19 +173,16 @@ class ManagementWatch:
                     logger.info("%s: %s; listing again", self.selection.health_key, exc)
                     self.resource_version = ""
                     continue
-                await self._back_off(exc, delay)
-                delay = min(delay * 2, self.max_backoff)
+                await self._back_off(exc, next(delays))
                 continue
             except FAILURES as exc:
                 need_list = True
-                await self._back_off(exc, delay)
-                delay = min(delay * 2, self.max_backoff)
+                await self._back_off(exc, next(delays))
                 continue
             if delivered:
-                delay = self.first_backoff
+                delays = self._delays()
             else:  # the stream ended at once with nothing: do not spin on a flapping server
-                await asyncio.sleep(self._jittered(delay))
-                delay = min(delay * 2, self.max_backoff)
+                await asyncio.sleep(next(delays))
 
     async def _watch_once(self, management_client: KubeClient) -> bool:
         """One watch stream from the current resourceVersion; True if it delivered anything."""
@@ -231,8 +226,7 @@ class ManagementWatch:
         for store in self.stores:
             store.apply(str(kind), obj)
 
-    async def _back_off(self, exc: BaseException, delay: float) -> None:
-        pause = self._jittered(delay)
+    async def _back_off(self, exc: BaseException, pause: float) -> None:
         logger.warning(
             "Watching %s failed (%s); listing again in %.1f s",
             self.selection.health_key,
@@ -241,8 +235,13 @@ class ManagementWatch:
         )
         await asyncio.sleep(pause)
 
-    def _jittered(self, delay: float) -> float:
-        return delay * (0.5 + self._jitter() / 2)
+    def _delays(self) -> Iterator[float]:
+        """Pauses between failed attempts: from the first backoff, doubling up to the longest,
+        each jittered to 50-100 % so that many watches do not retry in step."""
+        delay = self.first_backoff
+        while True:
+            yield delay * (0.5 + self._jitter() / 2)
+            delay = min(delay * 2, self.max_backoff)
 
 
 def _describe(exc: BaseException) -> str:
