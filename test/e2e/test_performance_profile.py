@@ -144,6 +144,7 @@ def available(cluster: EmulatedCluster, name: str = "manual") -> bool:
 
 @pytest.fixture
 def start(cluster, operator_factory):
+    """A pool of two nodes; ``start()`` starts an operator with its metrics on a free port."""
     cluster.apply([cnf_pool(), node("cnf-0"), node("cnf-1")])
 
     def start_operator():

@@ -19,23 +19,24 @@ from typing import Any
 
 import pytest
 
-from nto.testing import EmulatedCluster, free_port
+from nto.testing import EmulatedCluster
 
+from . import test_performance_profile
 from .test_performance_profile import (
     MCO,
     TUNED,
     TUNED_NAME,
     available,
-    cnf_pool,
     components,
     get_pp,
-    node,
     play_nodes,
     profile,
     reconciles,
     set_status,
     waited,
 )
+
+start = test_performance_profile.start  # the fixture: a pool of two nodes, start() an operator
 
 pytestmark = [
     pytest.mark.e2e,
@@ -46,25 +47,6 @@ pytestmark = [
 ]
 
 SELECTOR = "involvedObject.kind=PerformanceProfile,involvedObject.name=manual,reason=RolloutStarted"
-
-
-@pytest.fixture
-def start(cluster, operator_factory):
-    """A pool of two nodes; ``start()`` starts an operator with its metrics on a free port."""
-    cluster.apply([cnf_pool(), node("cnf-0"), node("cnf-1")])
-
-    def start_operator():
-        port = free_port()
-        process = operator_factory(
-            "--metrics-insecure",
-            f"--metrics-port={port}",
-            "--enable-leader-election=false",
-            env={"RELEASE_VERSION": "4.99.0", "RESYNC_PERIOD": "3600"},
-        )
-        process.metrics_port = port
-        return process
-
-    return start_operator
 
 
 def rollout_events(cluster: EmulatedCluster) -> list[dict[str, Any]]:
