@@ -96,15 +96,14 @@ def test_bundle_installs_and_operator_becomes_available(emulated_cluster, operat
         ],
     }
     cluster.apply(profile)
-    available = wait_for(
-        lambda: (
-            (condition(cluster, "Available") or {}).get("status") == "True"
-            and condition(cluster, "Available")
-        ),
-        timeout=30,
-        message="ClusterOperator Available",
-    )
-    assert available["reason"] == "AsExpected"
+
+    # Available may already be True (ProfileProgressing) once the DaemonSet is ready and before
+    # the Profile's status lands: wait for the state the applied Profile leads to
+    def available_as_expected() -> bool:
+        found = condition(cluster, "Available") or {}
+        return (found.get("status"), found.get("reason")) == ("True", "AsExpected")
+
+    wait_for(available_as_expected, timeout=30, message="ClusterOperator Available, AsExpected")
     assert condition(cluster, "Degraded")["status"] == "False"
     co = cluster.get("config.openshift.io/v1", "ClusterOperator", "node-tuning")
     resources = {o["resource"] for o in co["status"]["relatedObjects"]}
